@@ -1,0 +1,47 @@
+/**
+ * Helpers for tests that run real workflows: a client and workers connected to the dev server of the global setup,
+ * using the workflow bundle it built.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+
+function testAddress(): string {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address)
+    throw new Error('TEMPORAL_ADDRESS is not set: run the tests through jest (its global setup starts the server).');
+  return address;
+}
+
+export function testNamespace(): string {
+  return process.env.TEMPORAL_NAMESPACE || 'default';
+}
+
+const openConnections: Array<{ close(): Promise<void> }> = [];
+
+/** A client on the test server; closed by `closeTestConnections()` (call it in afterAll). */
+export async function testClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: testAddress() });
+  openConnections.push(connection);
+  return new Client({ connection, namespace: testNamespace() });
+}
+
+export type TestWorkerOptions = Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath' | 'namespace'>;
+
+/** A real worker on the test server, running the bundled workflows of `workflows/index.ts`. */
+export async function createTestWorker(options: TestWorkerOptions): Promise<Worker> {
+  const codePath = process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE;
+  if (!codePath) throw new Error('No workflow bundle: workflows/index.ts did not exist when the global setup ran.');
+  const connection = await NativeConnection.connect({ address: testAddress() });
+  openConnections.push(connection);
+  return Worker.create({ ...options, connection, namespace: testNamespace(), workflowBundle: { codePath } });
+}
+
+/** Each test gets its own task queue so that tests running in parallel never pick up each other's tasks. */
+export function uniqueTaskQueue(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function closeTestConnections(): Promise<void> {
+  await Promise.all(openConnections.splice(0).map((c) => c.close()));
+}
