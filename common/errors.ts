@@ -1,0 +1,64 @@
+/**
+ * Stable failure types. Activities throw `ApplicationFailure`s whose `type` is one of these; update validators
+ * refuse with one of the message types. The workflow and the CLI branch on the type, never on the message text.
+ */
+
+/** What an Alibaba Cloud (or other I/O) error means to the orchestrator. */
+export const FailureType = {
+  /** The thing does not exist. Activities whose goal is absence treat it as success and never throw it. */
+  NotFound: 'NotFound',
+  /** Rate limited. Retryable. */
+  Throttled: 'Throttled',
+  /** 5xx, timeouts, dropped connections, unparseable bodies. Retryable. */
+  Unavailable: 'Unavailable',
+  /** The worker's credentials may not do this (StatusForbidden, NoPermission, bad signature or key). */
+  AccessDenied: 'AccessDenied',
+  /** The target's state forbids the call (delete conflicts, quota). Needs a human. */
+  Conflict: 'Conflict',
+  /** The request itself is wrong (bad name or id, root account, the worker's own identity). */
+  InvalidInput: 'InvalidInput',
+  /** Alibaba refused a clean without Force because the identity used a cluster in the last 7 days. */
+  RecentClusterAccess: 'RecentClusterAccess',
+  /** The asynchronous clean task is still running. Retryable: the activity retry policy polls it. */
+  CleanTaskPending: 'CleanTaskPending',
+  /** The asynchronous clean task ended in failure. Needs a human. */
+  CleanTaskFailed: 'CleanTaskFailed',
+  /** A verification read still shows a usable kubeconfig or an RBAC grant. Retried a bounded number of times. */
+  RevocationNotVerified: 'RevocationNotVerified',
+  /** A deletion activity was called without a proof of verified revocation for this identity. */
+  MissingRevocationProof: 'MissingRevocationProof',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+/** Failure types that a retry cannot fix: the workflow moves to Blocked (or to a dependency decision). */
+export const nonRetryableFailureTypes: readonly FailureType[] = [
+  FailureType.AccessDenied,
+  FailureType.Conflict,
+  FailureType.InvalidInput,
+  FailureType.RecentClusterAccess,
+  FailureType.CleanTaskFailed,
+  FailureType.MissingRevocationProof,
+];
+
+/** Why an update (or signal) was refused. Carried as the `type` of the validator's ApplicationFailure. */
+export const MessageRefusal = {
+  WrongStage: 'WrongStage',
+  NotAnAdmin: 'NotAnAdmin',
+  /** The approver is the requester: deletion needs a second person. */
+  FourEyes: 'FourEyes',
+  MissingReason: 'MissingReason',
+  InvalidArgument: 'InvalidArgument',
+  /** Neither the requester nor an admin. */
+  NotAllowed: 'NotAllowed',
+} as const;
+export type MessageRefusal = (typeof MessageRefusal)[keyof typeof MessageRefusal];
+
+/** Thrown (as ApplicationFailure type) by the start helpers and the workflows for bad input. */
+export interface InputProblem {
+  field: string;
+  rule: string;
+}
+
+export function formatInputProblems(problems: readonly InputProblem[]): string {
+  return problems.map((p) => `${p.field}: ${p.rule}`).join('; ');
+}

@@ -1,0 +1,221 @@
+import { type FailureType } from './errors';
+import { type OffboardingStage } from './stages';
+import { type IdentityType, type OffboardReason } from './validation';
+
+/** Plain data only: everything here crosses the wire (workflow inputs, activity results, query answers). */
+
+export interface TargetIdentity {
+  type: IdentityType;
+  /** RAM user name or RAM role name. */
+  name: string;
+}
+
+/** Durations are milliseconds or strings like "30s", "24h", "7d" (see parseDurationMs). */
+export type DurationInput = number | string;
+
+export interface OffboardIdentityInput {
+  accountId: string;
+  target: TargetIdentity;
+  /** Who asked (an HR system, a person). Never allowed to approve the deletion of the same run (four eyes). */
+  requestedBy: string;
+  reason: OffboardReason;
+  /** Free text shown to approvers. */
+  comment?: string;
+  /** Limit revocation to these clusters (CleanClusterUserPermissions each); default all (CleanUserPermissions). */
+  clusterIds?: string[];
+  /** ISO-8601: deletion does not start before this time, even when approved earlier. */
+  deleteNotBefore?: string;
+  /** How often approvers are reminded. Default 24h. */
+  approvalReminderEvery?: DurationInput;
+  /** After this long without a decision the run ends ApprovalExpired (access stays cut). Default 7d. */
+  approvalExpiresAfter?: DurationInput;
+  /** How long a Blocked run waits for retry/abort before reminding on-call again. Default 24h. */
+  blockedReminderEvery?: DurationInput;
+}
+
+export interface RevokeKubeconfigInput {
+  accountId: string;
+  target: TargetIdentity;
+  requestedBy: string;
+  reason: OffboardReason;
+  comment?: string;
+  clusterIds?: string[];
+  /**
+   * Skip Alibaba's 7-day recent-access check. Default true: a leaked kubeconfig is, by definition, being used; the
+   * check would refuse exactly the case this workflow exists for. With false, a refusal waits for resolveDependencies.
+   */
+  force?: boolean;
+  blockedReminderEvery?: DurationInput;
+}
+
+export interface AccessKeySnapshot {
+  accessKeyId: string;
+  status: 'Active' | 'Inactive' | string;
+  createDate?: string;
+  lastUsedDate?: string;
+}
+
+export interface KubeconfigState {
+  clusterId: string;
+  clusterName?: string;
+  clusterState?: string;
+  /** Unexpired | Expired | Unissued | Unknown | Removed */
+  certState: string;
+  certExpireTime?: string;
+}
+
+/** One RBAC grant as DescribeUserPermission reports it, kept to be re-granted by compensation. */
+export interface RbacGrant {
+  resourceId: string;
+  resourceType: string;
+  roleName: string;
+  roleType: string;
+  isOwner: boolean;
+  isRamRole: boolean;
+}
+
+export interface PolicyRef {
+  policyName: string;
+  policyType: string;
+}
+
+export interface LoginProfileSnapshot {
+  passwordResetRequired: boolean;
+  mfaBindRequired: boolean;
+}
+
+export interface Inventory {
+  target: TargetIdentity;
+  uid: string;
+  displayName?: string;
+  accessKeys: AccessKeySnapshot[];
+  loginProfile?: LoginProfileSnapshot;
+  mfaSerialNumber?: string;
+  groups: string[];
+  policies: PolicyRef[];
+  kubeconfigs: KubeconfigState[];
+  grants: RbacGrant[];
+  takenAt: string;
+  requestIds: string[];
+}
+
+export type InventoryResult =
+  | { exists: true; inventory: Inventory }
+  | { exists: false; target: TargetIdentity; leftoverKubeconfigs: KubeconfigState[]; requestIds: string[] };
+
+export interface DependencyFinding {
+  probe: string;
+  /** Blocking findings make the run wait for an admin's resolveDependencies decision. */
+  blocking: boolean;
+  summary: string;
+  /** Evidence: resource ids and timestamps, never secrets. */
+  evidence: Record<string, string>;
+}
+
+export interface CleanResult {
+  mode: 'all-clusters' | 'per-cluster';
+  force: boolean;
+  taskId?: string;
+  clusterIds?: string[];
+  requestIds: string[];
+}
+
+export interface VerificationResult {
+  uid: string;
+  verifiedAt: string;
+  taskId?: string;
+  kubeconfigs: KubeconfigState[];
+  grantsRemaining: number;
+  requestIds: string[];
+}
+
+/**
+ * Proof that revocation was verified for one identity: produced only by the verification stage of a workflow
+ * (workflows/verification.ts) from a successful verifyRevocation result, required by every deletion activity.
+ */
+export interface RevocationProof {
+  kind: 'RevocationProof';
+  uid: string;
+  target: TargetIdentity;
+  verifiedAt: string;
+  kubeconfigs: KubeconfigState[];
+  grantsRemaining: 0;
+}
+
+export interface AuditEntry {
+  time: string;
+  actor: string;
+  action: string;
+  target: string;
+  outcome: 'ok' | 'refused' | 'error' | 'info';
+  detail?: string;
+  requestIds?: string[];
+}
+
+export interface BlockedInfo {
+  step: string;
+  failureType: string;
+  message: string;
+  since: string;
+}
+
+export type PendingDecision = 'dependencies' | 'approval' | 'blocked' | 'scheduled-deletion' | null;
+
+export interface Decision {
+  kind: string;
+  actor: string;
+  time: string;
+  reason?: string;
+  detail?: string;
+}
+
+export interface RunStatus {
+  workflow: 'offboardIdentity' | 'revokeKubeconfig';
+  stage: OffboardingStage;
+  /** Where the run stopped to wait, and for what. */
+  pendingDecision: PendingDecision;
+  /** One sentence for humans: what the run does or waits for. */
+  details: string;
+  accountId: string;
+  target: TargetIdentity;
+  uid?: string;
+  requestedBy: string;
+  reason: OffboardReason;
+  startedAt: string;
+  admins: string[];
+  inventory?: {
+    accessKeys: number;
+    activeAccessKeys: number;
+    consoleLogin: boolean;
+    mfa: boolean;
+    groups: number;
+    policies: number;
+    kubeconfigs: KubeconfigState[];
+    grants: number;
+  };
+  findings: DependencyFinding[];
+  revocation?: CleanResult;
+  verification?: VerificationResult;
+  blocked?: BlockedInfo;
+  decisions: Decision[];
+  approvalDeadline?: string;
+  deleteNotBefore?: string;
+  /** Undo steps registered so far (latest last); run in reverse on rejection with restore or rescind. */
+  compensations: string[];
+  deletedSteps: string[];
+  audit: AuditEntry[];
+  outcome?: string;
+}
+
+export interface RunResult {
+  stage: OffboardingStage;
+  outcome: string;
+  uid?: string;
+  audit: AuditEntry[];
+  auditRecordPath?: string;
+}
+
+export interface FailureInfo {
+  type: FailureType | string;
+  message: string;
+}
