@@ -14,6 +14,14 @@ export const AlibabaErrorCodes = {
   accessKeyInactive: 'InvalidAccessKeyId.Inactive',
   internalError: 'InternalError',
   serviceUnavailable: 'ServiceUnavailable',
+  /** Gateway: the Authorization header is missing, malformed or does not sign the required headers. */
+  incompleteSignature: 'IncompleteSignature',
+  /** Gateway: x-acs-date is not an ISO 8601 UTC timestamp. */
+  timestampFormat: 'InvalidTimeStamp.Format',
+  /** Gateway: no such action (unknown x-acs-action or ROA path) for this product version. */
+  actionNotFound: 'InvalidAction.NotFound',
+  /** Gateway: a required parameter is absent. */
+  missingParameter: 'MissingParameter',
 
   // CS (ACK/ACS).
   csForbidden: 'StatusForbidden',
@@ -28,6 +36,10 @@ export const AlibabaErrorCodes = {
   /** SYNTHETIC: the uid names no RAM user or role of the account and has no kubeconfig record. */
   csUserNotFound: 'ErrorUserNotFound',
   taskNotFound: 'ErrorTaskNotFound',
+  /** GrantPermissions/UpdateUserPermissions by a RAM identity that is not RBAC admin of the clusters concerned. */
+  forbiddenGrantPermissions: 'ForbiddenGrantPermissions',
+  /** SYNTHETIC: `error.code` of a DescribeTaskInfo result whose clean task ended `fail`. */
+  cleanTaskFailed: 'ErrorCleanPermissions.TaskFailed',
 
   // RAM, documented.
   noPermission: 'NoPermission',
@@ -55,6 +67,11 @@ export const AlibabaErrorCodes = {
   invalidUserNameLength: 'InvalidParameter.UserName.Length',
   invalidPolicyType: 'InvalidParameter.PolicyType',
   limitExceededAccessKey: 'LimitExceeded.User.AccessKey',
+  passwordTooWeak: 'InvalidParameter.Password.TooWeak',
+  /** Follows RAM's `InvalidParameter.<Field>` pattern; the exact code for these three was not found. */
+  invalidAccessKeyStatus: 'InvalidParameter.Status',
+  invalidMaxItems: 'InvalidParameter.MaxItems',
+  invalidMarker: 'InvalidParameter.Marker',
 } as const;
 
 export type AlibabaErrorCode = (typeof AlibabaErrorCodes)[keyof typeof AlibabaErrorCodes];

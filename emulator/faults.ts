@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/**
+ * Fault injection: rules matched per call, in order; the first rule that fires decides the call's fault. Random draws
+ * come from a seeded PRNG, so the same seed and the same sequence of calls give the same faults.
+ */
+
+export const FAULT_KINDS = ['throttle', 'server-error', 'latency', 'drop', 'task-fail'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const faultRuleSchema = z.strictObject({
+  /** An action name (e.g. `DeleteUser`), or `*` / absent for every call. */
+  action: z.string().min(1).optional(),
+  kind: z.enum(FAULT_KINDS),
+  /** Chance that a matching call is hit; default 1. */
+  probability: z.number().min(0).max(1).optional(),
+  /** Hit at most this many calls, then the rule is spent. Default: unlimited. */
+  count: z.number().int().positive().optional(),
+  /** `latency`: delay before answering; default 1000. */
+  latencyMs: z.number().int().min(0).max(600_000).optional(),
+  /** `server-error` (default 503) and `throttle` (default 400): the HTTP status. */
+  statusCode: z.number().int().min(400).max(599).optional(),
+  /** `throttle`: value of x-acs-retry-after (milliseconds, as the SDK reads it); default 100. */
+  retryAfterMs: z.number().int().min(0).max(600_000).optional(),
+  /** `drop`: whether the call takes effect before the connection is cut (the worst case for idempotency). */
+  processed: z.boolean().optional(),
+});
+
+export const faultConfigSchema = z.strictObject({
+  seed: z.number().int().optional(),
+  rules: z.array(faultRuleSchema),
+});
+
+export type FaultRule = z.output<typeof faultRuleSchema>;
+export type FaultConfig = z.output<typeof faultConfigSchema>;
+
+interface ActiveRule extends FaultRule {
+  remaining: number;
+  hits: number;
+}
+
+/** mulberry32: tiny, fast, good enough for fault schedules; deterministic for a seed. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class FaultInjector {
+  private rules: ActiveRule[] = [];
+  private random: () => number = mulberry32(1);
+  private seed = 1;
+
+  /** Replaces the rules. Returns the seed used (a random one if none was given, so a run can be reproduced). */
+  configure(config: FaultConfig, knownActions: ReadonlySet<string>): { seed: number } {
+    for (const r of config.rules) {
+      if (r.action !== undefined && r.action !== '*' && !knownActions.has(r.action)) {
+        throw new Error(`unknown action ${r.action}`);
+      }
+    }
+    this.seed = config.seed ?? Math.floor(Math.random() * 2 ** 31);
+    this.random = mulberry32(this.seed);
+    this.rules = config.rules.map((r) => ({ ...r, remaining: r.count ?? Infinity, hits: 0 }));
+    return { seed: this.seed };
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The rule that fires for this call, if any. Cheap when no rules are set (the usual case). */
+  pick(action: string): FaultRule | undefined {
+    if (this.rules.length === 0) return undefined;
+    for (const rule of this.rules) {
+      if (rule.remaining <= 0) continue;
+      if (rule.action !== undefined && rule.action !== '*' && rule.action !== action) continue;
+      if (rule.probability !== undefined && rule.probability < 1 && this.random() >= rule.probability) continue;
+      rule.remaining--;
+      rule.hits++;
+      return rule;
+    }
+    return undefined;
+  }
+
+  describe(): { seed: number; rules: (FaultRule & { hits: number; remaining: number | null })[] } {
+    return {
+      seed: this.seed,
+      rules: this.rules.map(({ remaining, ...r }) => ({
+        ...r,
+        remaining: Number.isFinite(remaining) ? remaining : null,
+      })),
+    };
+  }
+}
