@@ -167,7 +167,7 @@ export function loadFixture(file: string): Fixture {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read fixture ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read fixture ${file}: ${(err as Error).message}`, { cause: err });
   }
   return parseFixture(raw, file);
 }
