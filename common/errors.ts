@@ -27,6 +27,8 @@ export const FailureType = {
   RevocationNotVerified: 'RevocationNotVerified',
   /** A deletion activity was called without a proof of verified revocation for this identity. */
   MissingRevocationProof: 'MissingRevocationProof',
+  /** An error the classifier does not know (a bug, an unexpected answer). Not retried blindly: a human looks. */
+  Unexpected: 'Unexpected',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -38,6 +40,7 @@ export const nonRetryableFailureTypes: readonly FailureType[] = [
   FailureType.RecentClusterAccess,
   FailureType.CleanTaskFailed,
   FailureType.MissingRevocationProof,
+  FailureType.Unexpected,
 ];
 
 /** Why an update (or signal) was refused. Carried as the `type` of the validator's ApplicationFailure. */

@@ -143,7 +143,11 @@ export function checkMessage<N extends MessageName>(
   }
   switch (name) {
     case 'approveDeletion': {
-      if (ctx.workflow !== 'offboardIdentity' || ctx.stage !== OffboardingStage.AwaitingApproval) {
+      if (
+        ctx.workflow !== 'offboardIdentity' ||
+        ctx.stage !== OffboardingStage.AwaitingApproval ||
+        ctx.pendingDecision !== 'approval'
+      ) {
         return wrongStage(name, ctx, 'in stage AwaitingApproval');
       }
       const notAdmin = requireAdmin(name, actor, ctx);
@@ -157,7 +161,11 @@ export function checkMessage<N extends MessageName>(
       return null;
     }
     case 'rejectDeletion': {
-      if (ctx.workflow !== 'offboardIdentity' || ctx.stage !== OffboardingStage.AwaitingApproval) {
+      if (
+        ctx.workflow !== 'offboardIdentity' ||
+        ctx.stage !== OffboardingStage.AwaitingApproval ||
+        ctx.pendingDecision !== 'approval'
+      ) {
         return wrongStage(name, ctx, 'in stage AwaitingApproval');
       }
       const a = args as RejectDeletionArgs;
@@ -194,11 +202,13 @@ export function checkMessage<N extends MessageName>(
       return requireReason(name, (args as RescindArgs).reason);
     }
     case 'retry': {
-      if (ctx.stage !== OffboardingStage.Blocked) return wrongStage(name, ctx, 'in stage Blocked');
+      if (ctx.stage !== OffboardingStage.Blocked || ctx.pendingDecision !== 'blocked')
+        return wrongStage(name, ctx, 'in stage Blocked');
       return requireAdmin(name, actor, ctx);
     }
     case 'abort': {
-      if (ctx.stage !== OffboardingStage.Blocked) return wrongStage(name, ctx, 'in stage Blocked');
+      if (ctx.stage !== OffboardingStage.Blocked || ctx.pendingDecision !== 'blocked')
+        return wrongStage(name, ctx, 'in stage Blocked');
       const a = args as AbortArgs;
       if (a.restoreAccess !== undefined && typeof a.restoreAccess !== 'boolean') {
         return {

@@ -99,9 +99,14 @@ export interface Inventory {
   requestIds: string[];
 }
 
+/** A kubeconfig still issued to an identity that RAM no longer knows (the risk this project exists for). */
+export interface LeftoverKubeconfig extends KubeconfigState {
+  uid: string;
+}
+
 export type InventoryResult =
   | { exists: true; inventory: Inventory }
-  | { exists: false; target: TargetIdentity; leftoverKubeconfigs: KubeconfigState[]; requestIds: string[] };
+  | { exists: false; target: TargetIdentity; leftoverKubeconfigs: LeftoverKubeconfig[]; requestIds: string[] };
 
 export interface DependencyFinding {
   probe: string;

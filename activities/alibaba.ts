@@ -1,0 +1,43 @@
+import Credential from '@alicloud/credentials';
+import CsClient from '@alicloud/cs20151215';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import RamClient from '@alicloud/ram20150501';
+
+/**
+ * The one factory of Alibaba Cloud SDK clients. Endpoints, protocol, region and credentials come from configuration
+ * only: in emulator mode they point at the local emulator, in live mode at Alibaba Cloud; the activities cannot tell.
+ */
+export interface AlibabaClientConfig {
+  csEndpoint?: string;
+  ramEndpoint?: string;
+  protocol: 'http' | 'https';
+  region: string;
+  /** A credential of `@alicloud/credentials` (the default chain, or a static key built from configuration). */
+  credential: Credential;
+  /** Per-request timeouts; the SDK's default is 3 s for both. */
+  connectTimeoutMs?: number;
+  readTimeoutMs?: number;
+}
+
+export interface AlibabaClients {
+  cs: CsClient;
+  ram: RamClient;
+}
+
+function sdkConfig(config: AlibabaClientConfig, endpoint: string | undefined): $OpenApiUtil.Config {
+  return new $OpenApiUtil.Config({
+    credential: config.credential,
+    endpoint,
+    protocol: config.protocol,
+    regionId: config.region,
+    connectTimeout: config.connectTimeoutMs ?? 5_000,
+    readTimeout: config.readTimeoutMs ?? 10_000,
+  });
+}
+
+export function createAlibabaClients(config: AlibabaClientConfig): AlibabaClients {
+  return {
+    cs: new CsClient(sdkConfig(config, config.csEndpoint)),
+    ram: new RamClient(sdkConfig(config, config.ramEndpoint)),
+  };
+}

@@ -1,0 +1,170 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { AlibabaErrorCodes as C } from '../common/alibaba-error-codes';
+import { FailureType } from '../common/errors';
+
+/**
+ * Maps whatever an SDK call threw onto the orchestrator's small set of failure types. Retryable ones go back to
+ * Temporal's retry policy; the others are `nonRetryable` so that the workflow sees them at once and decides
+ * (Blocked, dependency decision, or success where NotFound is the goal).
+ */
+
+/** The facts we keep of an Alibaba error: no body, no headers, no stack (they could carry request details). */
+export interface AlibabaErrorFacts {
+  operation: string;
+  code?: string;
+  statusCode?: number;
+  requestId?: string;
+  message: string;
+}
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  statusCode?: unknown;
+  requestId?: unknown;
+  message?: unknown;
+  retryAfter?: unknown;
+  data?: unknown;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
+
+const NOT_FOUND = new Set<string>([
+  C.userNotFound,
+  C.roleNotFound,
+  C.accessKeyOfUserNotFound,
+  C.loginProfileNotFound,
+  C.mfaDeviceNotFound,
+  C.userPolicyNotFound,
+  C.rolePolicyNotFound,
+  C.userGroupNotFound,
+  C.groupNotFound,
+  C.policyNotFound,
+  C.clusterNotFound,
+  C.csUserNotFound,
+  C.taskNotFound,
+]);
+
+const ACCESS_DENIED = new Set<string>([
+  C.csForbidden,
+  C.noPermission,
+  C.signatureDoesNotMatch,
+  C.signatureNonceUsed,
+  C.timestampExpired,
+  C.accessKeyNotFound,
+  C.accessKeyInactive,
+  'ForbiddenGrantPermissions',
+  'ErrorCheckAcl',
+  'Forbidden.RAM',
+]);
+
+const INVALID_INPUT = new Set<string>([
+  C.csInvalidParameter,
+  C.invalidUserName,
+  C.invalidUserNameLength,
+  C.invalidPolicyType,
+  C.cleanRootNotSupported,
+  C.cleanSelfNotSupported,
+]);
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' && v !== 'undefined' ? v : undefined;
+}
+
+/** Removes known secrets (the configured access key secret, STS tokens) from any text before it leaves an activity. */
+export type Redactor = (text: string) => string;
+
+export function makeRedactor(secrets: readonly string[]): Redactor {
+  const list = secrets.filter((s) => s.length >= 8);
+  return (text) => list.reduce((t, s) => t.split(s).join('[REDACTED]'), text);
+}
+
+export function errorFacts(operation: string, err: unknown, redact: Redactor): AlibabaErrorFacts {
+  const e = (err ?? {}) as ErrorLike;
+  const dataMessage =
+    e.data && typeof e.data === 'object'
+      ? str((e.data as Record<string, unknown>).Message ?? (e.data as Record<string, unknown>).message)
+      : undefined;
+  const message = dataMessage ?? str(e.message) ?? String(err);
+  return {
+    operation,
+    code: str(e.code),
+    statusCode: typeof e.statusCode === 'number' ? e.statusCode : undefined,
+    requestId: str(e.requestId),
+    // Only the service's own message, cut short: SDK messages embed URLs and nothing else we need.
+    message: redact(message).slice(0, 500),
+  };
+}
+
+export function classifyFacts(facts: AlibabaErrorFacts, errName?: string): FailureType {
+  const code = facts.code ?? '';
+  const status = facts.statusCode;
+  if (errName === 'ThrottlingError' || code.includes('Throttling')) return FailureType.Throttled;
+  if (code === C.recentClusterAccess) return FailureType.RecentClusterAccess;
+  if (NOT_FOUND.has(code) || code.startsWith('EntityNotExist')) return FailureType.NotFound;
+  if (ACCESS_DENIED.has(code) || status === 403) return FailureType.AccessDenied;
+  if (INVALID_INPUT.has(code) || code.startsWith('InvalidParameter')) return FailureType.InvalidInput;
+  if (
+    code.startsWith('DeleteConflict') ||
+    code.startsWith('EntityAlreadyExists') ||
+    code.startsWith('LimitExceeded') ||
+    status === 409
+  ) {
+    return FailureType.Conflict;
+  }
+  if (code === C.internalError || code === C.serviceUnavailable || (status !== undefined && status >= 500)) {
+    return FailureType.Unavailable;
+  }
+  if (status === 404) return FailureType.NotFound;
+  if (status !== undefined && status >= 400) return FailureType.InvalidInput;
+  // No HTTP status: the call never got an Alibaba answer (timeouts, dropped connections, non-JSON bodies).
+  if (
+    errName === 'RequestTimeoutError' ||
+    errName === 'SyntaxError' ||
+    errName === 'AbortError' ||
+    NETWORK_CODES.has(code) ||
+    /socket hang up|ECONNRESET|ECONNREFUSED|timeout|network/i.test(facts.message)
+  ) {
+    return FailureType.Unavailable;
+  }
+  return FailureType.Unexpected;
+}
+
+const RETRYABLE: ReadonlySet<FailureType> = new Set([FailureType.Throttled, FailureType.Unavailable]);
+
+/** The ApplicationFailure an activity throws for a failed call. */
+export function toFailure(operation: string, err: unknown, redact: Redactor): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  const facts = errorFacts(operation, err, redact);
+  const name = str((err as ErrorLike | undefined)?.name);
+  const type = classifyFacts(facts, name);
+  const retryAfter = (err as ErrorLike | undefined)?.retryAfter;
+  const where = [facts.code, facts.statusCode !== undefined ? `HTTP ${facts.statusCode}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  return ApplicationFailure.create({
+    type,
+    message: `${operation} failed: ${type}${where ? ` (${where})` : ''}: ${facts.message}${facts.requestId ? ` [request ${facts.requestId}]` : ''}`,
+    nonRetryable: !RETRYABLE.has(type),
+    details: [facts],
+    // Alibaba's x-acs-retry-after (milliseconds, as the SDK reads it) is a better first delay than our backoff.
+    nextRetryDelay:
+      type === FailureType.Throttled && typeof retryAfter === 'number' && retryAfter > 0 && retryAfter < 60_000
+        ? retryAfter
+        : undefined,
+  });
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof ApplicationFailure && err.type === FailureType.NotFound;
+}

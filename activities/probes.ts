@@ -1,0 +1,63 @@
+import { type DependencyFinding, type Inventory } from '../common/types';
+
+/**
+ * Dependency probes: each looks at an identity's inventory (and may look elsewhere) and reports findings. A
+ * blocking finding makes the run wait for an admin's `resolveDependencies` decision; the others are evidence.
+ * The worker configures the list; more probes (CI systems, secret stores) plug in here.
+ */
+export interface DependencyProbe {
+  name: string;
+  run(inventory: Inventory, now: Date): Promise<DependencyFinding[]> | DependencyFinding[];
+}
+
+/** An active access key used within the window is probably still relied upon (a CI job, a script). */
+export function recentAccessKeyUseProbe(windowMs: number): DependencyProbe {
+  return {
+    name: 'access-key-recent-use',
+    run(inventory, now) {
+      return inventory.accessKeys
+        .filter((k) => k.status === 'Active' && k.lastUsedDate !== undefined)
+        .filter((k) => now.getTime() - Date.parse(k.lastUsedDate as string) <= windowMs)
+        .map((k) => ({
+          probe: 'access-key-recent-use',
+          blocking: true,
+          summary: `access key ${k.accessKeyId} was used at ${k.lastUsedDate}, within the last ${Math.round(windowMs / 3_600_000)} h`,
+          evidence: { accessKeyId: k.accessKeyId, lastUsedDate: k.lastUsedDate as string },
+        }));
+    },
+  };
+}
+
+/** The cluster creator's admin grant: removing it may leave a cluster without its owner. */
+export const clusterOwnerProbe: DependencyProbe = {
+  name: 'cluster-owner',
+  run(inventory) {
+    return inventory.grants
+      .filter((g) => g.isOwner)
+      .map((g) => ({
+        probe: 'cluster-owner',
+        blocking: true,
+        summary: `owns cluster ${g.resourceId} (creator's admin grant)`,
+        evidence: { resourceId: g.resourceId, roleType: g.roleType },
+      }));
+  },
+};
+
+/** Valid kubeconfigs are what revocation removes: evidence for the record, not a reason to stop. */
+export const validKubeconfigProbe: DependencyProbe = {
+  name: 'valid-kubeconfig',
+  run(inventory) {
+    return inventory.kubeconfigs
+      .filter((k) => k.certState === 'Unexpired')
+      .map((k) => ({
+        probe: 'valid-kubeconfig',
+        blocking: false,
+        summary: `valid kubeconfig on ${k.clusterId}${k.certExpireTime ? ` (expires ${k.certExpireTime})` : ''}: it will be revoked`,
+        evidence: { clusterId: k.clusterId, certState: k.certState },
+      }));
+  },
+};
+
+export function defaultProbes(recentUseWindowMs: number): DependencyProbe[] {
+  return [recentAccessKeyUseProbe(recentUseWindowMs), clusterOwnerProbe, validKubeconfigProbe];
+}

@@ -1,0 +1,55 @@
+import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
+import {
+  consoleNotifier,
+  createActivities,
+  createAlibabaClients,
+  defaultProbes,
+  directoryAuditSink,
+  webhookNotifier,
+  type ActivityDeps,
+} from '../activities';
+import { makeRedactor } from '../activities/classify';
+import { type WorkerConfig } from './config';
+
+/**
+ * Builds the production activities from the worker configuration. Tests build theirs through this same function,
+ * pointed at the emulator by configuration, so no test runs a mocked activity.
+ */
+export async function activityDepsFromConfig(config: WorkerConfig): Promise<ActivityDeps> {
+  const a = config.alibaba;
+  const credential = a.fixtureKey
+    ? new Credential(new CredentialConfig({ type: 'access_key', accessKeyId: a.fixtureKey.accessKeyId, accessKeySecret: a.fixtureKey.accessKeySecret }))
+    : new Credential(); // the default chain: environment, profile, ECS RAM role, OIDC, ...
+  // Known secrets are scrubbed from every error message that leaves an activity.
+  const secrets: string[] = [];
+  let workerAccessKeyId: string | undefined;
+  try {
+    const model = await credential.getCredential();
+    if (model.accessKeySecret) secrets.push(model.accessKeySecret);
+    if (model.securityToken) secrets.push(model.securityToken);
+    workerAccessKeyId = model.type === 'access_key' ? model.accessKeyId : undefined;
+  } catch (err) {
+    throw new Error(`no Alibaba Cloud credentials: ${(err as Error).message}`);
+  }
+  return {
+    clients: createAlibabaClients({
+      csEndpoint: a.csEndpoint,
+      ramEndpoint: a.ramEndpoint,
+      protocol: a.protocol,
+      region: a.region,
+      credential,
+    }),
+    accountId: a.accountId,
+    workerIdentity: a.workerIdentity,
+    workerAccessKeyId,
+    admins: config.admins,
+    probes: defaultProbes(config.recentUseWindowMs),
+    audit: directoryAuditSink(config.auditDir),
+    notifier: config.notifyWebhook ? webhookNotifier(config.notifyWebhook) : consoleNotifier(),
+    redact: makeRedactor(secrets),
+  };
+}
+
+export async function activitiesFromConfig(config: WorkerConfig) {
+  return createActivities(await activityDepsFromConfig(config));
+}

@@ -1,0 +1,91 @@
+import { type ActivityOptions } from '@temporalio/workflow';
+import { nonRetryableFailureTypes } from '../common/errors';
+import type { OffboardActivities } from './activity-types';
+
+/**
+ * Every activity's timeouts and retry policy, in one place.
+ *
+ * - Transient failures (Throttled, Unavailable: throttling, 5xx, timeouts, dropped connections) are retried by
+ *   Temporal with exponential backoff — never by hand-written loops — and every policy is bounded by a
+ *   schedule-to-close timeout: when it runs out the workflow sees a timeout and moves to Blocked, so nothing retries
+ *   forever.
+ * - Non-retryable types (AccessDenied, Conflict, InvalidInput, RecentClusterAccess, ...) are listed explicitly as
+ *   well as being thrown `nonRetryable`, so that a failure from an older worker is not retried either.
+ * - Heartbeat timeouts let the server notice a dead worker within seconds (activities heartbeat every second while an
+ *   SDK call runs), instead of waiting for the whole start-to-close timeout.
+ */
+const nonRetryableErrorTypes = [...nonRetryableFailureTypes];
+
+/** One Alibaba Cloud API call (or a few reads). SDK timeouts are 5 s connect / 10 s read. */
+const api: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  heartbeatTimeout: '5s',
+  scheduleToCloseTimeout: '10m',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s', nonRetryableErrorTypes },
+};
+
+/** Inventory and deletion planning: many reads in one attempt. */
+const reads: ActivityOptions = { ...api, startToCloseTimeout: '2m' };
+
+/** Polling the asynchronous clean task: CleanTaskPending is the retryable "not yet". */
+const cleanTaskPoll: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  heartbeatTimeout: '5s',
+  scheduleToCloseTimeout: '15m',
+  retry: { initialInterval: '300ms', backoffCoefficient: 1.5, maximumInterval: '10s', nonRetryableErrorTypes },
+};
+
+/** Verification reads: a few tries for eventual consistency, then Blocked with what is left. */
+const verification: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  heartbeatTimeout: '5s',
+  scheduleToCloseTimeout: '5m',
+  retry: {
+    initialInterval: '500ms',
+    backoffCoefficient: 2,
+    maximumInterval: '15s',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes,
+  },
+};
+
+/** Notifications must not hold a run: a few tries, then the workflow records the failure and goes on. */
+const notification: ActivityOptions = {
+  startToCloseTimeout: '15s',
+  scheduleToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5 },
+};
+
+/** Local file writes. */
+const local: ActivityOptions = {
+  startToCloseTimeout: '15s',
+  scheduleToCloseTimeout: '5m',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s' },
+};
+
+export const ACTIVITY_OPTIONS: Record<keyof OffboardActivities, ActivityOptions> = {
+  loadRunPolicy: local,
+  inventoryIdentity: reads,
+  resolveIdentity: reads,
+  checkDependencies: reads,
+  deactivateAccessKey: api,
+  activateAccessKey: api,
+  blockConsoleLogin: api,
+  restoreConsoleLogin: api,
+  cleanPermissions: api,
+  awaitCleanTask: cleanTaskPoll,
+  verifyRevocation: verification,
+  regrantPermissions: api,
+  planDeletion: reads,
+  deleteAccessKey: api,
+  removeUserFromGroup: api,
+  detachPolicy: api,
+  deleteLoginProfile: api,
+  unbindMfaDevice: api,
+  deleteIdentity: api,
+  notify: notification,
+  writeAuditRecord: local,
+};
+
+/** The proxy's own options are never used as is: every call goes through `executeWithOptions` with the table above. */
+export const DEFAULT_ACTIVITY_OPTIONS = api;

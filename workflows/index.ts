@@ -1,0 +1,3 @@
+/** Every workflow the worker runs; the test bundle and the worker load this file. */
+export { offboardIdentity } from './offboard-identity';
+export { revokeKubeconfig } from './revoke-kubeconfig';
