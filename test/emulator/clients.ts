@@ -1,0 +1,122 @@
+import Cs from '@alicloud/cs20151215';
+import Ram from '@alicloud/ram20150501';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEFAULT_FIXTURE_PATH,
+  type EmulatorOptions,
+  fixtureCredentials,
+  type JournalEntry,
+  type RunningEmulator,
+  startEmulator,
+} from '../../emulator/server';
+
+/** Shared helpers for the emulator tests: real SDK clients pointed at a running emulator, and its admin API. */
+
+export const ACCOUNT = '1234567890123456';
+export const UID = {
+  bot: '2034000000000001',
+  alice: '2034000000000002',
+  bob: '2034000000000003',
+  carol: '2034000000000004',
+  dave: '2034000000000005',
+  ci: '2034000000000006',
+  legacyRole: '3012345678901234567',
+  formerContractor: '2034000000000099',
+} as const;
+
+export type ConfigExtras = Partial<ConstructorParameters<typeof $OpenApiUtil.Config>[0]>;
+
+export function sdkConfig(emu: RunningEmulator, identity: string, extras: ConfigExtras = {}): $OpenApiUtil.Config {
+  return new $OpenApiUtil.Config({
+    ...fixtureCredentials(emu.fixture, identity),
+    endpoint: emu.endpoint,
+    protocol: 'http',
+    regionId: 'cn-hangzhou',
+    ...extras,
+  });
+}
+
+export function clients(
+  emu: RunningEmulator,
+  identity = 'user/offboarding-bot',
+  extras: ConfigExtras = {},
+): { cs: Cs; ram: Ram } {
+  return { cs: new Cs(sdkConfig(emu, identity, extras)), ram: new Ram(sdkConfig(emu, identity, extras)) };
+}
+
+/** Clients signing with an explicit key, e.g. one just returned by CreateAccessKey. */
+export function clientsWithKey(
+  emu: RunningEmulator,
+  accessKeyId: string,
+  accessKeySecret: string,
+): { cs: Cs; ram: Ram } {
+  const config = (): $OpenApiUtil.Config =>
+    new $OpenApiUtil.Config({
+      accessKeyId,
+      accessKeySecret,
+      endpoint: emu.endpoint,
+      protocol: 'http',
+      regionId: 'cn-hangzhou',
+    });
+  return { cs: new Cs(config()), ram: new Ram(config()) };
+}
+
+/** Starts an emulator on a copy of the demo fixture changed by `edit`, written to a temp file. */
+export async function startWithFixture(
+  edit: (fixture: Record<string, unknown>) => void,
+  options: Omit<EmulatorOptions, 'fixturePath'> = {},
+): Promise<RunningEmulator> {
+  const fixture = JSON.parse(readFileSync(DEFAULT_FIXTURE_PATH, 'utf8')) as Record<string, unknown>;
+  edit(fixture);
+  const dir = mkdtempSync(join(tmpdir(), 'emulator-fixture-'));
+  const fixturePath = join(dir, 'fixture.json');
+  writeFileSync(fixturePath, JSON.stringify(fixture));
+  return startEmulator({ port: 0, ...options, fixturePath });
+}
+
+export interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  statusCode?: number;
+}
+
+/** Awaits a call that must fail and returns the SDK error, so a test can assert its name, code and status. */
+export async function sdkError(call: Promise<unknown>): Promise<SdkErrorShape & Error & Record<string, unknown>> {
+  try {
+    await call;
+  } catch (err) {
+    return err as SdkErrorShape & Error & Record<string, unknown>;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+export async function expectApiError(call: Promise<unknown>, code: string, statusCode: number): Promise<void> {
+  const err = await sdkError(call);
+  expect({ name: err.name, code: err.code, statusCode: err.statusCode }).toEqual({
+    name: statusCode >= 500 ? 'ServerError' : 'ClientError',
+    code,
+    statusCode,
+  });
+}
+
+export async function admin<T = unknown>(
+  emu: RunningEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`${emu.url}/__emulator/${path}`, {
+    method,
+    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export const journal = (emu: RunningEmulator): Promise<JournalEntry[]> => admin<JournalEntry[]>(emu, 'GET', 'journal');
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
