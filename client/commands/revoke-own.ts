@@ -1,0 +1,90 @@
+import Credential from '@alicloud/credentials';
+import { ApplicationFailure } from '@temporalio/common';
+import { createAlibabaClients } from '../../activities/alibaba';
+import { makeRedactor, toFailure } from '../../activities/classify';
+import { FailureType, isValidClusterId, Rules } from '../../common';
+import { workerSettings } from '../config';
+import { type Ctx } from '../context';
+import { badInput, CliError, ExitCode } from '../errors';
+import { fields } from '../output';
+
+const credentialsHint =
+  'revoke-own signs with YOUR credentials from the default chain of @alicloud/credentials: set ' +
+  "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (your RAM user's key), or configure a profile " +
+  '(~/.alibabacloud/credentials, ALIBABA_CLOUD_PROFILE).';
+
+function exitCodeOf(type: string | undefined): ExitCode {
+  switch (type) {
+    case FailureType.NotFound:
+      return ExitCode.NotFound;
+    case FailureType.AccessDenied:
+    case FailureType.InvalidInput:
+    case FailureType.Conflict:
+      return ExitCode.Refused;
+    case FailureType.Throttled:
+    case FailureType.Unavailable:
+      return ExitCode.Unreachable;
+    default:
+      return ExitCode.Unexpected;
+  }
+}
+
+/**
+ * A RAM user revokes their own kubeconfig on one cluster: RevokeK8sClusterKubeConfig takes no user, it acts on the
+ * caller. So the call is signed with the caller's own credentials (default chain), never the worker's; endpoints,
+ * protocol and region come from the shared configuration, and the SDK clients from the activities' one factory.
+ */
+export async function revokeOwnCommand(ctx: Ctx, flags: { cluster: string }): Promise<ExitCode> {
+  if (!isValidClusterId(flags.cluster))
+    throw badInput(`--cluster ${JSON.stringify(flags.cluster)}: ${Rules.clusterId}`);
+  const { alibaba } = workerSettings(ctx.env);
+  const credential = new Credential(); // no config: the default credential chain
+  let secrets: string[];
+  let source: string;
+  try {
+    const c = await credential.getCredential();
+    secrets = [c.accessKeySecret, c.securityToken].filter((s): s is string => typeof s === 'string');
+    source = c.providerName ?? 'default chain';
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new CliError(
+      ExitCode.BadInput,
+      `no credentials of yours were found: ${why}`,
+      'NoCredentials',
+      credentialsHint,
+    );
+  }
+  const clients = createAlibabaClients({
+    csEndpoint: alibaba.csEndpoint,
+    ramEndpoint: alibaba.ramEndpoint,
+    protocol: alibaba.protocol,
+    region: alibaba.region,
+    credential,
+  });
+  let requestId: string | undefined;
+  try {
+    const res = await clients.cs.revokeK8sClusterKubeConfig(flags.cluster);
+    requestId = res.headers?.['x-acs-request-id'];
+  } catch (err) {
+    const failure: ApplicationFailure = toFailure('RevokeK8sClusterKubeConfig', err, makeRedactor(secrets));
+    throw new CliError(
+      exitCodeOf(failure.type ?? undefined),
+      failure.message,
+      failure.type ?? 'Unexpected',
+      failure.type === FailureType.AccessDenied ? credentialsHint : undefined,
+    );
+  }
+  ctx.out.result(
+    { cluster: flags.cluster, revoked: true, requestId, credentials: source, mode: alibaba.mode },
+    [
+      `Revoked your kubeconfig on ${flags.cluster}. The old kubeconfig no longer works; get a new one from the ` +
+        'console (or DescribeClusterUserKubeconfig) when you need access again.',
+      fields([
+        ['Credentials', source],
+        ['Request id', requestId],
+        ['Target', alibaba.mode === 'emulator' ? `emulator at ${alibaba.csEndpoint}` : 'Alibaba Cloud'],
+      ]),
+    ].join('\n'),
+  );
+  return ExitCode.Ok;
+}

@@ -1,0 +1,95 @@
+import { type OffboardIdentityInput, type OffboardReason } from '../../common';
+import { accountSettings } from '../config';
+import { type Ctx } from '../context';
+import { ExitCode } from '../errors';
+import { checkActor, checkClusters, checkText, inputProblemsError, requireTarget, type TargetFlags } from '../flags';
+import { follow } from '../follow';
+import { fields } from '../output';
+import { nextSteps } from '../render';
+import { startOffboarding } from '../start-run';
+import { InvalidInputError } from '../../common';
+
+export interface StartFlags extends TargetFlags {
+  reason: OffboardReason;
+  requestedBy: string;
+  ticket?: string;
+  comment?: string;
+  cluster?: string[];
+  deleteNotBefore?: string;
+  wait?: boolean;
+  waitTimeout: number;
+}
+
+/** Which flag (or variable) sets each field of the workflow input, for error messages. */
+export function startFlagOf(field: string, flags: TargetFlags): string {
+  if (field === 'accountId') return 'OFFBOARD_ACCOUNT_ID';
+  if (field.startsWith('target')) return flags.role !== undefined ? '--role' : '--user';
+  if (field === 'requestedBy') return '--requested-by';
+  if (field === 'clusterIds' || field.startsWith('clusterIds[')) return '--cluster';
+  if (field === 'deleteNotBefore') return '--delete-not-before';
+  if (field === 'comment') return '--comment/--ticket';
+  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+export async function startCommand(ctx: Ctx, flags: StartFlags): Promise<ExitCode> {
+  const target = requireTarget(flags);
+  checkActor('--requested-by', flags.requestedBy);
+  if (flags.ticket !== undefined) checkActor('--ticket', flags.ticket);
+  checkText('--comment', flags.comment, false);
+  checkClusters(flags.cluster);
+  const { accountId, workerIdentity } = accountSettings(ctx.env);
+  const comment = [flags.ticket ? `ticket ${flags.ticket}` : undefined, flags.comment].filter(Boolean).join(' — ');
+  const input: OffboardIdentityInput = {
+    accountId,
+    target,
+    requestedBy: flags.requestedBy,
+    reason: flags.reason,
+    comment: comment || undefined,
+    clusterIds: flags.cluster,
+    deleteNotBefore: flags.deleteNotBefore,
+  };
+
+  const session = await ctx.temporal();
+  let started;
+  try {
+    started = await startOffboarding(session, input, workerIdentity);
+  } catch (err) {
+    if (err instanceof InvalidInputError) throw inputProblemsError(err.problems, (f) => startFlagOf(f, flags));
+    throw err;
+  }
+  const { run, joined } = started;
+  const ref = `${target.type}/${target.name}`;
+  const headline = joined
+    ? `An offboarding of ${ref} was already running; joined it (nothing new was started).`
+    : `Started the offboarding of ${ref}.`;
+  const data = { workflowId: run.workflowId, runId: run.info.runId, joined };
+
+  if (!flags.wait) {
+    ctx.out.result(
+      data,
+      [
+        headline,
+        fields([
+          ['Run', run.workflowId],
+          ['Follow', `offboard status ${run.workflowId}`],
+        ]),
+      ].join('\n'),
+    );
+    return ExitCode.Ok;
+  }
+
+  ctx.out.progress(`${headline}\nRun: ${run.workflowId}\nFollowing its stages (Ctrl-C stops following, not the run):`);
+  const { status, transitions } = await follow(ctx, session, run, flags.waitTimeout);
+  const steps = nextSteps(run.workflowId, status);
+  ctx.out.result(
+    { ...data, stage: status.stage, pendingDecision: status.pendingDecision, details: status.details, transitions },
+    [
+      '',
+      status.pendingDecision
+        ? `The run now waits (${status.stage}): ${status.details}`
+        : `The run ended: ${status.stage} — ${status.outcome ?? status.details}`,
+      ...(steps.length ? ['Next:', ...steps.map((s) => `  ${s}`)] : []),
+    ].join('\n'),
+  );
+  return status.pendingDecision === 'blocked' ? ExitCode.Stopped : ExitCode.Ok;
+}

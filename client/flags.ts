@@ -1,0 +1,79 @@
+import { Option } from 'commander';
+import {
+  type InputProblem,
+  isNonEmptyText,
+  isValidActor,
+  isValidClusterId,
+  isValidRamName,
+  Rules,
+  type TargetIdentity,
+} from '../common';
+import { badInput, CliError } from './errors';
+
+/**
+ * Flag checks, run before anything is contacted. The rules are common/'s (the same sentences the workflows use);
+ * the CLI only says which flag broke them.
+ */
+
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export const userOption = () => new Option('--user <name>', 'a RAM user name').conflicts('role');
+export const roleOption = () => new Option('--role <name>', 'a RAM role name').conflicts('user');
+export const jsonOption = () => new Option('--json', 'print one JSON document on stdout (for scripts)');
+export const asOption = () =>
+  new Option('--as <who>', 'who you are (checked by the run against its admin list)').makeOptionMandatory();
+export const clusterOption = () =>
+  new Option('--cluster <id>', 'limit to this cluster (repeat for several); default: all clusters').argParser(collect);
+
+export interface TargetFlags {
+  user?: string;
+  role?: string;
+}
+
+export function targetFromFlags(flags: TargetFlags): TargetIdentity | undefined {
+  if (flags.user !== undefined) {
+    if (!isValidRamName(flags.user)) throw badInput(`--user ${JSON.stringify(flags.user)}: ${Rules.userName}`);
+    return { type: 'user', name: flags.user };
+  }
+  if (flags.role !== undefined) {
+    if (!isValidRamName(flags.role)) throw badInput(`--role ${JSON.stringify(flags.role)}: ${Rules.roleName}`);
+    return { type: 'role', name: flags.role };
+  }
+  return undefined;
+}
+
+export function requireTarget(flags: TargetFlags): TargetIdentity {
+  const target = targetFromFlags(flags);
+  if (!target) throw badInput('name the identity with --user NAME or --role NAME');
+  return target;
+}
+
+export function checkActor(flag: string, who: string): string {
+  if (!isValidActor(who)) throw badInput(`${flag} ${JSON.stringify(who)}: ${Rules.actor}`);
+  return who;
+}
+
+export function checkText(flag: string, text: string | undefined, required: boolean): string | undefined {
+  if (text === undefined) {
+    if (required) throw badInput(`${flag} is required`);
+    return undefined;
+  }
+  if (!isNonEmptyText(text)) throw badInput(`${flag}: ${Rules.text}`);
+  return text;
+}
+
+export function checkClusters(ids: string[] | undefined): string[] | undefined {
+  if (!ids) return undefined;
+  for (const id of ids)
+    if (!isValidClusterId(id)) throw badInput(`--cluster ${JSON.stringify(id)}: ${Rules.clusterId}`);
+  if (new Set(ids).size !== ids.length) throw badInput(`--cluster: ${Rules.clusterIds}`);
+  return ids;
+}
+
+/** How the fields of a workflow input map back onto the flags (and configuration) the user can change. */
+export function inputProblemsError(problems: InputProblem[], flagOf: (field: string) => string): CliError {
+  const lines = problems.map((p) => `${flagOf(p.field)}: ${p.rule}`);
+  return badInput(lines.length === 1 ? lines[0] : `invalid input:\n  ${lines.join('\n  ')}`);
+}

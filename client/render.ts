@@ -1,0 +1,207 @@
+import { type AuditEntry, isTerminalStage, type RunStatus } from '../common';
+import { fields, formatTime, indent, table } from './output';
+
+/** Human renderings of a run's status and audit trail. The JSON forms are the data itself. */
+
+/** The command that moves a waiting run on, for the person reading `status`. */
+export function nextSteps(workflowId: string, status: Pick<RunStatus, 'pendingDecision' | 'workflow'>): string[] {
+  const id = quoteArg(workflowId);
+  switch (status.pendingDecision) {
+    case 'dependencies':
+      return [
+        `offboard resolve ${id} --as ADMIN --proceed --note "why it is safe"`,
+        `offboard resolve ${id} --as ADMIN --abort --note "why not"`,
+      ];
+    case 'approval':
+      return [
+        `offboard approve ${id} --as ADMIN [--comment TEXT]`,
+        `offboard reject ${id} --as ADMIN --reason TEXT [--restore-access]`,
+      ];
+    case 'blocked':
+      return [
+        `fix the cause, then: offboard retry ${id} --as ADMIN`,
+        `or give up: offboard abort ${id} --as ADMIN --reason TEXT [--restore-access]`,
+      ];
+    case 'scheduled-deletion':
+      return [`until deletion begins, HR may still: offboard rescind ${id} --as WHO --reason TEXT`];
+    default:
+      return [];
+  }
+}
+
+export function quoteArg(arg: string): string {
+  return /^[A-Za-z0-9._/@+=:-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+const waitingFor: Record<NonNullable<RunStatus['pendingDecision']>, string> = {
+  dependencies: "an admin's decision on the dependency findings (resolve)",
+  approval: "an admin's approval of the deletion (approve or reject)",
+  blocked: 'on-call: a step failed and needs a fix, then retry or abort',
+  'scheduled-deletion': 'the scheduled deletion time',
+};
+
+/**
+ * Since when the run waits: a Blocked run knows it; otherwise the audit entry of the transition into the current
+ * stage (the workflows write `stage A → B` at every transition), else the last entry at all.
+ */
+export function waitingSince(status: RunStatus): string | undefined {
+  if (status.pendingDecision === 'blocked' && status.blocked) return status.blocked.since;
+  const entered = status.audit.filter((e) => e.action.endsWith(`→ ${status.stage}`));
+  return (entered.at(-1) ?? status.audit.at(-1))?.time;
+}
+
+export function renderStatus(
+  workflowId: string,
+  status: RunStatus,
+  execution: { status: string; taskQueue?: string },
+  now: Date,
+): string {
+  const target = `${status.target.type}/${status.target.name}`;
+  const out: string[] = [];
+  out.push(
+    fields([
+      ['Run', workflowId],
+      ['Workflow', `${status.workflow} (${execution.status.toLowerCase()})`],
+      ['Target', `${target}${status.uid ? ` (uid ${status.uid})` : ''} in account ${status.accountId}`],
+      ['Requested', `by ${status.requestedBy}, reason ${status.reason}, ${formatTime(status.startedAt, now)}`],
+      ['Stage', status.stage + (isTerminalStage(status.stage) && status.outcome ? ` — ${status.outcome}` : '')],
+      ['Now', status.details],
+      [
+        'Waiting for',
+        status.pendingDecision
+          ? `${waitingFor[status.pendingDecision]}, since ${formatTime(waitingSince(status), now)}`
+          : undefined,
+      ],
+      ['Approval due', status.pendingDecision === 'approval' ? formatTime(status.approvalDeadline, now) : undefined],
+      ['Delete not before', status.deleteNotBefore ? formatTime(status.deleteNotBefore, now) : undefined],
+      ['Admins', status.admins.join(', ') || 'none configured'],
+    ]),
+  );
+
+  if (status.blocked) {
+    out.push(
+      '',
+      `Blocked at step ${status.blocked.step} (${status.blocked.failureType}) since ${formatTime(status.blocked.since, now)}:`,
+      indent(status.blocked.message, '  '),
+    );
+  }
+
+  const steps = nextSteps(workflowId, status);
+  if (steps.length) out.push('', 'Next:', ...steps.map((s) => `  ${s}`));
+
+  if (status.inventory) {
+    const inv = status.inventory;
+    out.push(
+      '',
+      'Inventory:',
+      indent(
+        [
+          `access keys: ${inv.accessKeys} (${inv.activeAccessKeys} active); console login: ${yesNo(inv.consoleLogin)}; MFA: ${yesNo(inv.mfa)}`,
+          `groups: ${inv.groups}; policies: ${inv.policies}; RBAC grants: ${inv.grants}`,
+        ].join('\n'),
+        '  ',
+      ),
+    );
+    if (inv.kubeconfigs.length) {
+      out.push(
+        table(
+          ['cluster', 'kubeconfig', 'expires'],
+          inv.kubeconfigs.map((k) => [
+            k.clusterName && k.clusterName !== k.clusterId ? `${k.clusterId} (${k.clusterName})` : k.clusterId,
+            k.certState,
+            k.certExpireTime,
+          ]),
+        ),
+      );
+    }
+  }
+
+  if (status.findings.length) {
+    out.push(
+      '',
+      'Dependency findings:',
+      table(
+        ['probe', 'blocking', 'finding', 'evidence'],
+        status.findings.map((f) => [
+          f.probe,
+          yesNo(f.blocking),
+          f.summary,
+          Object.entries(f.evidence)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('\n'),
+        ]),
+      ),
+    );
+  } else if (status.inventory) {
+    out.push('', 'Dependency findings: none');
+  }
+
+  if (status.verification) {
+    const v = status.verification;
+    out.push(
+      '',
+      `Revocation verified ${formatTime(v.verifiedAt, now)}: ` +
+        `${v.kubeconfigs.map((k) => `${k.clusterId} ${k.certState}`).join(', ') || 'no kubeconfigs'}; ` +
+        `RBAC grants left: ${v.grantsRemaining}`,
+    );
+  }
+
+  if (status.decisions.length) {
+    out.push(
+      '',
+      'Decisions:',
+      table(
+        ['time', 'decision', 'by', 'reason'],
+        status.decisions.map((d) => [shortTime(d.time), d.kind, d.actor, d.reason ?? d.detail]),
+      ),
+    );
+  }
+
+  if (status.deletedSteps.length) out.push('', `Deleted: ${status.deletedSteps.join(', ')}`);
+
+  out.push('', `Audit trail (${status.audit.length} entries):`, renderAuditTable(status.audit));
+  return out.join('\n');
+}
+
+function yesNo(b: boolean): string {
+  return b ? 'yes' : 'no';
+}
+
+export function shortTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+export function renderAuditTable(audit: readonly AuditEntry[]): string {
+  if (!audit.length) return '  (empty)';
+  return table(
+    ['time', 'actor', 'action', 'target', 'outcome', 'detail'],
+    audit.map((e) => [
+      shortTime(e.time),
+      e.actor,
+      e.action,
+      e.target,
+      e.outcome,
+      [e.detail, e.requestIds?.length ? `request ${e.requestIds.join(', ')}` : undefined].filter(Boolean).join('\n'),
+    ]),
+  );
+}
+
+/** Markdown: for pasting into a ticket or a post-incident review. */
+export function renderAuditMarkdown(workflowId: string, status: RunStatus): string {
+  const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  const lines = [
+    `# Audit trail of \`${workflowId}\``,
+    '',
+    `- Target: RAM ${status.target.type} \`${status.target.name}\`${status.uid ? ` (uid ${status.uid})` : ''}, account ${status.accountId}`,
+    `- Requested by ${status.requestedBy} (${status.reason}) at ${status.startedAt}`,
+    `- Stage: ${status.stage}${status.outcome ? ` — ${status.outcome}` : ''}`,
+    '',
+    '| time | actor | action | target | outcome | detail | request ids |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...status.audit.map(
+      (e) =>
+        `| ${cell(e.time)} | ${cell(e.actor)} | ${cell(e.action)} | ${cell(e.target)} | ${cell(e.outcome)} | ${cell(e.detail)} | ${cell(e.requestIds?.join(', '))} |`,
+    ),
+  ];
+  return lines.join('\n');
+}

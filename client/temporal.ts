@@ -1,0 +1,96 @@
+import {
+  Client,
+  Connection,
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { temporalConnectionOptions, type TemporalConfig } from '../worker/config';
+import { CliError, ExitCode } from './errors';
+
+/** How long the CLI waits to connect, and for one query or update to be answered by a worker. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+export const RPC_TIMEOUT_MS = 20_000;
+
+export const temporalVariablesHint =
+  'TEMPORAL_ADDRESS sets the address (host:port), TEMPORAL_NAMESPACE the namespace; TEMPORAL_API_KEY or ' +
+  'TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY/TEMPORAL_TLS_CA configure authentication. ' +
+  'For a local server: npm run temporal -- start';
+
+export interface TemporalSession {
+  client: Client;
+  config: TemporalConfig;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(config: TemporalConfig): Promise<TemporalSession> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: CONNECT_TIMEOUT_MS });
+  } catch (err) {
+    throw unreachable(config, err);
+  }
+  const client = new Client({ connection, namespace: config.namespace });
+  return { client, config, close: () => connection.close() };
+}
+
+function unreachable(config: TemporalConfig, err: unknown): CliError {
+  const why = err instanceof Error ? err.message : String(err);
+  return new CliError(
+    ExitCode.Unreachable,
+    `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${why}`,
+    'TemporalUnreachable',
+    temporalVariablesHint,
+  );
+}
+
+// gRPC status codes (the numbers are part of the gRPC spec; @grpc/grpc-js is not our direct dependency).
+const GrpcStatus = { NOT_FOUND: 5, PERMISSION_DENIED: 7, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+
+function grpcCode(err: unknown): number | undefined {
+  if (isGrpcServiceError(err)) return err.code;
+  if (err instanceof ServiceError && isGrpcServiceError(err.cause)) return err.cause.code;
+  return undefined;
+}
+
+/**
+ * Maps what the Temporal client threw onto the CLI's exit codes. `what` names the run for the messages.
+ * Refusals by an update validator keep their type (FourEyes, NotAnAdmin, WrongStage, …) and message.
+ */
+export function temporalError(err: unknown, config: TemporalConfig, what: string): CliError {
+  if (err instanceof CliError) return err;
+  if (err instanceof WorkflowNotFoundError) {
+    return new CliError(ExitCode.NotFound, `no run ${what} in namespace ${config.namespace}`, 'NotFound');
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure)
+      return new CliError(ExitCode.Refused, cause.message, cause.type ?? 'Refused');
+    return new CliError(ExitCode.Refused, cause?.message ?? err.message, 'Refused');
+  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+    return new CliError(
+      ExitCode.Unreachable,
+      `no worker answered for ${what} within ${RPC_TIMEOUT_MS / 1000} s`,
+      'NoWorker',
+      `Is a worker running on task queue ${config.taskQueue}? Start one with: npm run worker`,
+    );
+  }
+  const code = grpcCode(err);
+  if (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.UNAUTHENTICATED || code === GrpcStatus.PERMISSION_DENIED) {
+    return unreachable(config, err);
+  }
+  if (code === GrpcStatus.NOT_FOUND) {
+    return new CliError(ExitCode.NotFound, `${what}: ${(err as Error).message}`, 'NotFound');
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new CliError(ExitCode.Unexpected, `${what}: ${message}`, 'Unexpected');
+}
+
+/** Runs one RPC that needs a worker (query, update) with a deadline, so that no command hangs without a worker. */
+export function withRpcDeadline<T>(session: TemporalSession, fn: () => Promise<T>): Promise<T> {
+  return session.client.withDeadline(Date.now() + RPC_TIMEOUT_MS, fn);
+}
