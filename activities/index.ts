@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as $cs from '@alicloud/cs20151215';
 import * as $ram from '@alicloud/ram20150501';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { FailureType } from '../common/errors';
 import { identityRef } from '../common/validation';
 import {
@@ -523,10 +523,12 @@ export function createActivities(deps: ActivityDeps) {
           nonRetryable: true,
         });
       }
+      // BENIGN: the expected "not yet" of the polling loop, logged quietly by the worker.
       throw ApplicationFailure.create({
         type: FailureType.CleanTaskPending,
         message: `clean task ${input.taskId} is ${state}`,
         nonRetryable: false,
+        category: ApplicationFailureCategory.BENIGN,
       });
     },
 

@@ -18,7 +18,13 @@ import { type WorkerConfig } from './config';
 export async function activityDepsFromConfig(config: WorkerConfig): Promise<ActivityDeps> {
   const a = config.alibaba;
   const credential = a.fixtureKey
-    ? new Credential(new CredentialConfig({ type: 'access_key', accessKeyId: a.fixtureKey.accessKeyId, accessKeySecret: a.fixtureKey.accessKeySecret }))
+    ? new Credential(
+        new CredentialConfig({
+          type: 'access_key',
+          accessKeyId: a.fixtureKey.accessKeyId,
+          accessKeySecret: a.fixtureKey.accessKeySecret,
+        }),
+      )
     : new Credential(); // the default chain: environment, profile, ECS RAM role, OIDC, ...
   // Known secrets are scrubbed from every error message that leaves an activity.
   const secrets: string[] = [];
@@ -29,7 +35,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     if (model.securityToken) secrets.push(model.securityToken);
     workerAccessKeyId = model.type === 'access_key' ? model.accessKeyId : undefined;
   } catch (err) {
-    throw new Error(`no Alibaba Cloud credentials: ${(err as Error).message}`);
+    throw new Error(`no Alibaba Cloud credentials: ${(err as Error).message}`, { cause: err });
   }
   return {
     clients: createAlibabaClients({

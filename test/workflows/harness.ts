@@ -1,0 +1,217 @@
+/**
+ * What the workflow, durability and property tests share: an emulator with its own account id (so test files that run
+ * in parallel never share a workflow id), a worker whose activities are built by the production factory from a
+ * configuration pointing at that emulator, the start helpers, and small waits on the `status` query.
+ */
+import { randomInt } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Client, type WorkflowHandle } from '@temporalio/client';
+import { type Worker } from '@temporalio/worker';
+import { statusQuery } from '../../common/messages';
+import { type OffboardingStage } from '../../common/stages';
+import { type OffboardIdentityInput, type RevokeKubeconfigInput, type RunStatus } from '../../common/types';
+import { DEFAULT_FIXTURE_PATH, startEmulator, type JournalEntry } from '../../emulator/server';
+import { activitiesFromConfig } from '../../worker/activities';
+import { loadWorkerConfig, type WorkerConfig } from '../../worker/config';
+import { startOffboardIdentity, startRevokeKubeconfig } from '../../worker/starter';
+import { createTestWorker, testClient, uniqueTaskQueue } from '../support/temporal';
+
+export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+export interface Harness {
+  emulator: Emulator;
+  accountId: string;
+  client: Client;
+  worker: Worker;
+  taskQueue: string;
+  config: WorkerConfig;
+  auditDir: string;
+  /** The worker's environment (what a worker process would get). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** A copy of the demo fixture under a random account id. */
+export function fixtureWithOwnAccount(): { path: string; accountId: string } {
+  const fixture = JSON.parse(readFileSync(DEFAULT_FIXTURE_PATH, 'utf8')) as { account: { id: string } };
+  const accountId = `9${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e6)).padStart(6, '0')}`;
+  fixture.account.id = accountId;
+  const dir = mkdtempSync(join(tmpdir(), 'offboard-fixture-'));
+  const path = join(dir, 'fixture.json');
+  writeFileSync(path, JSON.stringify(fixture));
+  return { path, accountId };
+}
+
+export function workerEnv(
+  emulatorEndpoint: string,
+  accountId: string,
+  auditDir: string,
+  taskQueue: string,
+): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    OFFBOARD_ALIBABA_MODE: 'emulator',
+    OFFBOARD_CS_ENDPOINT: emulatorEndpoint,
+    OFFBOARD_RAM_ENDPOINT: emulatorEndpoint,
+    OFFBOARD_ACCOUNT_ID: accountId,
+    OFFBOARD_ADMINS: 'carol,dave',
+    OFFBOARD_AUDIT_DIR: auditDir,
+  };
+}
+
+export async function startHarness(prefix: string, options: { taskDelayMs?: number } = {}): Promise<Harness> {
+  const { path, accountId } = fixtureWithOwnAccount();
+  const emulator = await startEmulator({ port: 0, fixturePath: path, taskDelayMs: options.taskDelayMs ?? 300 });
+  const taskQueue = uniqueTaskQueue(prefix);
+  const auditDir = mkdtempSync(join(tmpdir(), 'offboard-audit-'));
+  const env = workerEnv(emulator.endpoint, accountId, auditDir, taskQueue);
+  const config = loadWorkerConfig(env);
+  const client = await testClient();
+  const worker = await createTestWorker({ taskQueue, activities: await activitiesFromConfig(config) });
+  const running = worker.run();
+  return {
+    emulator,
+    accountId,
+    client,
+    worker,
+    taskQueue,
+    config,
+    auditDir,
+    env,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await emulator.close();
+    },
+  };
+}
+
+export function offboardInput(
+  h: { accountId: string },
+  name: string,
+  extra: Partial<OffboardIdentityInput> = {},
+): OffboardIdentityInput {
+  return {
+    accountId: h.accountId,
+    target: { type: 'user', name },
+    requestedBy: 'hr-system',
+    reason: 'departure',
+    approvalReminderEvery: '1s',
+    approvalExpiresAfter: '60s',
+    blockedReminderEvery: '30s',
+    ...extra,
+  };
+}
+
+export function revokeInput(
+  h: { accountId: string },
+  name: string,
+  extra: Partial<RevokeKubeconfigInput> = {},
+): RevokeKubeconfigInput {
+  return {
+    accountId: h.accountId,
+    target: { type: 'user', name },
+    requestedBy: 'oncall-sam',
+    reason: 'compromise',
+    ...extra,
+  };
+}
+
+export async function startOffboard(h: Harness, input: OffboardIdentityInput) {
+  return startOffboardIdentity(h.client, input, {
+    taskQueue: h.taskQueue,
+    workerIdentity: h.config.alibaba.workerIdentity,
+  });
+}
+
+export async function startRevoke(h: Harness, input: RevokeKubeconfigInput) {
+  return startRevokeKubeconfig(h.client, input, {
+    taskQueue: h.taskQueue,
+    workerIdentity: h.config.alibaba.workerIdentity,
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls the status query until `until` holds; fails with the last status when the time is up. */
+export async function waitForStatus(
+  handle: WorkflowHandle,
+  until: (s: RunStatus) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<RunStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: RunStatus | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await handle.query(statusQuery);
+      if (until(last)) return last;
+    } catch {
+      // the first workflow task may not have run yet
+    }
+    await sleep(150);
+  }
+  throw new Error(
+    `timed out waiting for ${what}; last status: ${JSON.stringify(last && { stage: last.stage, pending: last.pendingDecision, details: last.details, blocked: last.blocked })}`,
+  );
+}
+
+export function waitForStage(
+  handle: WorkflowHandle,
+  stage: OffboardingStage,
+  timeoutMs?: number,
+  pending?: RunStatus['pendingDecision'],
+) {
+  return waitForStatus(
+    handle,
+    (s) => s.stage === stage && (pending === undefined || s.pendingDecision === pending),
+    `stage ${stage}`,
+    timeoutMs,
+  );
+}
+
+export async function journal(emulator: Emulator): Promise<JournalEntry[]> {
+  const res = await fetch(`${emulator.url}/__emulator/journal`);
+  return (await res.json()) as JournalEntry[];
+}
+
+export async function emulatorState(emulator: Emulator): Promise<Record<string, unknown>> {
+  const res = await fetch(`${emulator.url}/__emulator/state`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+export async function setFaults(
+  emulator: Emulator,
+  config: { seed?: number; rules: Array<Record<string, unknown>> },
+): Promise<void> {
+  const res = await fetch(`${emulator.url}/__emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(config),
+  });
+  if (!res.ok) throw new Error(`faults refused: ${res.status} ${await res.text()}`);
+}
+
+export async function clearFaults(emulator: Emulator): Promise<void> {
+  await fetch(`${emulator.url}/__emulator/faults`, { method: 'DELETE' });
+}
+
+/** Successful calls of one action in the journal. */
+export function successes(entries: JournalEntry[], action: string): JournalEntry[] {
+  return entries.filter((e) => e.action === action && e.outcome === 'success');
+}
+
+/** Ends whatever a test left running under this id, so the next test can reuse it. */
+export async function terminateIfRunning(client: Client, workflowId: string): Promise<void> {
+  try {
+    const handle = client.workflow.getHandle(workflowId);
+    const d = await handle.describe();
+    if (d.status.name === 'RUNNING') await handle.terminate('test cleanup');
+  } catch {
+    // not found: nothing to clean
+  }
+}
