@@ -85,7 +85,12 @@ class Emulator {
     } else {
       this.world = worldFromFixture(this.fixture, Date.now());
     }
-    for (const t of this.world.tasks.values()) if (t.state === 'running') this.pendingTasks.add(t.id);
+    for (const t of this.world.tasks.values()) {
+      if (t.state !== 'running') continue;
+      // A task restored from the state file still lands at its original time.
+      this.pendingTasks.add(t.id);
+      this.scheduleSettle(t.landsAt - Date.now());
+    }
     if (options.statePath) {
       this.persister = new DebouncedWriter(
         options.statePath,
@@ -296,7 +301,7 @@ class Emulator {
       authorize(ctx, def);
       const tasksBefore = this.pendingTasks.size;
       const result = def.run(ctx, { path: pathParams, query, body: parsedBody });
-      if (this.pendingTasks.size > tasksBefore) this.scheduleSettle();
+      if (this.pendingTasks.size > tasksBefore) this.scheduleSettle(this.taskDelayMs);
       responseBody = product === 'ram' ? { RequestId: requestId, ...(result as Record<string, unknown>) } : result;
     } catch (err) {
       if (!(err instanceof ApiError)) {
@@ -389,11 +394,14 @@ class Emulator {
   }
 
   /** Lands a clean task when its delay passes, even if no request comes to trigger it. */
-  private scheduleSettle(): void {
-    const timer = setTimeout(() => {
-      this.taskTimers.delete(timer);
-      this.settled();
-    }, this.taskDelayMs + 1);
+  private scheduleSettle(delayMs: number): void {
+    const timer = setTimeout(
+      () => {
+        this.taskTimers.delete(timer);
+        this.settled();
+      },
+      Math.max(0, delayMs) + 1,
+    );
     timer.unref();
     this.taskTimers.add(timer);
   }

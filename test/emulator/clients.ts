@@ -52,12 +52,13 @@ export function clientsWithKey(
   emu: RunningEmulator,
   accessKeyId: string,
   accessKeySecret: string,
+  endpoint = emu.endpoint,
 ): { cs: Cs; ram: Ram } {
   const config = (): $OpenApiUtil.Config =>
     new $OpenApiUtil.Config({
       accessKeyId,
       accessKeySecret,
-      endpoint: emu.endpoint,
+      endpoint,
       protocol: 'http',
       regionId: 'cn-hangzhou',
     });
