@@ -1,0 +1,149 @@
+import RamClient, * as $ram from '@alicloud/ram20150501';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids';
+import { abortUpdate, approveDeletionUpdate, retryUpdate } from '../../common/messages';
+import { OffboardingStage } from '../../common/stages';
+import { closeTestConnections } from '../support/temporal';
+import {
+  emulatorState,
+  journal,
+  offboardInput,
+  revokeInput,
+  startHarness,
+  startOffboard,
+  startRevoke,
+  successes,
+  terminateIfRunning,
+  setFaults,
+  waitForStage,
+  type Harness,
+} from './harness';
+import { recordHistory } from './record';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness('blocked-revoke');
+});
+afterAll(async () => {
+  await h?.stop();
+  await closeTestConnections();
+});
+beforeEach(async () => {
+  for (const name of ['alice', 'bob']) {
+    await terminateIfRunning(h.client, offboardWorkflowId(h.accountId, { type: 'user', name }));
+    await terminateIfRunning(h.client, revokeKubeconfigWorkflowId(h.accountId, { type: 'user', name }));
+  }
+  h.emulator.reset();
+});
+
+/** The account's root key acting on RAM, as an administrator would in the console. */
+function rootRam(): RamClient {
+  const key = h.emulator.fixture.account.rootAccessKeys[0];
+  return new RamClient(
+    new $OpenApiUtil.Config({
+      accessKeyId: key.id,
+      accessKeySecret: key.secret,
+      endpoint: h.emulator.endpoint,
+      protocol: 'http',
+      regionId: 'cn-hangzhou',
+    }),
+  );
+}
+
+const csFullAccess = new $ram.DetachPolicyFromUserRequest({
+  userName: 'offboarding-bot',
+  policyName: 'AliyunCSFullAccess',
+  policyType: 'System',
+});
+
+test('access denied blocks the run (not failed, not retried forever); fixed, then retried, it completes', async () => {
+  await rootRam().detachPolicyFromUser(csFullAccess);
+  const { handle, workflowId } = await startOffboard(h, offboardInput(h, 'alice'));
+  const blocked = await waitForStage(handle, OffboardingStage.Blocked, 30_000, 'blocked');
+  expect(blocked.blocked).toMatchObject({ failureType: 'AccessDenied' });
+  expect(blocked.details).toMatch(
+    /^Blocked since \d\d:\d\d UTC: .* denied \(StatusForbidden\) — fix the worker's permissions, then `offboard retry /,
+  );
+  expect(blocked.details).toContain(workflowId);
+
+  // Non-retryable means one attempt, not a loop: the journal holds exactly one refused call of that step.
+  const denied = (await journal(h.emulator)).filter((e) => e.statusCode === 403);
+  expect(denied).toHaveLength(1);
+
+  // Only admins may retry, and only a Blocked run.
+  const outsider = await handle.executeUpdate(retryUpdate, { args: [{ actor: 'mallory' }] }).catch((e) => e);
+  expect(outsider).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(outsider.cause.type).toBe('NotAnAdmin');
+
+  await rootRam().attachPolicyToUser(
+    new $ram.AttachPolicyToUserRequest({
+      userName: 'offboarding-bot',
+      policyName: 'AliyunCSFullAccess',
+      policyType: 'System',
+    }),
+  );
+  await handle.executeUpdate(retryUpdate, { args: [{ actor: 'carol', reason: 'policy re-attached' }] });
+  await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
+  const again = await handle.executeUpdate(retryUpdate, { args: [{ actor: 'carol' }] }).catch((e) => e);
+  expect(again.cause.type).toBe('WrongStage');
+  await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'dave' }] });
+  const result = await handle.result();
+  expect(result.stage).toBe(OffboardingStage.Completed);
+  expect(result.audit.some((e) => e.action.endsWith('blocked') && e.outcome === 'error')).toBe(true);
+  await recordHistory('blocked-retry', handle);
+});
+
+test('a failed clean task blocks the run after quarantine; abort with restore puts access back', async () => {
+  await setFaults(h.emulator, { rules: [{ action: 'CleanUserPermissions', kind: 'task-fail', count: 1 }] });
+  const { handle } = await startOffboard(h, offboardInput(h, 'alice'));
+  const blocked = await waitForStage(handle, OffboardingStage.Blocked, 30_000, 'blocked');
+  expect(blocked.blocked).toMatchObject({ step: 'DescribeTaskInfo', failureType: 'CleanTaskFailed' });
+  expect(blocked.compensations).toHaveLength(3);
+  const noReason = await handle.executeUpdate(abortUpdate, { args: [{ actor: 'carol', reason: '' }] }).catch((e) => e);
+  expect(noReason.cause.type).toBe('MissingReason');
+  await handle.executeUpdate(abortUpdate, { args: [{ actor: 'carol', reason: 'wrong ticket', restoreAccess: true }] });
+  const result = await handle.result();
+  expect(result.stage).toBe(OffboardingStage.Aborted);
+  const state = await emulatorState(h.emulator);
+  const alice = (
+    state.users as Array<{ name: string; accessKeys: Array<{ status: string }>; loginProfile?: unknown }>
+  ).find((u) => u.name === 'alice');
+  expect(alice?.accessKeys.every((k) => k.status === 'Active')).toBe(true);
+  expect(alice?.loginProfile).toBeDefined();
+  expect(successes(await journal(h.emulator), 'GrantPermissions')).toHaveLength(1);
+});
+
+test('revokeKubeconfig: a leaked kubeconfig is revoked with Force and verified, nothing deleted, no approval', async () => {
+  const started = Date.now();
+  const { handle } = await startRevoke(h, revokeInput(h, 'bob'));
+  const result = await handle.result();
+  expect(result.stage).toBe(OffboardingStage.Revoked);
+  expect(Date.now() - started).toBeLessThan(15_000);
+  const entries = await journal(h.emulator);
+  const clean = successes(entries, 'CleanUserPermissions');
+  expect(clean).toHaveLength(1);
+  expect(JSON.stringify(clean[0].params)).toMatch(/"Force":"?true/);
+  // Only the name → uid lookup came before the clean.
+  expect(entries.filter((e) => e.seq < clean[0].seq).map((e) => e.action)).toEqual(['GetUser']);
+  expect(entries.filter((e) => /^(Delete|Update|Detach|Remove)/.test(e.action))).toEqual([]);
+  await recordHistory('revoke-kubeconfig', handle);
+});
+
+test('revokeKubeconfig on named clusters cleans only those', async () => {
+  const { handle } = await startRevoke(h, revokeInput(h, 'alice', { clusterIds: ['c-prod-1'] }));
+  const result = await handle.result();
+  expect(result.stage).toBe(OffboardingStage.Revoked);
+  const entries = await journal(h.emulator);
+  expect(successes(entries, 'CleanClusterUserPermissions')).toHaveLength(1);
+  expect(successes(entries, 'CleanUserPermissions')).toHaveLength(0);
+  const state = await emulatorState(h.emulator);
+  const kubeconfigs = (state.kubeconfigs as Record<string, Array<{ cluster: string; state: string }>>)[
+    result.uid as string
+  ];
+  expect(Object.fromEntries(kubeconfigs.map((k) => [k.cluster, k.state]))).toEqual({
+    'c-prod-1': 'Removed',
+    'c-staging-1': 'Unexpired',
+  });
+});
