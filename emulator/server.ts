@@ -68,6 +68,7 @@ class Emulator {
   private readonly taskTimers = new Set<NodeJS.Timeout>();
   private readonly taskDelayMs: number;
   private readonly log: (line: string) => void;
+  private readonly logCalls: boolean;
   private readonly persister: DebouncedWriter | undefined;
   private readonly router = Router();
   private readonly ram = new Map<string, ActionDef>();
@@ -78,6 +79,8 @@ class Emulator {
     this.fixturePath = options.fixturePath ?? DEFAULT_FIXTURE_PATH;
     this.taskDelayMs = options.taskDelayMs ?? 300;
     this.log = options.log ?? (() => undefined);
+    // Formatting a line per call costs time on the hot path; only do it when someone reads it.
+    this.logCalls = options.log !== undefined;
     this.fixture = loadFixture(this.fixturePath);
     if (options.statePath && existsSync(options.statePath)) {
       this.world = deserializeWorld(readFileSync(options.statePath, 'utf8'));
@@ -444,9 +447,11 @@ class Emulator {
       ...(fault !== undefined && { fault: fault.kind }),
       durationMs,
     });
-    this.log(
-      `${statusCode || 'drop'} ${product} ${action} ${caller.identity}${errorCode ? ` ${errorCode}` : ''} ${durationMs}ms`,
-    );
+    if (this.logCalls) {
+      this.log(
+        `${statusCode || 'drop'} ${product} ${action} ${caller.identity}${errorCode ? ` ${errorCode}` : ''} ${durationMs}ms`,
+      );
+    }
   }
 
   // ---- admin endpoints (loopback only) -------------------------------------------------------------------------------

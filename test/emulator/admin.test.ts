@@ -89,11 +89,12 @@ describe('journal, reset and state', () => {
 describe('persistence', () => {
   test('state written to statePath survives a restart, including a clean task still running', async () => {
     const statePath = join(mkdtempSync(join(tmpdir(), 'emulator-state-')), 'state.json');
-    const first = await startEmulator({ port: 0, statePath, taskDelayMs: 250 });
+    const first = await startEmulator({ port: 0, statePath, taskDelayMs: 400 });
     await deleteLoginProfile(first, 'bob');
     const created = await clients(first).ram.createUser(new $Ram.CreateUserRequest({ userName: 'erin' }));
     const { cs } = clients(first);
     const task = await cs.cleanUserPermissions(UID.alice, new $Cs.CleanUserPermissionsRequest({}));
+    expect((await cs.describeTaskInfo(task.body!.taskId!)).body?.state).toBe('running');
     await first.close();
 
     const second = await startEmulator({ port: 0, statePath, taskDelayMs: 250 });

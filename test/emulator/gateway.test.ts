@@ -127,6 +127,12 @@ describe('signatures', () => {
     expect((await sdkError(cs.describeClustersV1(new $Cs.DescribeClustersV1Request({})))).code).toBe(
       E.timestampExpired,
     );
+    // A date that is not ISO 8601 UTC is a format error.
+    const { ram: badDate } = clients(emu, 'user/offboarding-bot', {
+      globalParameters: new $OpenApiUtil.GlobalParameters({ headers: { 'x-acs-date': 'yesterday' } }),
+    });
+    const formatErr = await sdkError(getAlice(badDate));
+    expect([formatErr.code, formatErr.statusCode]).toEqual([E.timestampFormat, 400]);
     // Within the window is fine.
     const recent = new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     await getAlice(
