@@ -17,7 +17,7 @@ import { auditCommand, auditFormats, statusCommand } from './commands/status';
 import { Ctx } from './context';
 import { CliError, ExitCode, exitCodeHelp } from './errors';
 import { asOption, clusterOption, jsonOption, roleOption, userOption } from './flags';
-import { type Io, Output, processIo } from './output';
+import { type Io, Output, processIo, setTableWidth } from './output';
 import { runArgumentHelp } from './runs';
 
 /**
@@ -62,6 +62,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
       const opts = command.opts<{ json?: boolean; format?: string }>();
       const out = new Output(io, Boolean(opts.json) || opts.format === 'json');
       const ctx = new Ctx(io, out);
+      setTableWidth(io.columns);
       try {
         // Commander passes positional arguments, then the options object, then the command.
         setExit(await fn(ctx, ...(args.slice(0, -1) as A)));

@@ -8,17 +8,18 @@ import { type TemporalSession } from './temporal';
 
 export interface Transition {
   stage: string;
-  pendingDecision: RunStatus['pendingDecision'];
+  /** When the run entered the stage (its own audit time). */
+  at: string;
   details: string;
-  seenAt: string;
 }
 
 const POLL_MS = 300;
+const STAGE_ENTRY = /^stage (\S+) → (\S+)$/;
 
 /**
  * Follows a run through its `status` query until it waits for a human (dependencies, approval, Blocked) or ends,
- * printing each stage as it is reached. Polling, not history long-polling: the status query carries the stage
- * and the one-sentence details that a person wants to see, and costs one cheap round trip.
+ * printing each stage it enters. The transitions come from the run's audit trail (`stage A → B` entries, with the
+ * run's own timestamps), so fast stages are not missed between two polls.
  */
 export async function follow(
   ctx: Ctx,
@@ -28,7 +29,12 @@ export async function follow(
 ): Promise<{ status: RunStatus; transitions: Transition[] }> {
   const deadline = Date.now() + timeoutMs;
   const transitions: Transition[] = [];
+  let seen = 0;
   let last: RunStatus | undefined;
+  const record = (t: Transition) => {
+    transitions.push(t);
+    ctx.out.progress(line(t));
+  };
   for (;;) {
     let status: RunStatus | undefined;
     try {
@@ -47,16 +53,16 @@ export async function follow(
       if (Date.now() > deadline) throw err;
     }
     if (status) {
-      if (!last || last.stage !== status.stage || last.pendingDecision !== status.pendingDecision) {
-        const t: Transition = {
-          stage: status.stage,
-          pendingDecision: status.pendingDecision,
-          details: status.details,
-          seenAt: ctx.io.now().toISOString(),
-        };
-        transitions.push(t);
-        ctx.out.progress(`  ${shortTime(t.seenAt).slice(11)}  ${t.stage.padEnd(16)} ${t.details}`);
+      if (transitions.length === 0) {
+        // The stage the run started in: the "from" of its first transition, or where it still is.
+        const firstFrom = status.audit.map((e) => STAGE_ENTRY.exec(e.action)).find(Boolean)?.[1];
+        record({ stage: firstFrom ?? status.stage, at: status.startedAt, details: 'started' });
       }
+      for (const entry of status.audit.slice(seen)) {
+        const m = STAGE_ENTRY.exec(entry.action);
+        if (m) record({ stage: m[2], at: entry.time, details: entry.detail ?? '' });
+      }
+      seen = status.audit.length;
       last = status;
       if (isTerminalStage(status.stage) || status.pendingDecision !== null) return { status, transitions };
     }
@@ -71,4 +77,8 @@ export async function follow(
     }
     await sleep(POLL_MS);
   }
+}
+
+function line(t: Transition): string {
+  return `  ${shortTime(t.at).slice(11)}  ${t.stage.padEnd(16)} ${t.details}`;
 }

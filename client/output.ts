@@ -8,6 +8,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** For `--wait` and timing; injected so that rendering is testable. */
   now: () => Date;
+  /** Width of the terminal, when stdout is one; tables are fitted into it. */
+  columns?: number;
 }
 
 export const processIo: Io = {
@@ -15,6 +17,7 @@ export const processIo: Io = {
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   now: () => new Date(),
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
 };
 
 /**
@@ -55,10 +58,45 @@ export function indent(text: string, prefix: string): string {
     .join('\n');
 }
 
+/** Tables are fitted into this width when stdout is not a terminal (logs, pipes, CI). */
+const DEFAULT_WIDTH = 160;
+let tableWidth = DEFAULT_WIDTH;
+
+/** Set once per command from the terminal's width. */
+export function setTableWidth(columns: number | undefined): void {
+  tableWidth = Math.max(60, columns ?? DEFAULT_WIDTH);
+}
+
+/**
+ * Column widths that fit the table into the width: natural widths, then the widest column is narrowed (its
+ * cells wrap) until the table fits. Each width includes the cell's padding; the borders take one more per column.
+ */
+function fitWidths(head: string[], rows: string[][], width: number): number[] {
+  const natural = head.map((h, i) =>
+    Math.max(...[h, ...rows.map((r) => r[i] ?? '')].flatMap((c) => c.split('\n')).map((l) => l.length + 2)),
+  );
+  const widths = [...natural];
+  const budget = width - (head.length + 1);
+  for (;;) {
+    const total = widths.reduce((a, b) => a + b, 0);
+    if (total <= budget) return widths;
+    const widest = widths.indexOf(Math.max(...widths));
+    if (widths[widest] <= 12) return widths; // too many columns to fit: let the terminal wrap
+    widths[widest] -= Math.min(widths[widest] - 12, total - budget);
+  }
+}
+
 /** A plain table (no colours: output is read in terminals, logs and CI alike). */
 export function table(head: string[], rows: Array<Array<string | number | undefined>>): string {
-  const t = new Table({ head, style: { head: [], border: [] }, wordWrap: true });
-  for (const row of rows) t.push(row.map((c) => (c === undefined ? '' : String(c))));
+  const cells = rows.map((row) => row.map((c) => (c === undefined ? '' : String(c))));
+  const t = new Table({
+    head,
+    style: { head: [], border: [] },
+    colWidths: fitWidths(head, cells, tableWidth),
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+  });
+  for (const row of cells) t.push(row);
   return t.toString();
 }
 

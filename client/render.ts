@@ -33,7 +33,7 @@ export function quoteArg(arg: string): string {
   return /^[A-Za-z0-9._/@+=:-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-const waitingFor: Record<NonNullable<RunStatus['pendingDecision']>, string> = {
+export const waitingFor: Record<NonNullable<RunStatus['pendingDecision']>, string> = {
   dependencies: "an admin's decision on the dependency findings (resolve)",
   approval: "an admin's approval of the deletion (approve or reject)",
   blocked: 'on-call: a step failed and needs a fix, then retry or abort',
@@ -65,7 +65,7 @@ export function renderStatus(
       ['Target', `${target}${status.uid ? ` (uid ${status.uid})` : ''} in account ${status.accountId}`],
       ['Requested', `by ${status.requestedBy}, reason ${status.reason}, ${formatTime(status.startedAt, now)}`],
       ['Stage', status.stage + (isTerminalStage(status.stage) && status.outcome ? ` — ${status.outcome}` : '')],
-      ['Now', status.details],
+      ['Now', isTerminalStage(status.stage) && status.details === status.outcome ? undefined : status.details],
       [
         'Waiting for',
         status.pendingDecision
@@ -93,7 +93,7 @@ export function renderStatus(
     const inv = status.inventory;
     out.push(
       '',
-      'Inventory:',
+      `Inventory (when the run started):`,
       indent(
         [
           `access keys: ${inv.accessKeys} (${inv.activeAccessKeys} active); console login: ${yesNo(inv.consoleLogin)}; MFA: ${yesNo(inv.mfa)}`,
@@ -159,7 +159,11 @@ export function renderStatus(
 
   if (status.deletedSteps.length) out.push('', `Deleted: ${status.deletedSteps.join(', ')}`);
 
-  out.push('', `Audit trail (${status.audit.length} entries):`, renderAuditTable(status.audit));
+  out.push(
+    '',
+    `Audit trail (${status.audit.length} entries; request ids: offboard audit ${quoteArg(workflowId)}):`,
+    renderAuditTable(status.audit, { compact: true }),
+  );
   return out.join('\n');
 }
 
@@ -171,18 +175,18 @@ export function shortTime(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
-export function renderAuditTable(audit: readonly AuditEntry[]): string {
+/** The audit trail as a table; `compact` (in `status`) leaves out the target (always the run's) and request ids. */
+export function renderAuditTable(audit: readonly AuditEntry[], options: { compact?: boolean } = {}): string {
   if (!audit.length) return '  (empty)';
+  if (options.compact) {
+    return table(
+      ['time', 'actor', 'action', 'outcome', 'detail'],
+      audit.map((e) => [shortTime(e.time), e.actor, e.action, e.outcome, e.detail]),
+    );
+  }
   return table(
-    ['time', 'actor', 'action', 'target', 'outcome', 'detail'],
-    audit.map((e) => [
-      shortTime(e.time),
-      e.actor,
-      e.action,
-      e.target,
-      e.outcome,
-      [e.detail, e.requestIds?.length ? `request ${e.requestIds.join(', ')}` : undefined].filter(Boolean).join('\n'),
-    ]),
+    ['time', 'actor', 'action', 'target', 'outcome', 'detail', 'request ids'],
+    audit.map((e) => [shortTime(e.time), e.actor, e.action, e.target, e.outcome, e.detail, e.requestIds?.join('\n')]),
   );
 }
 

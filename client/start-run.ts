@@ -1,90 +1,55 @@
-import { WorkflowNotFoundError, WorkflowIdConflictPolicy } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import {
-  checkOffboardInput,
-  checkRevokeInput,
-  initialSearchAttributes,
   InvalidInputError,
-  OffboardingStage,
   type OffboardIdentityInput,
-  offboardStaticDetails,
-  offboardStaticSummary,
   offboardWorkflowId,
   type RevokeKubeconfigInput,
   revokeKubeconfigWorkflowId,
-  revokeStaticDetails,
-  revokeStaticSummary,
 } from '../common';
+import { startOffboardIdentity, startRevokeKubeconfig } from '../worker/starter';
 import { type Run } from './runs';
 import { temporalError, type TemporalSession } from './temporal';
 
 /**
- * Starts a run the way every surface must: id derived from the target, USE_EXISTING (a second request joins the
- * running run), static summary and details for the UI, and the search attributes from the first moment.
- * `joined` tells whether a run for this identity was already open.
+ * Starts a run through the worker's start helpers (worker/starter.ts), so that the CLI, the demo and the tests start
+ * runs identically: input checked first, id from the target, USE_EXISTING, search attributes, UI summary/details.
+ * The CLI adds one thing: whether a run for this identity was already open (then the start joined it).
  */
-async function startRun(
+async function startAndTell(
   session: TemporalSession,
-  workflowType: 'offboardIdentity' | 'revokeKubeconfig',
   workflowId: string,
-  input: OffboardIdentityInput | RevokeKubeconfigInput,
-  staticSummary: string,
-  staticDetails: string,
+  start: () => Promise<{ runId: string }>,
 ): Promise<{ run: Run; joined: boolean }> {
+  const handle = session.client.workflow.getHandle(workflowId);
+  let before;
   try {
-    const before = await session.client.workflow
-      .getHandle(workflowId)
-      .describe()
-      .catch((err: unknown) => {
-        if (err instanceof WorkflowNotFoundError) return undefined;
-        throw err;
-      });
-    const handle = await session.client.workflow.start(workflowType, {
-      workflowId,
-      taskQueue: session.config.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      typedSearchAttributes: initialSearchAttributes(input, OffboardingStage.Inventory),
-      staticSummary,
-      staticDetails,
+    before = await handle.describe().catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
     });
-    const joined = before?.status.name === 'RUNNING' && before.runId === handle.firstExecutionRunId;
-    const run = { workflowId, handle, info: await handle.describe() };
-    return { run, joined };
   } catch (err) {
+    throw temporalError(err, session.config, `describe ${workflowId}`);
+  }
+  let runId: string;
+  try {
+    ({ runId } = await start());
+  } catch (err) {
+    if (err instanceof InvalidInputError) throw err;
     throw temporalError(err, session.config, `start ${workflowId}`);
   }
+  const joined = before?.status.name === 'RUNNING' && before.runId === runId;
+  const runHandle = session.client.workflow.getHandle(workflowId);
+  return { run: { workflowId, handle: runHandle, info: await runHandle.describe() }, joined };
 }
 
-export function startOffboarding(
-  session: TemporalSession,
-  input: OffboardIdentityInput,
-  workerIdentity?: string,
-): Promise<{ run: Run; joined: boolean }> {
-  const problems = checkOffboardInput(input, { workerIdentity });
-  if (problems.length) throw new InvalidInputError(problems);
-  return startRun(
-    session,
-    'offboardIdentity',
-    offboardWorkflowId(input.accountId, input.target),
-    input,
-    offboardStaticSummary(input),
-    offboardStaticDetails(input),
+export function startOffboarding(session: TemporalSession, input: OffboardIdentityInput, workerIdentity?: string) {
+  return startAndTell(session, offboardWorkflowId(input.accountId, input.target), () =>
+    startOffboardIdentity(session.client, input, { taskQueue: session.config.taskQueue, workerIdentity }),
   );
 }
 
-export function startRevocation(
-  session: TemporalSession,
-  input: RevokeKubeconfigInput,
-  workerIdentity?: string,
-): Promise<{ run: Run; joined: boolean }> {
-  const problems = checkRevokeInput(input, { workerIdentity });
-  if (problems.length) throw new InvalidInputError(problems);
-  return startRun(
-    session,
-    'revokeKubeconfig',
-    revokeKubeconfigWorkflowId(input.accountId, input.target),
-    input,
-    revokeStaticSummary(input),
-    revokeStaticDetails(input),
+export function startRevocation(session: TemporalSession, input: RevokeKubeconfigInput, workerIdentity?: string) {
+  return startAndTell(session, revokeKubeconfigWorkflowId(input.accountId, input.target), () =>
+    startRevokeKubeconfig(session.client, input, { taskQueue: session.config.taskQueue, workerIdentity }),
   );
 }

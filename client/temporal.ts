@@ -13,7 +13,7 @@ import { CliError, ExitCode } from './errors';
 
 /** How long the CLI waits to connect, and for one query or update to be answered by a worker. */
 export const CONNECT_TIMEOUT_MS = 5_000;
-export const RPC_TIMEOUT_MS = 20_000;
+export const RPC_TIMEOUT_MS = 15_000;
 
 export const temporalVariablesHint =
   'TEMPORAL_ADDRESS sets the address (host:port), TEMPORAL_NAMESPACE the namespace; TEMPORAL_API_KEY or ' +
@@ -41,18 +41,25 @@ function unreachable(config: TemporalConfig, err: unknown): CliError {
   const why = err instanceof Error ? err.message : String(err);
   return new CliError(
     ExitCode.Unreachable,
-    `cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${why}`,
+    `cannot reach Temporal at ${config.address} (TEMPORAL_ADDRESS), namespace ${config.namespace}: ${why}`,
     'TemporalUnreachable',
     temporalVariablesHint,
   );
 }
 
 // gRPC status codes (the numbers are part of the gRPC spec; @grpc/grpc-js is not our direct dependency).
-const GrpcStatus = { NOT_FOUND: 5, PERMISSION_DENIED: 7, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+const GrpcStatus = {
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
 
-function grpcCode(err: unknown): number | undefined {
-  if (isGrpcServiceError(err)) return err.code;
-  if (err instanceof ServiceError && isGrpcServiceError(err.cause)) return err.cause.code;
+function grpcError(err: unknown): { code: number; details: string } | undefined {
+  if (isGrpcServiceError(err)) return { code: err.code, details: err.details };
+  if (err instanceof ServiceError && isGrpcServiceError(err.cause))
+    return { code: err.cause.code, details: err.cause.details };
   return undefined;
 }
 
@@ -71,15 +78,18 @@ export function temporalError(err: unknown, config: TemporalConfig, what: string
       return new CliError(ExitCode.Refused, cause.message, cause.type ?? 'Refused');
     return new CliError(ExitCode.Refused, cause?.message ?? err.message, 'Refused');
   }
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+  const grpc = grpcError(err);
+  // The server answers a query or update that no worker picks up with "no poller seen for task queue recently".
+  const noPoller = grpc?.code === GrpcStatus.FAILED_PRECONDITION && /no poller/i.test(grpc.details);
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err) || noPoller) {
     return new CliError(
       ExitCode.Unreachable,
-      `no worker answered for ${what} within ${RPC_TIMEOUT_MS / 1000} s`,
+      `no worker answered (${what})${noPoller ? `: ${grpc?.details}` : ` within ${RPC_TIMEOUT_MS / 1000} s`}`,
       'NoWorker',
-      `Is a worker running on task queue ${config.taskQueue}? Start one with: npm run worker`,
+      `Queries and decisions need a running worker on the run's task queue (TEMPORAL_TASK_QUEUE, now ${config.taskQueue}). Start one with: npm run worker`,
     );
   }
-  const code = grpcCode(err);
+  const code = grpc?.code;
   if (code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.UNAUTHENTICATED || code === GrpcStatus.PERMISSION_DENIED) {
     return unreachable(config, err);
   }
@@ -87,7 +97,7 @@ export function temporalError(err: unknown, config: TemporalConfig, what: string
     return new CliError(ExitCode.NotFound, `${what}: ${(err as Error).message}`, 'NotFound');
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new CliError(ExitCode.Unexpected, `${what}: ${message}`, 'Unexpected');
+  return new CliError(ExitCode.Unexpected, `${what}: ${message}${grpc ? ` (${grpc.details})` : ''}`, 'Unexpected');
 }
 
 /** Runs one RPC that needs a worker (query, update) with a deadline, so that no command hangs without a worker. */

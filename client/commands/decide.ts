@@ -37,9 +37,8 @@ async function decide<A>(
   ctx.out.result(
     { workflowId: run.workflowId, update: name, ...accepted },
     fields([
-      ['Accepted', `${name} by ${flags.as}`],
+      ['Accepted', `${name} by ${flags.as} (the run was in stage ${accepted.stage})`],
       ['Run', run.workflowId],
-      ['Stage', accepted.stage],
       ['Follow', `offboard status ${run.workflowId}`],
     ]),
   );

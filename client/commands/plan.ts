@@ -14,7 +14,7 @@ import { workerSettings } from '../config';
 import { type Ctx } from '../context';
 import { CliError, ExitCode } from '../errors';
 import { checkClusters, inputProblemsError, requireTarget, type TargetFlags } from '../flags';
-import { fields, indent, table } from '../output';
+import { indent, table } from '../output';
 import { readOnlyClients } from '../read-only';
 
 /**
@@ -149,7 +149,7 @@ export function renderPlan(plan: Plan): string {
   if (plan.blocking)
     out.push('A run would stop at DependencyCheck and wait for an admin: offboard resolve … --proceed|--abort');
   out.push('', 'Not knowable without trying:', indent(plan.notKnowable.map((n) => `- ${n}`).join('\n'), '  '));
-  out.push('', fields([['Read with', `${plan.requestIds.length} read-only call(s); request ids in --json`]]));
+  out.push('', 'Only read-only calls were made (their request ids are in --json).');
   return out.join('\n');
 }
 
@@ -198,5 +198,5 @@ export async function planCommand(ctx: Ctx, flags: TargetFlags & { cluster?: str
     throw err;
   }
   ctx.out.result(plan, renderPlan(plan));
-  return ExitCode.Ok;
+  return plan.exists ? ExitCode.Ok : ExitCode.NotFound;
 }

@@ -1,6 +1,11 @@
 import { userInfo } from 'node:os';
-import { isValidActor, type OffboardReason, OffboardingStage, type RevokeKubeconfigInput } from '../../common';
-import { InvalidInputError } from '../../common';
+import {
+  checkRevokeInput,
+  isValidActor,
+  type OffboardReason,
+  OffboardingStage,
+  type RevokeKubeconfigInput,
+} from '../../common';
 import { accountSettings } from '../config';
 import { type Ctx } from '../context';
 import { badInput, ExitCode } from '../errors';
@@ -47,15 +52,12 @@ export async function revokeCommand(ctx: Ctx, flags: RevokeFlags): Promise<ExitC
     clusterIds: flags.cluster,
   };
 
+  const problems = checkRevokeInput(input, { workerIdentity });
+  if (problems.length) throw inputProblemsError(problems, (f) => startFlagOf(f, flags));
+
   const session = await ctx.temporal();
   const t0 = Date.now();
-  let started;
-  try {
-    started = await startRevocation(session, input, workerIdentity);
-  } catch (err) {
-    if (err instanceof InvalidInputError) throw inputProblemsError(err.problems, (f) => startFlagOf(f, flags));
-    throw err;
-  }
+  const started = await startRevocation(session, input, workerIdentity);
   const { run, joined } = started;
   const ref = `${target.type}/${target.name}`;
   ctx.out.progress(

@@ -1,13 +1,12 @@
-import { type OffboardIdentityInput, type OffboardReason } from '../../common';
+import { checkOffboardInput, type OffboardIdentityInput, type OffboardReason } from '../../common';
 import { accountSettings } from '../config';
 import { type Ctx } from '../context';
 import { ExitCode } from '../errors';
 import { checkActor, checkClusters, checkText, inputProblemsError, requireTarget, type TargetFlags } from '../flags';
 import { follow } from '../follow';
 import { fields } from '../output';
-import { nextSteps } from '../render';
+import { nextSteps, waitingFor } from '../render';
 import { startOffboarding } from '../start-run';
-import { InvalidInputError } from '../../common';
 
 export interface StartFlags extends TargetFlags {
   reason: OffboardReason;
@@ -49,14 +48,12 @@ export async function startCommand(ctx: Ctx, flags: StartFlags): Promise<ExitCod
     deleteNotBefore: flags.deleteNotBefore,
   };
 
+  // The workflow's own input rules, checked here first so that bad input never reaches Temporal.
+  const problems = checkOffboardInput(input, { workerIdentity });
+  if (problems.length) throw inputProblemsError(problems, (f) => startFlagOf(f, flags));
+
   const session = await ctx.temporal();
-  let started;
-  try {
-    started = await startOffboarding(session, input, workerIdentity);
-  } catch (err) {
-    if (err instanceof InvalidInputError) throw inputProblemsError(err.problems, (f) => startFlagOf(f, flags));
-    throw err;
-  }
+  const started = await startOffboarding(session, input, workerIdentity);
   const { run, joined } = started;
   const ref = `${target.type}/${target.name}`;
   const headline = joined
@@ -86,7 +83,7 @@ export async function startCommand(ctx: Ctx, flags: StartFlags): Promise<ExitCod
     [
       '',
       status.pendingDecision
-        ? `The run now waits (${status.stage}): ${status.details}`
+        ? `The run waits for ${waitingFor[status.pendingDecision]}.`
         : `The run ended: ${status.stage} — ${status.outcome ?? status.details}`,
       ...(steps.length ? ['Next:', ...steps.map((s) => `  ${s}`)] : []),
     ].join('\n'),
