@@ -1,0 +1,99 @@
+/**
+ * The Temporal UI as the on-call console, seen in a real browser: a Blocked run's page says what it waits for and
+ * what to do, and the stuck-run filter of the workflow list finds it. The screenshots are kept in test-artifacts/.
+ */
+import RamClient, * as $ram from '@alicloud/ram20150501';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { type Browser, type Page } from 'playwright-core';
+import { OffboardingStage } from '../../common/stages';
+import { launchBrowser, screenshotPath } from '../support/browser';
+import { closeTestConnections } from '../support/temporal';
+import { offboardInput, startHarness, startOffboard, waitForStage, type Harness } from '../workflows/harness';
+
+let h: Harness;
+let browser: Browser;
+
+beforeAll(async () => {
+  h = await startHarness('ui-console');
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+  await closeTestConnections();
+});
+
+/**
+ * The text of the page and of its frames (the UI renders user metadata markdown in sandboxed iframes), once it
+ * matches; a screenshot is kept when it never does.
+ */
+async function waitForText(page: Page, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    const parts = await Promise.all(page.frames().map((frame) => frame.innerText('body').catch(() => '')));
+    text = parts.join('\n');
+    if (pattern.test(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await page.screenshot({ path: screenshotPath('FAILED-ui-console'), fullPage: true });
+  throw new Error(`The page never showed ${pattern}; it showed:\n${text}`);
+}
+
+function uiUrl(): string {
+  const url = process.env.TEMPORAL_UI_URL;
+  if (!url) throw new Error('TEMPORAL_UI_URL is not set: the global setup starts the dev server with its UI.');
+  return url;
+}
+
+/** Takes CS permissions away from the worker's RAM user, as a mistaken policy change would. */
+async function denyWorkerClusterAccess(): Promise<void> {
+  const key = h.emulator.fixture.account.rootAccessKeys[0];
+  const ram = new RamClient(
+    new $OpenApiUtil.Config({
+      accessKeyId: key.id,
+      accessKeySecret: key.secret,
+      endpoint: h.emulator.endpoint,
+      protocol: 'http',
+      regionId: 'cn-hangzhou',
+    }),
+  );
+  await ram.detachPolicyFromUser(
+    new $ram.DetachPolicyFromUserRequest({
+      userName: 'offboarding-bot',
+      policyName: 'AliyunCSFullAccess',
+      policyType: 'System',
+    }),
+  );
+}
+
+test('a Blocked run shows on-call, in the UI, since when it is blocked, why, and the command that resumes it', async () => {
+  await denyWorkerClusterAccess();
+  const { handle, workflowId } = await startOffboard(h, offboardInput(h, 'alice'));
+  const blocked = await waitForStage(handle, OffboardingStage.Blocked, 30_000, 'blocked');
+  const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  try {
+    // The run's page, "User Metadata" tab: static summary and details, and the live current details.
+    await page.goto(`${uiUrl()}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`);
+    await page.getByText('User Metadata', { exact: true }).click();
+    const shown = await waitForText(page, /Blocked since \d\d:\d\d UTC/, 20_000);
+    await page.screenshot({ path: screenshotPath('blocked-run-user-metadata'), fullPage: true });
+
+    expect(shown).toContain('Current Details');
+    expect(shown).toMatch(/Blocked since \d\d:\d\d UTC: .*denied \(StatusForbidden\)/);
+    expect(shown).toContain(`offboard retry ${workflowId}`);
+    expect(shown).toContain('alice'); // the static summary names the target
+    expect(blocked.details.startsWith('Blocked since')).toBe(true);
+
+    // The list view filtered on the stage, as on-call would look for stuck runs.
+    const query = `OffboardingStage="Blocked" AND OffboardingAccount="${h.accountId}"`;
+    await page.goto(`${uiUrl()}/namespaces/${namespace}/workflows?query=${encodeURIComponent(query)}`);
+    await waitForText(page, new RegExp(workflowId.replace(/\//g, '\\/')), 20_000);
+    await page.screenshot({ path: screenshotPath('blocked-runs-list'), fullPage: true });
+  } finally {
+    await page.close();
+    await handle.terminate('test finished');
+  }
+});
