@@ -1,0 +1,114 @@
+/**
+ * What the CLI tests share: the CLI run as a subprocess (`node bin/offboard.js …`, exactly as `npx offboard` runs it)
+ * with the environment of the workflow tests' harness (its own account, emulator, task queue and an in-process
+ * worker built by the production activities factory), and the checks that a refused or bad command changed nothing.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { statusQuery } from '../../common/messages';
+import { type RunStatus } from '../../common/types';
+import { emulatorState, type Harness, journal } from '../workflows/harness';
+
+const BIN = join(__dirname, '..', '..', 'bin', 'offboard.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of a CLI user: no Alibaba credentials unless a test gives some. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('ALIBABA_CLOUD_')) delete env[k];
+  return env;
+}
+
+/** Runs `offboard ARGS` and returns its exit code and output; a CLI that hangs fails the test after `timeoutMs`. */
+export function offboard(env: Record<string, string>, args: string[], timeoutMs = 45_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...baseEnv(), ...env }, timeout: timeoutMs, maxBuffer: 8 << 20 },
+      (err, stdout, stderr) => {
+        if (err && err.killed) {
+          reject(new Error(`offboard ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
+          return;
+        }
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Parses the one JSON document a `--json` command prints. */
+export function json<T = Record<string, unknown>>(r: CliResult): T {
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+/** Emulator state without the `lastUsed` times of access keys: a read signed with a key updates its own. */
+export async function stateWithoutKeyUse(h: Harness): Promise<unknown> {
+  const strip = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(strip)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .filter(([k]) => k !== 'lastUsed')
+              .map(([k, x]) => [k, strip(x)]),
+          )
+        : v;
+  return strip(await emulatorState(h.emulator));
+}
+
+export async function journalLength(h: Harness): Promise<number> {
+  return (await journal(h.emulator)).length;
+}
+
+/** A snapshot of everything a command could have changed: the emulator (journal and state) and the run's status. */
+export async function snapshot(h: Harness, workflowId?: string) {
+  return {
+    journal: await journalLength(h),
+    state: await stateWithoutKeyUse(h),
+    run: workflowId ? await runView(h.client, workflowId) : undefined,
+  };
+}
+
+/** The parts of a run's status that a refused message must leave as they were. */
+async function runView(client: Client, workflowId: string) {
+  const s: RunStatus = await client.workflow.getHandle(workflowId).query(statusQuery);
+  return { stage: s.stage, pending: s.pendingDecision, decisions: s.decisions.length, audit: s.audit.length };
+}
+
+export async function runExists(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** Repeats a CLI command until its output satisfies `ok` (visibility is eventually consistent). */
+export async function eventually(
+  run: () => Promise<CliResult>,
+  ok: (r: CliResult) => boolean,
+  timeoutMs = 10_000,
+): Promise<CliResult> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await run();
+  while (!ok(last) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 300));
+    last = await run();
+  }
+  return last;
+}
