@@ -1,0 +1,197 @@
+/**
+ * `npm start`: the project's main job on this machine. It starts the local Temporal dev server (with its UI), the
+ * Alibaba Cloud emulator with the demo fixture, and the worker; then it starts the offboarding of `alice` through
+ * the `offboard` CLI, follows it until it waits for an admin's approval, and prints what to do next.
+ * Ctrl-C stops everything it started (a Temporal server that was already running is left running).
+ *
+ *   npm start                  the demo, against the emulator
+ *   npm start -- --reset       the same, from a clean slate (forgets earlier demo runs and emulator state)
+ *   npm start -- --live        the worker against real Alibaba Cloud (OFFBOARD_* and credentials from the
+ *                              environment); prints what it will do and starts no offboarding by itself
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline/promises';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { offboardWorkflowId } from '../common/ids';
+import { startEmulator, type RunningEmulator } from '../emulator/server';
+import { ConfigError, DEMO_ACCOUNT_ID, describeConfig, loadWorkerConfig } from '../worker/config';
+import {
+  dataDir,
+  findTemporalCli,
+  readPidFile,
+  repoRoot,
+  startLocalServer,
+  stopProcess,
+  TemporalSetupError,
+} from './temporal-server';
+
+const program = new Command()
+  .name('npm start --')
+  .description('The local Temporal server, the Alibaba Cloud emulator and the worker, with a demo offboarding.')
+  .option('--reset', 'forget earlier demo runs and emulator state before starting')
+  .option('--live', 'run the worker against real Alibaba Cloud (OFFBOARD_ALIBABA_MODE=live); no demo run')
+  .option('--yes', 'with --live: do not ask for confirmation')
+  .parse();
+const options = program.opts<{ reset?: boolean; live?: boolean; yes?: boolean }>();
+
+const emulatorPort = Number(process.env.OFFBOARD_EMULATOR_PORT || 18080);
+const cleanups: Array<() => Promise<void>> = [];
+const say = (line = '') => console.log(line);
+
+async function confirmLive(): Promise<void> {
+  const config = loadWorkerConfig({ ...process.env, OFFBOARD_ALIBABA_MODE: 'live' });
+  say('LIVE MODE: the worker will call the real Alibaba Cloud APIs with these settings:');
+  say(`  ${describeConfig(config).split('\n').join('\n  ')}`);
+  say('It starts no offboarding by itself; runs start only when someone runs `npx offboard start …` or `revoke …`.');
+  say('Every deletion still needs a verified revocation and an admin’s approval.');
+  if (options.yes) return;
+  if (!process.stdin.isTTY) throw new Error('--live needs confirmation: run it in a terminal, or add --yes.');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(`Type the account id (${config.alibaba.accountId}) to go on: `);
+  rl.close();
+  if (answer.trim() !== config.alibaba.accountId) throw new Error('Not confirmed; nothing was started.');
+}
+
+function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
+  const worker = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'worker', 'main.ts')], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  cleanups.push(async () => {
+    if (worker.pid && worker.exitCode === null) await stopProcess(worker.pid, 15_000);
+  });
+  return worker;
+}
+
+/** Runs the real CLI, as a user would type it, so the demo shows its real output. */
+function offboard(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'offboard.js'), ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+async function main(): Promise<void> {
+  if (options.live) await confirmLive();
+
+  if (options.reset) {
+    const running = readPidFile();
+    if (running)
+      throw new Error(
+        `--reset needs the Temporal server stopped first: npm run temporal -- stop (pid ${running.pid}).`,
+      );
+    for (const file of ['temporal.db', 'emulator-state.json', 'audit'])
+      rmSync(join(dataDir, file), { recursive: true, force: true });
+    say('Reset: earlier demo runs, emulator state and audit records removed.');
+  }
+
+  const server = await startLocalServer(say);
+  if (!server.reused) cleanups.push(async () => void (await stopProcess(server.pid)));
+  say(
+    `Temporal dev server ${server.reused ? '(already running)' : 'started'}: gRPC ${server.address}, UI ${server.uiUrl}`,
+  );
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: server.namespace,
+  };
+  let emulator: RunningEmulator | undefined;
+  if (options.live) {
+    env.OFFBOARD_ALIBABA_MODE = 'live';
+  } else {
+    emulator = await startEmulator({
+      port: emulatorPort,
+      statePath: join(dataDir, 'emulator-state.json'),
+    });
+    const running = emulator;
+    cleanups.push(() => running.close());
+    env.OFFBOARD_ALIBABA_MODE = 'emulator';
+    env.OFFBOARD_CS_ENDPOINT = env.OFFBOARD_RAM_ENDPOINT = emulator.endpoint;
+    say(`Alibaba Cloud emulator (demo fixture, state in .data/emulator-state.json): ${emulator.url}`);
+  }
+  loadWorkerConfig(env); // fail here, with the worker's own message, rather than in the child
+
+  const worker = spawnWorker(env);
+  const workerExited = new Promise<never>((_, reject) =>
+    worker.on('exit', (code, signal) =>
+      reject(new Error(`The worker stopped (${signal ?? `exit ${code}`}); see its output above.`)),
+    ),
+  );
+
+  const workflowId = offboardWorkflowId(DEMO_ACCOUNT_ID, { type: 'user', name: 'alice' });
+  const uiRunUrl = `${server.uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(workflowId)}`;
+  if (!options.live) {
+    say('\nDemo: HR offboards alice (departing; nothing depends on her credentials).');
+    say('$ npx offboard start --user alice --reason departure --requested-by hr-system --ticket HR-1042 --wait\n');
+    const code = await Promise.race([
+      offboard(
+        [
+          'start',
+          '--user',
+          'alice',
+          '--reason',
+          'departure',
+          '--requested-by',
+          'hr-system',
+          '--ticket',
+          'HR-1042',
+          '--wait',
+        ],
+        env,
+      ),
+      workerExited,
+    ]);
+    if (code !== 0) say(`(offboard start exited with ${code})`);
+  }
+
+  const envHint = server.address === '127.0.0.1:7233' ? '' : `TEMPORAL_ADDRESS=${server.address} `;
+  say('\n──────────────────────────────────────────────────────────────────────────────');
+  say(`Temporal UI:            ${server.uiUrl}`);
+  if (!options.live) {
+    say(`alice's run in the UI:  ${uiRunUrl}`);
+    say('\nTry, in another terminal (in this folder):');
+    say(`  ${envHint}npx offboard status --user alice                 # where the run is and what it waits for`);
+    say(`  ${envHint}npx offboard approve --user alice --as carol     # an admin approves; the run deletes alice`);
+    say(`  ${envHint}npx offboard list                                # every run, from Temporal visibility`);
+    say(`  ${envHint}npx offboard revoke --user bob                   # a leaked kubeconfig: revoke it now`);
+    say(`  ${envHint}npx offboard audit --user alice --format md      # the audit trail`);
+    const temporal = findTemporalCli()?.path ?? 'temporal';
+    say(`  ${temporal} workflow list --address ${server.address} --query "OffboardingStage='AwaitingApproval'"`);
+  }
+  say('\nCtrl-C stops everything this started. For a fresh demo afterwards: npm start -- --reset');
+  await workerExited;
+}
+
+let stopping = false;
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const cleanup of cleanups.reverse())
+    await cleanup().catch((err: Error) => console.error(`cleanup: ${err.message}`));
+  process.exit(code);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    say(`\n${signal}: stopping the worker, the emulator and the Temporal server this started…`);
+    void stopAll(0);
+  });
+}
+
+main().catch(async (err: unknown) => {
+  if (stopping) return; // the worker's exit during our own shutdown is expected
+  if (err instanceof ConfigError || err instanceof TemporalSetupError || err instanceof Error)
+    console.error(`error: ${err.message}`);
+  else console.error(err);
+  await stopAll(1);
+});
