@@ -24,7 +24,8 @@ export interface Harness {
   emulator: Emulator;
   accountId: string;
   client: Client;
-  worker: Worker;
+  /** Absent when the test runs its workers as separate processes. */
+  worker?: Worker;
   taskQueue: string;
   config: WorkerConfig;
   auditDir: string;
@@ -63,7 +64,10 @@ export function workerEnv(
   };
 }
 
-export async function startHarness(prefix: string, options: { taskDelayMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  prefix: string,
+  options: { taskDelayMs?: number; inProcessWorker?: boolean } = {},
+): Promise<Harness> {
   const { path, accountId } = fixtureWithOwnAccount();
   const emulator = await startEmulator({ port: 0, fixturePath: path, taskDelayMs: options.taskDelayMs ?? 300 });
   const taskQueue = uniqueTaskQueue(prefix);
@@ -71,8 +75,11 @@ export async function startHarness(prefix: string, options: { taskDelayMs?: numb
   const env = workerEnv(emulator.endpoint, accountId, auditDir, taskQueue);
   const config = loadWorkerConfig(env);
   const client = await testClient();
-  const worker = await createTestWorker({ taskQueue, activities: await activitiesFromConfig(config) });
-  const running = worker.run();
+  const worker =
+    options.inProcessWorker === false
+      ? undefined
+      : await createTestWorker({ taskQueue, activities: await activitiesFromConfig(config) });
+  const running = worker?.run();
   return {
     emulator,
     accountId,
@@ -83,7 +90,7 @@ export async function startHarness(prefix: string, options: { taskDelayMs?: numb
     auditDir,
     env,
     async stop() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await emulator.close();
     },

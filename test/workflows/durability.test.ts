@@ -1,0 +1,125 @@
+/**
+ * Durability: the worker is a real process (`tsx worker/main.ts`, configured by environment like production),
+ * killed with SIGKILL mid-run; a new process picks the run up and finishes it, and the emulator's journal shows that
+ * no step was repeated harmfully.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { approveDeletionUpdate } from '../../common/messages';
+import { OffboardingStage } from '../../common/stages';
+import { closeTestConnections } from '../support/temporal';
+import {
+  emulatorState,
+  journal,
+  offboardInput,
+  setFaults,
+  startHarness,
+  startOffboard,
+  successes,
+  waitForStage,
+  type Harness,
+} from './harness';
+import { recordHistory } from './record';
+
+const repoRoot = join(__dirname, '..', '..');
+let h: Harness;
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  // A slow clean task (3 s) leaves time to kill the worker while the run verifies the revocation.
+  h = await startHarness('durability', { inProcessWorker: false, taskDelayMs: 3_000 });
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await h?.stop();
+  await closeTestConnections();
+});
+
+/** Starts `tsx worker/main.ts` and resolves once it polls the task queue. */
+async function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(repoRoot, 'worker', 'main.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, ...h.env, OFFBOARD_WORKFLOW_BUNDLE: process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start in 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('polling task queue')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code}:\n${output}`));
+    });
+  });
+  return child;
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+test('the worker is killed after revocation and again during deletion; new workers finish the run correctly', async () => {
+  const first = await startWorkerProcess();
+  const { handle } = await startOffboard(h, offboardInput(h, 'alice'));
+  // Killed while the clean task is still running: the revocation was asked for, its verification not yet done.
+  await waitForStage(handle, OffboardingStage.Verification, 30_000);
+  await kill(first);
+  expect(successes(await journal(h.emulator), 'CleanUserPermissions')).toHaveLength(1);
+
+  const second = await startWorkerProcess();
+  await waitForStage(handle, OffboardingStage.AwaitingApproval, 60_000, 'approval');
+  // Slow deletion calls leave time to kill the worker in the middle of the Deletion stage.
+  await setFaults(h.emulator, {
+    rules: [
+      'DeleteAccessKey',
+      'RemoveUserFromGroup',
+      'DetachPolicyFromUser',
+      'DeleteLoginProfile',
+      'UnbindMFADevice',
+    ].map((action) => ({
+      action,
+      kind: 'latency',
+      latencyMs: 700,
+    })),
+  });
+  await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'carol' }] });
+  await waitForStage(handle, OffboardingStage.Deletion, 30_000);
+  const deadline = Date.now() + 20_000;
+  while (successes(await journal(h.emulator), 'DeleteAccessKey').length === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await kill(second);
+  expect(successes(await journal(h.emulator), 'DeleteUser')).toHaveLength(0);
+
+  await startWorkerProcess();
+  const result = await handle.result();
+  expect(result.stage).toBe(OffboardingStage.Completed);
+
+  const entries = await journal(h.emulator);
+  // One clean, one delete; every repeated deletion call was a harmless "already gone".
+  expect(successes(entries, 'CleanUserPermissions')).toHaveLength(1);
+  expect(successes(entries, 'DeleteUser')).toHaveLength(1);
+  const deletionErrors = entries.filter(
+    (e) =>
+      /^(Delete|Remove|Detach|Unbind)/.test(e.action) &&
+      e.outcome === 'error' &&
+      !String(e.errorCode).startsWith('EntityNotExist'),
+  );
+  expect(deletionErrors).toEqual([]);
+  const state = await emulatorState(h.emulator);
+  expect((state.users as Array<{ name: string }>).map((u) => u.name)).not.toContain('alice');
+  await recordHistory('durability-killed-worker', handle);
+}, 180_000);
