@@ -56,6 +56,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
   };
 }
 
-export async function activitiesFromConfig(config: WorkerConfig) {
-  return createActivities(await activityDepsFromConfig(config));
+/** `overrides` lets the scripts swap a sink (a quiet notifier, say); production passes none. */
+export async function activitiesFromConfig(config: WorkerConfig, overrides: Partial<ActivityDeps> = {}) {
+  return createActivities({ ...(await activityDepsFromConfig(config)), ...overrides });
 }

@@ -1,0 +1,87 @@
+/**
+ * A whole local stack for the scripts that run outside jest (property soak, benchmark): the Temporal dev server
+ * (TEMPORAL_ADDRESS, or one started on free ports), the emulator on a free port with its own account id, and an
+ * in-process worker whose activities come from the production factory. Everything stops in `stop()`.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { startEmulator } from '../../emulator/server';
+import {
+  ensureSearchAttributes,
+  ensureTemporalCli,
+  freePort,
+  startDevServer,
+  stopProcess,
+} from '../../scripts/temporal-server';
+import { consoleNotifier } from '../../activities';
+import { activitiesFromConfig } from '../../worker/activities';
+import { loadWorkerConfig, type WorkerConfig } from '../../worker/config';
+import { fixtureWithOwnAccount, workerEnv } from './harness';
+
+export interface LocalStack {
+  client: Client;
+  taskQueue: string;
+  accountId: string;
+  config: WorkerConfig;
+  emulator: Awaited<ReturnType<typeof startEmulator>>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(log: (line: string) => void = console.log): Promise<LocalStack> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  let serverPid: number | undefined;
+  let address = process.env.TEMPORAL_ADDRESS;
+  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+  if (!address) {
+    const cli = await ensureTemporalCli(log);
+    const grpcPort = await freePort();
+    const server = await startDevServer({
+      cli: cli.path,
+      grpcPort,
+      uiPort: await freePort(),
+      namespace,
+      headless: true,
+      logFile: join(tmpdir(), `offboard-stack-temporal-${grpcPort}.log`),
+    });
+    serverPid = server.pid;
+    address = server.address;
+    log(`Temporal dev server at ${address} (pid ${server.pid})`);
+  }
+  const connection = await Connection.connect({ address });
+  await ensureSearchAttributes(connection, namespace);
+  const client = new Client({ connection, namespace });
+
+  const { path, accountId } = fixtureWithOwnAccount();
+  const emulator = await startEmulator({ port: 0, fixturePath: path });
+  const taskQueue = `local-stack-${process.pid}`;
+  const config = loadWorkerConfig(
+    workerEnv(emulator.endpoint, accountId, mkdtempSync(join(tmpdir(), 'offboard-audit-')), taskQueue),
+  );
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace,
+    taskQueue,
+    activities: await activitiesFromConfig(config, { notifier: consoleNotifier(() => undefined) }),
+    workflowsPath: require.resolve('../../workflows'),
+  });
+  const running = worker.run();
+  return {
+    client,
+    taskQueue,
+    accountId,
+    config,
+    emulator,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await emulator.close();
+      if (serverPid) await stopProcess(serverPid);
+    },
+  };
+}
