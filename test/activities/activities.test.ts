@@ -1,0 +1,344 @@
+/**
+ * Activities against the emulator through the real SDKs, built by the production factory from a configuration —
+ * idempotency, classification of faults, the deletion guard, and no secret in any failure.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
+import {
+  createActivities,
+  createAlibabaClients,
+  consoleNotifier,
+  directoryAuditSink,
+  webhookNotifier,
+} from '../../activities';
+import { makeRedactor } from '../../activities/classify';
+import { FailureType } from '../../common/errors';
+import { type RevocationProof } from '../../common/types';
+import { startEmulator } from '../../emulator/server';
+import { activityDepsFromConfig } from '../../worker/activities';
+import { loadWorkerConfig } from '../../worker/config';
+import {
+  clearFaults,
+  emulatorState,
+  fixtureWithOwnAccount,
+  journal,
+  setFaults,
+  workerEnv,
+  type Emulator,
+} from '../workflows/harness';
+
+let emulator: Emulator;
+let accountId: string;
+let acts: ReturnType<typeof createActivities>;
+const alice = { type: 'user' as const, name: 'alice' };
+const ALICE_UID = '2034000000000002';
+
+beforeAll(async () => {
+  const fixture = fixtureWithOwnAccount();
+  accountId = fixture.accountId;
+  emulator = await startEmulator({ port: 0, fixturePath: fixture.path, taskDelayMs: 100 });
+  const config = loadWorkerConfig(
+    workerEnv(emulator.endpoint, accountId, mkdtempSync(join(tmpdir(), 'audit-')), 'unused'),
+  );
+  acts = createActivities({ ...(await activityDepsFromConfig(config)), notifier: consoleNotifier(() => undefined) });
+});
+afterAll(async () => {
+  await emulator?.close();
+});
+beforeEach(() => emulator.reset());
+
+async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+}
+
+function secrets(): string[] {
+  return [...emulator.fixture.account.rootAccessKeys, ...emulator.fixture.users.flatMap((u) => u.accessKeys)].map(
+    (k) => k.secret,
+  );
+}
+
+function expectNoSecret(text: string): void {
+  for (const s of secrets()) expect(text).not.toContain(s);
+}
+
+test('inventory snapshots alice; a missing user is not an error', async () => {
+  const inv = await acts.inventoryIdentity({ accountId, target: alice });
+  if (!inv.exists) throw new Error('alice should exist');
+  expect(inv.inventory).toMatchObject({ uid: ALICE_UID, groups: ['developers'], mfaSerialNumber: expect.any(String) });
+  expect(inv.inventory.kubeconfigs.map((k) => k.certState)).toEqual(['Unexpired', 'Unexpired']);
+  expect(inv.inventory.grants).toHaveLength(2);
+  expectNoSecret(JSON.stringify(inv));
+  const gone = await acts.inventoryIdentity({ accountId, target: { type: 'user', name: 'nobody' } });
+  expect(gone).toMatchObject({ exists: false, leftoverKubeconfigs: [] });
+});
+
+test('the worker itself and other accounts are refused before any call', async () => {
+  const before = (await journal(emulator)).length;
+  expect(
+    (await failure(acts.inventoryIdentity({ accountId, target: { type: 'user', name: 'offboarding-bot' } }))).type,
+  ).toBe(FailureType.InvalidInput);
+  expect((await failure(acts.inventoryIdentity({ accountId: '1111111111111111', target: alice }))).type).toBe(
+    FailureType.InvalidInput,
+  );
+  expect((await journal(emulator)).length).toBe(before);
+});
+
+test('quarantine steps and their undo are idempotent', async () => {
+  const key = { userName: 'alice', accessKeyId: 'LTAIdemoAlice000000001' };
+  await acts.deactivateAccessKey(key);
+  await acts.deactivateAccessKey(key);
+  expect((await acts.blockConsoleLogin({ userName: 'alice' })).changed).toBe(true);
+  expect((await acts.blockConsoleLogin({ userName: 'alice' })).changed).toBe(false);
+  let state = await emulatorState(emulator);
+  let user = (
+    state.users as Array<{ name: string; accessKeys: Array<{ status: string }>; loginProfile?: unknown }>
+  ).find((u) => u.name === 'alice');
+  expect(user?.accessKeys[0].status).toBe('Inactive');
+  expect(user?.loginProfile).toBeUndefined();
+
+  const profile = { passwordResetRequired: false, mfaBindRequired: false };
+  expect((await acts.restoreConsoleLogin({ userName: 'alice', profile })).changed).toBe(true);
+  expect((await acts.restoreConsoleLogin({ userName: 'alice', profile })).changed).toBe(false);
+  await acts.activateAccessKey(key);
+  state = await emulatorState(emulator);
+  user = (state.users as (typeof user)[]).find((u) => u?.name === 'alice');
+  expect(user?.accessKeys[0].status).toBe('Active');
+  expect(user?.loginProfile).toMatchObject({ passwordResetRequired: true });
+  // The generated password never leaves the activity: the journal redacts it, our results never had it.
+  expect(JSON.stringify(await journal(emulator))).not.toMatch(/Aa1!/);
+});
+
+test('clean, task polling and verification; re-grant restores the snapshot', async () => {
+  const inv = await acts.inventoryIdentity({ accountId, target: alice });
+  if (!inv.exists) throw new Error('alice should exist');
+  const notYet = await failure(acts.verifyRevocation({ uid: ALICE_UID }));
+  expect(notYet).toMatchObject({ type: FailureType.RevocationNotVerified, nonRetryable: false });
+
+  const clean = await acts.cleanPermissions({ uid: ALICE_UID, target: alice, force: false });
+  expect(clean.taskId).toBeTruthy();
+  const pending = await failure(acts.awaitCleanTask({ taskId: clean.taskId as string }));
+  expect(pending).toMatchObject({ type: FailureType.CleanTaskPending, nonRetryable: false });
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await acts.awaitCleanTask({ taskId: clean.taskId as string })).state).toBe('success');
+  const verified = await acts.verifyRevocation({ uid: ALICE_UID, taskId: clean.taskId });
+  expect(verified.grantsRemaining).toBe(0);
+
+  await acts.regrantPermissions({ uid: ALICE_UID, grants: inv.inventory.grants });
+  await acts.regrantPermissions({ uid: ALICE_UID, grants: inv.inventory.grants });
+  const again = await acts.inventoryIdentity({ accountId, target: alice });
+  if (!again.exists) throw new Error('alice should exist');
+  expect(again.inventory.grants).toEqual(inv.inventory.grants);
+});
+
+test("bob's recent cluster use refuses a clean without Force, non-retryably; Force cleans", async () => {
+  const refused = await failure(
+    acts.cleanPermissions({ uid: '2034000000000003', target: { type: 'user', name: 'bob' }, force: false }),
+  );
+  expect(refused).toMatchObject({ type: FailureType.RecentClusterAccess, nonRetryable: true });
+  const forced = await acts.cleanPermissions({
+    uid: '2034000000000003',
+    target: { type: 'user', name: 'bob' },
+    force: true,
+  });
+  expect(forced.taskId).toBeTruthy();
+});
+
+test('deletion needs a matching proof, and re-checks the live state before DeleteUser', async () => {
+  const proof: RevocationProof = {
+    kind: 'RevocationProof',
+    uid: ALICE_UID,
+    target: alice,
+    verifiedAt: new Date().toISOString(),
+    kubeconfigs: [],
+    grantsRemaining: 0,
+  };
+  const noProof = await failure(acts.deleteIdentity({ proof: undefined as unknown as RevocationProof, target: alice }));
+  expect(noProof).toMatchObject({ type: FailureType.MissingRevocationProof, nonRetryable: true });
+  const otherTarget = await failure(acts.deleteIdentity({ proof, target: { type: 'user', name: 'bob' } }));
+  expect(otherTarget.type).toBe(FailureType.MissingRevocationProof);
+  const unrevoked = await failure(
+    acts.deleteAccessKey({
+      proof: { ...proof, kubeconfigs: [{ clusterId: 'c-prod-1', certState: 'Unexpired' }] },
+      target: alice,
+      accessKeyId: 'x',
+    }),
+  );
+  expect(unrevoked.type).toBe(FailureType.MissingRevocationProof);
+  // A forged proof for alice, whose kubeconfigs are still valid: the live re-check stops DeleteUser.
+  const live = await failure(acts.deleteIdentity({ proof, target: alice }));
+  expect(live).toMatchObject({ type: FailureType.RevocationNotVerified, nonRetryable: true });
+  expect((await journal(emulator)).filter((e) => e.action === 'DeleteUser')).toEqual([]);
+});
+
+test('deletion steps are idempotent: NotFound is success', async () => {
+  const proof: RevocationProof = {
+    kind: 'RevocationProof',
+    uid: ALICE_UID,
+    target: alice,
+    verifiedAt: new Date().toISOString(),
+    kubeconfigs: [],
+    grantsRemaining: 0,
+  };
+  await acts.cleanPermissions({ uid: ALICE_UID, target: alice, force: true });
+  await new Promise((r) => setTimeout(r, 300));
+  const plan = await acts.planDeletion({ proof, target: alice });
+  expect(plan).toMatchObject({
+    accessKeyIds: ['LTAIdemoAlice000000001'],
+    groups: ['developers'],
+    loginProfile: true,
+    mfa: true,
+  });
+  for (let i = 0; i < 2; i++) {
+    for (const accessKeyId of plan.accessKeyIds) await acts.deleteAccessKey({ proof, target: alice, accessKeyId });
+    for (const groupName of plan.groups) await acts.removeUserFromGroup({ proof, target: alice, groupName });
+    for (const policy of plan.policies) await acts.detachPolicy({ proof, target: alice, policy });
+    await acts.deleteLoginProfile({ proof, target: alice });
+    await acts.unbindMfaDevice({ proof, target: alice });
+    const r = await acts.deleteIdentity({ proof, target: alice });
+    expect(r.changed).toBe(i === 0);
+  }
+  expect((await acts.inventoryIdentity({ accountId, target: alice })).exists).toBe(false);
+});
+
+describe('faults are classified', () => {
+  afterEach(() => clearFaults(emulator));
+
+  test('throttling → Throttled, retryable, with the service retry-after as first delay', async () => {
+    await setFaults(emulator, { rules: [{ action: 'GetUser', kind: 'throttle', retryAfterMs: 250 }] });
+    const f = await failure(acts.resolveIdentity({ accountId, target: alice }));
+    expect(f).toMatchObject({ type: FailureType.Throttled, nonRetryable: false, nextRetryDelay: 250 });
+  });
+
+  test('5xx and dropped connections → Unavailable, retryable', async () => {
+    await setFaults(emulator, {
+      rules: [
+        { action: 'GetUser', kind: 'server-error', count: 1 },
+        { action: 'GetUser', kind: 'drop', count: 1 },
+      ],
+    });
+    expect(await failure(acts.resolveIdentity({ accountId, target: alice }))).toMatchObject({
+      type: FailureType.Unavailable,
+      nonRetryable: false,
+    });
+    expect(await failure(acts.resolveIdentity({ accountId, target: alice }))).toMatchObject({
+      type: FailureType.Unavailable,
+      nonRetryable: false,
+    });
+  });
+
+  test('a call slower than the SDK read timeout → Unavailable, retryable', async () => {
+    const fast = createActivities({
+      ...(await activityDepsFromConfig(loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused')))),
+      clients: createAlibabaClients({
+        csEndpoint: emulator.endpoint,
+        ramEndpoint: emulator.endpoint,
+        protocol: 'http',
+        region: 'cn-hangzhou',
+        credential: new Credential(
+          new CredentialConfig({
+            type: 'access_key',
+            accessKeyId: 'LTAIdemoOffboardBot001',
+            accessKeySecret: emulator.fixture.users.find((u) => u.name === 'offboarding-bot')!.accessKeys[0].secret,
+          }),
+        ),
+        readTimeoutMs: 200,
+      }),
+    });
+    await setFaults(emulator, { rules: [{ action: 'GetUser', kind: 'latency', latencyMs: 1_000, count: 1 }] });
+    expect(await failure(fast.resolveIdentity({ accountId, target: alice }))).toMatchObject({
+      type: FailureType.Unavailable,
+      nonRetryable: false,
+    });
+  });
+
+  test('a bad signature (wrong secret) → AccessDenied, and the secret is nowhere in the failure', async () => {
+    const wrongSecret = 'wrongSecretThatMustNotLeak0001';
+    const denied = createActivities({
+      ...(await activityDepsFromConfig(loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused')))),
+      clients: createAlibabaClients({
+        csEndpoint: emulator.endpoint,
+        ramEndpoint: emulator.endpoint,
+        protocol: 'http',
+        region: 'cn-hangzhou',
+        credential: new Credential(
+          new CredentialConfig({
+            type: 'access_key',
+            accessKeyId: 'LTAIdemoOffboardBot001',
+            accessKeySecret: wrongSecret,
+          }),
+        ),
+      }),
+      redact: makeRedactor([wrongSecret]),
+    });
+    const f = await failure(denied.resolveIdentity({ accountId, target: alice }));
+    expect(f).toMatchObject({ type: FailureType.AccessDenied, nonRetryable: true });
+    const text = JSON.stringify({ message: f.message, details: f.details, stack: f.stack });
+    expect(text).not.toContain(wrongSecret);
+    expectNoSecret(text);
+  });
+});
+
+describe('sinks', () => {
+  let server: Server;
+  let received: unknown[] = [];
+  let status = 200;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.statusCode = status;
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  test('the webhook gets the notification; a 5xx answer is a retryable failure', async () => {
+    const port = (server.address() as { port: number }).port;
+    const deps = await activityDepsFromConfig(
+      loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused')),
+    );
+    const withHook = createActivities({ ...deps, notifier: webhookNotifier(`http://127.0.0.1:${port}/hook`) });
+    received = [];
+    await withHook.notify({ event: 'blocked', workflowId: 'w', subject: 's', text: 't' });
+    expect(received).toEqual([{ event: 'blocked', workflowId: 'w', subject: 's', text: 't' }]);
+    status = 503;
+    expect(
+      await failure(withHook.notify({ event: 'blocked', workflowId: 'w', subject: 's', text: 't' })),
+    ).toMatchObject({ type: FailureType.Unavailable, nonRetryable: false });
+  });
+
+  test('the audit record is one JSON-lines file per run; writing it twice gives the same file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+    const sink = directoryAuditSink(dir);
+    const record = {
+      workflowId: 'offboard/1/user/alice',
+      runId: 'r1',
+      workflow: 'offboardIdentity',
+      stage: 'Completed',
+      outcome: 'done',
+      entries: [{ time: 't', actor: 'a', action: 'x', target: 'user/alice', outcome: 'ok' as const }],
+    };
+    const path = await sink.write(record);
+    const first = readFileSync(path, 'utf8');
+    expect(await sink.write(record)).toBe(path);
+    expect(readFileSync(path, 'utf8')).toBe(first);
+    expect(JSON.parse(first.trim())).toMatchObject({
+      workflowId: 'offboard/1/user/alice',
+      action: 'x',
+      stage: 'Completed',
+    });
+  });
+});

@@ -1,0 +1,170 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classifyFacts, makeRedactor, toFailure } from '../../activities/classify';
+import { AlibabaErrorCodes as C } from '../../common/alibaba-error-codes';
+import { FailureType } from '../../common/errors';
+import {
+  ConfigError,
+  describeConfig,
+  loadTemporalConfig,
+  loadWorkerConfig,
+  temporalConnectionOptions,
+} from '../../worker/config';
+
+describe('classification of Alibaba errors', () => {
+  test.each([
+    [C.throttling, 400, FailureType.Throttled],
+    [C.internalError, 500, FailureType.Unavailable],
+    [C.serviceUnavailable, 503, FailureType.Unavailable],
+    [C.csForbidden, 403, FailureType.AccessDenied],
+    [C.noPermission, 403, FailureType.AccessDenied],
+    [C.signatureDoesNotMatch, 400, FailureType.AccessDenied],
+    [C.userNotFound, 404, FailureType.NotFound],
+    [C.rolePolicyNotFound, 404, FailureType.NotFound],
+    [C.clusterNotFound, 404, FailureType.NotFound],
+    [C.deleteConflictUserGroup, 409, FailureType.Conflict],
+    [C.limitExceededAccessKey, 409, FailureType.Conflict],
+    [C.invalidUserName, 400, FailureType.InvalidInput],
+    [C.cleanSelfNotSupported, 400, FailureType.InvalidInput],
+    [C.cleanRootNotSupported, 400, FailureType.InvalidInput],
+    [C.recentClusterAccess, 400, FailureType.RecentClusterAccess],
+  ])('%s (HTTP %i) → %s', (code, statusCode, type) => {
+    expect(classifyFacts({ operation: 'op', code, statusCode, message: 'm' })).toBe(type);
+  });
+
+  test('errors without an HTTP answer: timeouts, resets and non-JSON bodies are Unavailable; the rest Unexpected', () => {
+    expect(
+      classifyFacts({ operation: 'op', message: 'ReadTimeout(10000). GET http://x failed.' }, 'RequestTimeoutError'),
+    ).toBe(FailureType.Unavailable);
+    expect(classifyFacts({ operation: 'op', code: 'ECONNRESET', message: 'socket hang up' })).toBe(
+      FailureType.Unavailable,
+    );
+    expect(classifyFacts({ operation: 'op', message: 'Unexpected token <' }, 'SyntaxError')).toBe(
+      FailureType.Unavailable,
+    );
+    expect(classifyFacts({ operation: 'op', message: 'x is not a function' }, 'TypeError')).toBe(
+      FailureType.Unexpected,
+    );
+  });
+
+  test('retryable types only are retryable; the message keeps code, status and request id, and loses secrets', () => {
+    const redact = makeRedactor(['superSecretValue123']);
+    const err = Object.assign(new Error('StatusForbidden: code: 403, denied superSecretValue123 request id: R1'), {
+      name: 'ClientError',
+      code: 'StatusForbidden',
+      statusCode: 403,
+      requestId: 'R1',
+      data: { code: 'StatusForbidden', message: 'denied superSecretValue123' },
+    });
+    const f = toFailure('CleanUserPermissions', err, redact);
+    expect(f).toMatchObject({ type: FailureType.AccessDenied, nonRetryable: true });
+    expect(f.message).toBe(
+      'CleanUserPermissions failed: AccessDenied (StatusForbidden, HTTP 403): denied [REDACTED] [request R1]',
+    );
+    expect(JSON.stringify(f.details)).not.toContain('superSecretValue123');
+    const t = toFailure(
+      'GetUser',
+      Object.assign(new Error('x'), { name: 'ThrottlingError', code: C.throttling, statusCode: 400 }),
+      redact,
+    );
+    expect(t.nonRetryable).toBe(false);
+  });
+});
+
+describe('worker configuration', () => {
+  test('emulator defaults, and the demo key of the worker when no credentials are set', () => {
+    const c = loadWorkerConfig({});
+    expect(c.temporal).toEqual({
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueue: 'offboarding',
+      apiKey: undefined,
+      tls: undefined,
+    });
+    expect(c.alibaba).toMatchObject({
+      mode: 'emulator',
+      csEndpoint: '127.0.0.1:18080',
+      ramEndpoint: '127.0.0.1:18080',
+      protocol: 'http',
+      region: 'cn-hangzhou',
+      accountId: '1234567890123456',
+      workerIdentity: 'user/offboarding-bot',
+    });
+    expect(c.alibaba.fixtureKey?.accessKeyId).toBe('LTAIdemoOffboardBot001');
+    expect(c.admins).toEqual(['carol', 'dave']);
+    const text = describeConfig(c);
+    expect(text).toMatch(/demo fixture key LTAIdemoOffboardBot001/);
+    expect(text).not.toContain(c.alibaba.fixtureKey?.accessKeySecret as string);
+  });
+
+  test('every bad variable is named with its rule, all at once', () => {
+    let err: unknown;
+    try {
+      loadWorkerConfig({
+        TEMPORAL_ADDRESS: 'nohostport',
+        OFFBOARD_ALIBABA_MODE: 'prod',
+        OFFBOARD_REGION: 'Hangzhou',
+        OFFBOARD_ADMINS: 'carol, bad admin',
+        OFFBOARD_NOTIFY_WEBHOOK: 'ftp://x',
+        OFFBOARD_RECENT_USE_WINDOW: 'a week',
+        TEMPORAL_TLS_CERT: '/does/not/exist.pem',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
+    expect(problems).toMatch(/OFFBOARD_ALIBABA_MODE: must be "emulator" \(default\) or "live" \(got "prod"\)/);
+    expect(problems).toMatch(/OFFBOARD_REGION: must be a region id/);
+    expect(problems).toMatch(/OFFBOARD_ADMINS: each admin must be/);
+    expect(problems).toMatch(/OFFBOARD_NOTIFY_WEBHOOK: must be an http\(s\) URL/);
+    expect(problems).toMatch(/OFFBOARD_RECENT_USE_WINDOW: must be a duration/);
+    expect(problems).toMatch(/TEMPORAL_TLS_CERT: must be the path of an existing/);
+    expect(problems).toMatch(/TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: must be set together/);
+  });
+
+  test('live mode only when asked, and then account, worker identity and admins are required', () => {
+    const err = (() => {
+      try {
+        loadWorkerConfig({
+          OFFBOARD_ALIBABA_MODE: 'live',
+          ALIBABA_CLOUD_ACCESS_KEY_ID: 'id',
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's',
+        });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.problems.join('\n')).toMatch(/OFFBOARD_ACCOUNT_ID: is required in live mode/);
+    expect(err.problems.join('\n')).toMatch(/OFFBOARD_WORKER_IDENTITY: is required in live mode/);
+    expect(err.problems.join('\n')).toMatch(/OFFBOARD_ADMINS: is required in live mode/);
+    const live = loadWorkerConfig({
+      OFFBOARD_ALIBABA_MODE: 'live',
+      OFFBOARD_ACCOUNT_ID: '1111222233334444',
+      OFFBOARD_WORKER_IDENTITY: 'role/offboarder',
+      OFFBOARD_ADMINS: 'sec-lead',
+    });
+    expect(live.alibaba).toMatchObject({
+      mode: 'live',
+      protocol: 'https',
+      csEndpoint: undefined,
+      fixtureKey: undefined,
+    });
+  });
+
+  test('Temporal connection options: API key implies TLS; mTLS reads the files', () => {
+    expect(temporalConnectionOptions(loadTemporalConfig({ TEMPORAL_API_KEY: 'k' }))).toMatchObject({
+      apiKey: 'k',
+      tls: true,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'tls-'));
+    for (const f of ['c.pem', 'k.pem']) writeFileSync(join(dir, f), f);
+    const opts = temporalConnectionOptions(
+      loadTemporalConfig({ TEMPORAL_TLS_CERT: join(dir, 'c.pem'), TEMPORAL_TLS_KEY: join(dir, 'k.pem') }),
+    );
+    expect(opts.tls).toMatchObject({ clientCertPair: { crt: Buffer.from('c.pem'), key: Buffer.from('k.pem') } });
+  });
+});
