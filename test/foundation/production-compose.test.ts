@@ -19,7 +19,7 @@ describe('docker-compose.temporal.yml', () => {
   });
 
   it('refuses to start without the database password (no default secret)', () => {
-    const env = { ...process.env, OFFBOARD_ADMINS: 'carol' };
+    const env: NodeJS.ProcessEnv = { ...process.env, OFFBOARD_ADMINS: 'carol' };
     delete env.TEMPORAL_DB_PASSWORD;
     const result = spawnSync('docker-compose', ['-f', composeFile, 'config', '-q'], { env, encoding: 'utf8' });
     expect(result.status).not.toBe(0);
