@@ -183,12 +183,16 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
   program
     .command('list')
     .summary('on-call: list runs (Temporal visibility)')
-    .description('List offboarding and revocation runs from Temporal visibility, newest first.')
+    .description(
+      'List offboarding and revocation runs of the configured account (OFFBOARD_ACCOUNT_ID) from Temporal ' +
+        'visibility, newest first.',
+    )
     .addOption(new Option('--stage <stage>', 'only runs in this stage').choices(Object.values(OffboardingStage)))
     .option('--requested-by <who>', 'only runs requested by this person or system')
     .addOption(userOption())
     .addOption(roleOption())
     .option('--open', 'only runs that have not ended')
+    .option('--all-accounts', 'runs of every account, not only OFFBOARD_ACCOUNT_ID')
     .addOption(new Option('--limit <n>', 'at most this many runs').default(50).argParser(positiveInt))
     .addOption(jsonOption())
     .addHelpText('after', `\n${exitCodeHelp}\n`)

@@ -49,6 +49,8 @@ function unreachable(config: TemporalConfig, err: unknown): CliError {
 
 // gRPC status codes (the numbers are part of the gRPC spec; @grpc/grpc-js is not our direct dependency).
 const GrpcStatus = {
+  CANCELLED: 1,
+  DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
   PERMISSION_DENIED: 7,
   FAILED_PRECONDITION: 9,
@@ -81,7 +83,12 @@ export function temporalError(err: unknown, config: TemporalConfig, what: string
   const grpc = grpcError(err);
   // The server answers a query or update that no worker picks up with "no poller seen for task queue recently".
   const noPoller = grpc?.code === GrpcStatus.FAILED_PRECONDITION && /no poller/i.test(grpc.details);
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err) || noPoller) {
+  const timedOut =
+    err instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+    isGrpcDeadlineError(err) ||
+    grpc?.code === GrpcStatus.DEADLINE_EXCEEDED ||
+    grpc?.code === GrpcStatus.CANCELLED;
+  if (timedOut || noPoller) {
     return new CliError(
       ExitCode.Unreachable,
       `no worker answered (${what})${noPoller ? `: ${grpc?.details}` : ` within ${RPC_TIMEOUT_MS / 1000} s`}`,

@@ -1,5 +1,6 @@
 import { type WorkflowExecutionInfo } from '@temporalio/client';
 import { identityRef, OffboardingStage, SearchAttributes } from '../../common';
+import { accountSettings } from '../config';
 import { type Ctx } from '../context';
 import { badInput, ExitCode } from '../errors';
 import { checkActor, targetFromFlags, type TargetFlags } from '../flags';
@@ -11,6 +12,7 @@ export interface ListFlags extends TargetFlags {
   stage?: string;
   requestedBy?: string;
   open?: boolean;
+  allAccounts?: boolean;
   limit: number;
 }
 
@@ -18,8 +20,9 @@ export interface ListFlags extends TargetFlags {
  * The visibility query for the flags. Every value put in it was checked against a strict pattern first (stage
  * names, actor and RAM-name rules), so no quote can reach the query.
  */
-export function listQuery(flags: ListFlags): string {
+export function listQuery(flags: ListFlags, accountId: string | undefined): string {
   const clauses = [`WorkflowType IN ('offboardIdentity', 'revokeKubeconfig')`];
+  if (accountId !== undefined) clauses.push(`${SearchAttributes.account.name} = '${accountId}'`);
   if (flags.stage !== undefined) clauses.push(`${SearchAttributes.stage.name} = '${flags.stage}'`);
   if (flags.requestedBy !== undefined) clauses.push(`${SearchAttributes.requestedBy.name} = '${flags.requestedBy}'`);
   const target = targetFromFlags(flags);
@@ -53,7 +56,9 @@ export async function listCommand(ctx: Ctx, flags: ListFlags): Promise<ExitCode>
   if (!Number.isInteger(flags.limit) || flags.limit < 1 || flags.limit > 1000) {
     throw badInput('--limit: must be a whole number from 1 to 1000');
   }
-  const query = listQuery(flags);
+  // The runs of the configured account (as --user/--role elsewhere), unless asked for every account.
+  const accountId = flags.allAccounts ? undefined : accountSettings(ctx.env).accountId;
+  const query = listQuery(flags, accountId);
   const session = await ctx.temporal();
   const rows: ReturnType<typeof row>[] = [];
   try {

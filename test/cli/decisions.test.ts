@@ -140,6 +140,8 @@ test('start --wait, refused approvals change nothing, a second admin approves; l
     (r) => json<{ runs: unknown[] }>(r).runs.length > 0,
   );
   expect(json(listed)).toMatchObject({
+    // Scoped to the configured account, as --user is everywhere else.
+    query: expect.stringContaining(`OffboardingAccount = '${h.accountId}'`),
     runs: [{ workflowId: aliceId(), stage: 'AwaitingApproval', requestedBy: 'carol', target: 'user/alice' }],
   });
   const table = await offboard(env, ['list', '--user', 'alice']);

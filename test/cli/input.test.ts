@@ -205,7 +205,7 @@ test("no worker on the run's task queue: the run starts, but a query says that n
   const { workflowId } = json<{ workflowId: string }>(started);
   try {
     const r = await offboard(noWorker, ['status', workflowId], 40_000);
-    expect(r.code).toBe(5);
+    expect(r).toMatchObject({ code: 5 });
     expect(r.stderr).toContain('no worker answered');
     expect(r.stderr).toContain('npm run worker');
     // The run never ran a step: the emulator saw nothing.
