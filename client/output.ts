@@ -68,22 +68,23 @@ export function setTableWidth(columns: number | undefined): void {
 }
 
 /**
- * Column widths that fit the table into the width: natural widths, then the widest column is narrowed (its
- * cells wrap) until the table fits. Each width includes the cell's padding; the borders take one more per column.
+ * Column widths that fit the table into the width: natural widths, then the widest columns are narrowed together
+ * (their cells wrap) until the table fits, so that no one column is squeezed while others keep their room. Each
+ * width includes the cell's padding; the borders take one more per column.
  */
 function fitWidths(head: string[], rows: string[][], width: number): number[] {
-  const natural = head.map((h, i) =>
+  const widths = head.map((h, i) =>
     Math.max(...[h, ...rows.map((r) => r[i] ?? '')].flatMap((c) => c.split('\n')).map((l) => l.length + 2)),
   );
-  const widths = [...natural];
   const budget = width - (head.length + 1);
-  for (;;) {
-    const total = widths.reduce((a, b) => a + b, 0);
-    if (total <= budget) return widths;
-    const widest = widths.indexOf(Math.max(...widths));
-    if (widths[widest] <= 12) return widths; // too many columns to fit: let the terminal wrap
-    widths[widest] -= Math.min(widths[widest] - 12, total - budget);
+  let total = widths.reduce((a, b) => a + b, 0);
+  while (total > budget) {
+    const widest = Math.max(...widths);
+    if (widest <= 12) break; // too many columns to fit: let the terminal wrap
+    widths[widths.indexOf(widest)] -= 1;
+    total -= 1;
   }
+  return widths;
 }
 
 /** A plain table (no colours: output is read in terminals, logs and CI alike). */

@@ -175,7 +175,7 @@ export function shortTime(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
-/** The audit trail as a table; `compact` (in `status`) leaves out the target (always the run's) and request ids. */
+/** The audit trail as a table; `compact` (in `status`) also leaves out the request ids. */
 export function renderAuditTable(audit: readonly AuditEntry[], options: { compact?: boolean } = {}): string {
   if (!audit.length) return '  (empty)';
   if (options.compact) {
@@ -184,9 +184,10 @@ export function renderAuditTable(audit: readonly AuditEntry[], options: { compac
       audit.map((e) => [shortTime(e.time), e.actor, e.action, e.outcome, e.detail]),
     );
   }
+  // The target is the run's identity on every line (shown above the table); md and json keep it.
   return table(
-    ['time', 'actor', 'action', 'target', 'outcome', 'detail', 'request ids'],
-    audit.map((e) => [shortTime(e.time), e.actor, e.action, e.target, e.outcome, e.detail, e.requestIds?.join('\n')]),
+    ['time', 'actor', 'action', 'outcome', 'detail', 'request ids'],
+    audit.map((e) => [shortTime(e.time), e.actor, e.action, e.outcome, e.detail, e.requestIds?.join('\n')]),
   );
 }
 

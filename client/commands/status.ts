@@ -45,6 +45,11 @@ export async function auditCommand(
   };
   if (format === 'json') ctx.io.stdout(`${JSON.stringify(data, null, 2)}\n`);
   else if (format === 'md') ctx.io.stdout(`${renderAuditMarkdown(run.workflowId, status)}\n`);
-  else ctx.io.stdout(`Audit trail of ${run.workflowId} (${status.stage}):\n${renderAuditTable(status.audit)}\n`);
+  else {
+    const target = `${status.target.type}/${status.target.name}`;
+    ctx.io.stdout(
+      `Audit trail of ${run.workflowId} (${target}, ${status.stage}):\n${renderAuditTable(status.audit)}\n`,
+    );
+  }
   return ExitCode.Ok;
 }
