@@ -7,7 +7,7 @@
 import { approveDeletionUpdate, statusQuery } from '../common/messages';
 import { OffboardingStage } from '../common/stages';
 import { startLocalStack } from '../test/workflows/local-stack';
-import { startOffboardIdentity } from '../worker/starter';
+import { startOffboardIdentity, startRevokeKubeconfig } from '../worker/starter';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const toApproval: number[] = [];
   const toCompleted: number[] = [];
   const historyLengths: number[] = [];
+  const toRevoked: number[] = [];
   try {
     for (let run = 0; run < runs; run++) {
       stack.emulator.reset();
@@ -45,6 +46,23 @@ async function main(): Promise<void> {
       toApproval.push(t1 - t0);
       toCompleted.push(t2 - t0);
       historyLengths.push((await handle.describe()).historyLength);
+
+      // The leaked-kubeconfig response: request → revocation verified.
+      stack.emulator.reset();
+      const r0 = performance.now();
+      const revoke = await startRevokeKubeconfig(
+        stack.client,
+        {
+          accountId: stack.accountId,
+          target: { type: 'user', name: 'bob' },
+          requestedBy: 'oncall',
+          reason: 'compromise',
+        },
+        { taskQueue: stack.taskQueue, workerIdentity: stack.config.alibaba.workerIdentity },
+      );
+      const revoked = await revoke.handle.result();
+      if (revoked.stage !== OffboardingStage.Revoked) throw new Error(`revoke ended ${revoked.stage}`);
+      toRevoked.push(performance.now() - r0);
     }
   } finally {
     await stack.stop();
@@ -58,6 +76,7 @@ async function main(): Promise<void> {
   console.log(`  start → AwaitingApproval: ${fmt(toApproval)}`);
   console.log(`  start → Completed (approval sent at once): ${fmt(toCompleted)}`);
   console.log(`  history length: ${[...new Set(historyLengths)].join(', ')} events`);
+  console.log(`  revokeKubeconfig (bob, all clusters, Force) start → Revoked: ${fmt(toRevoked)}`);
 }
 
 main().catch((err) => {

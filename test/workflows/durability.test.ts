@@ -104,7 +104,7 @@ test('the worker is killed after revocation and again during deletion; new worke
   await kill(second);
   expect(successes(await journal(h.emulator), 'DeleteUser')).toHaveLength(0);
 
-  await startWorkerProcess();
+  const third = await startWorkerProcess();
   const result = await handle.result();
   expect(result.stage).toBe(OffboardingStage.Completed);
 
@@ -122,4 +122,25 @@ test('the worker is killed after revocation and again during deletion; new worke
   const state = await emulatorState(h.emulator);
   expect((state.users as Array<{ name: string }>).map((u) => u.name)).not.toContain('alice');
   await recordHistory('durability-killed-worker', handle);
+
+  // Graceful shutdown: SIGTERM drains and exits 0.
+  const code = await new Promise<number | null>((resolve) => {
+    third.once('exit', (c) => resolve(c));
+    third.kill('SIGTERM');
+  });
+  expect(code).toBe(0);
 }, 180_000);
+
+test('the worker refuses a bad configuration at start, naming each variable and its rule (exit 2)', async () => {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(repoRoot, 'worker', 'main.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, ...h.env, OFFBOARD_ALIBABA_MODE: 'production', OFFBOARD_ADMINS: 'carol,,bad admin' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  expect(code).toBe(2);
+  expect(stderr).toMatch(/OFFBOARD_ALIBABA_MODE: must be "emulator" \(default\) or "live" \(got "production"\)/);
+  expect(stderr).toMatch(/OFFBOARD_ADMINS: each admin must be/);
+}, 60_000);

@@ -32,6 +32,7 @@ beforeEach(async () => {
   for (const name of ['alice', 'bob', 'former-contractor', 'nobody']) {
     await terminateIfRunning(h.client, offboardWorkflowId(h.accountId, { type: 'user', name }));
   }
+  await terminateIfRunning(h.client, offboardWorkflowId(h.accountId, { type: 'role', name: 'legacy-deploy-role' }));
   h.emulator.reset();
 });
 
@@ -99,6 +100,24 @@ test('happy path: alice is revoked, verified, approved by another admin, then de
   const history = JSON.stringify(await handle.fetchHistory());
   for (const secret of allSecrets()) expect(history).not.toContain(secret);
   await recordHistory('happy-path', handle);
+});
+
+test('a RAM role: its kubeconfig revoked and verified, policies detached, then DeleteRole', async () => {
+  const { handle } = await startOffboard(
+    h,
+    offboardInput(h, 'legacy-deploy-role', { target: { type: 'role', name: 'legacy-deploy-role' } }),
+  );
+  await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
+  await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'dave' }] });
+  const result = await handle.result();
+  expect(result.stage).toBe(OffboardingStage.Completed);
+  const entries = await journal(h.emulator);
+  const deleteRole = successes(entries, 'DeleteRole')[0];
+  expect(successes(entries, 'DetachPolicyFromRole').every((e) => e.seq < deleteRole.seq)).toBe(true);
+  expect(successes(entries, 'CleanUserPermissions')[0].seq).toBeLessThan(deleteRole.seq);
+  const state = await emulatorState(h.emulator);
+  expect((state.roles as Array<{ name: string }>).map((r) => r.name)).not.toContain('legacy-deploy-role');
+  await recordHistory('role', handle);
 });
 
 test('a duplicate start joins the running run instead of starting another', async () => {
