@@ -107,10 +107,7 @@ export function describeFailure(err: unknown): { type: string; message: string; 
     return { type: cause.type ?? 'ApplicationFailure', message: cause.message, code: details?.code };
   }
   if (cause instanceof TimeoutFailure) {
-    return {
-      type: 'Timeout',
-      message: `retries exhausted: ${cause.timeoutType === undefined ? 'timeout' : `timeout ${cause.timeoutType}`} (${cause.message})`,
-    };
+    return { type: 'Timeout', message: `retries exhausted: ${cause.message}` };
   }
   return { type: FailureType.Unexpected, message: err instanceof Error ? err.message : String(err) };
 }
