@@ -30,7 +30,7 @@ beforeAll(async () => {
   h = await startHarness('durability', { inProcessWorker: false, taskDelayMs: 3_000 });
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  for (const child of children) killGroup(child);
   await h?.stop();
   await closeTestConnections();
 });
@@ -41,6 +41,8 @@ async function startWorkerProcess(): Promise<ChildProcess> {
     cwd: repoRoot,
     env: { ...process.env, ...h.env, OFFBOARD_WORKFLOW_BUNDLE: process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: tsx runs the worker in a child process, and a crash must take both down.
+    detached: true,
   });
   children.add(child);
   child.on('exit', () => children.delete(child));
@@ -64,11 +66,29 @@ async function startWorkerProcess(): Promise<ChildProcess> {
   return child;
 }
 
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-(child.pid as number), 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function groupAlive(child: ChildProcess): boolean {
+  try {
+    process.kill(-(child.pid as number), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A crash: SIGKILL to the worker's whole process group (tsx and the worker it runs), then wait until it is gone. */
+async function kill(child: ChildProcess): Promise<void> {
+  killGroup(child);
+  const deadline = Date.now() + 10_000;
+  while (groupAlive(child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(groupAlive(child)).toBe(false);
 }
 
 test('the worker is killed after revocation and again during deletion; new workers finish the run correctly', async () => {
@@ -123,12 +143,14 @@ test('the worker is killed after revocation and again during deletion; new worke
   expect((state.users as Array<{ name: string }>).map((u) => u.name)).not.toContain('alice');
   await recordHistory('durability-killed-worker', handle);
 
-  // Graceful shutdown: SIGTERM drains and exits 0.
+  // Graceful shutdown: SIGTERM (tsx passes it on to the worker) drains and exits 0, leaving no process behind.
   const code = await new Promise<number | null>((resolve) => {
     third.once('exit', (c) => resolve(c));
     third.kill('SIGTERM');
   });
   expect(code).toBe(0);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(groupAlive(third)).toBe(false);
 }, 180_000);
 
 test('the worker refuses a bad configuration at start, naming each variable and its rule (exit 2)', async () => {
