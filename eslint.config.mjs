@@ -14,16 +14,18 @@ export default tseslint.config(
     },
   },
   {
-    // Workflows run in Temporal's deterministic sandbox: only @temporalio/workflow and common/ may be imported.
+    // Workflows run in Temporal's deterministic sandbox: only @temporalio/workflow and common/ may be imported, and
+    // activities only as types (erased by the bundler).
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['../activities/*', '../activities', '!../activities/types'],
-              message: 'Workflows may import only activity types.',
+              group: ['../activities', '../activities/*'],
+              allowTypeImports: true,
+              message: 'Workflows may import activities only as types (import type …).',
             },
             {
               group: [
@@ -35,6 +37,9 @@ export default tseslint.config(
                 'fs',
                 'http',
                 'crypto',
+                '../worker*',
+                '../client*',
+                '../emulator*',
               ],
               message: 'Workflows must stay deterministic: import only @temporalio/workflow and common/.',
             },
