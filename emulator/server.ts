@@ -321,7 +321,9 @@ class Emulator {
     }
 
     if (fault?.kind === 'drop') {
-      // `processed: true`: the call took effect, then the connection is cut before the answer.
+      // `processed: true`: the call took effect, then the connection is cut before the answer. The journal says
+      // what happened on this side (the operation's own outcome, fault 'drop'): a delete whose answer was lost
+      // still deleted, and order checks must see it.
       res.socket?.destroy();
       this.record(
         product,
@@ -330,11 +332,11 @@ class Emulator {
         query,
         pathParams,
         parsedBody,
-        'error',
-        0,
-        undefined,
+        errorCode ? 'error' : 'success',
+        status,
+        errorCode,
         requestId,
-        undefined,
+        errorCode ? undefined : responseBody,
         fault,
         started,
       );

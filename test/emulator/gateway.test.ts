@@ -251,6 +251,12 @@ describe('faults', () => {
     );
     const retry = await sdkError(ram.deleteLoginProfile(new $Ram.DeleteLoginProfileRequest({ userName: 'bob' })));
     expect(retry.code).toBe(E.loginProfileNotFound);
+    // The journal tells what happened here, not what the client saw: the first call succeeded, its answer was lost.
+    const calls = (await journal(emu)).filter((e) => e.action === 'DeleteLoginProfile');
+    expect(calls.map((e) => [e.outcome, e.errorCode, e.fault])).toEqual([
+      ['success', undefined, 'drop'],
+      ['error', E.loginProfileNotFound, undefined],
+    ]);
   });
 
   test('latency: with a short readTimeout the SDK times out', async () => {
