@@ -222,7 +222,7 @@ async function awaitApproval(run: Run, input: OffboardIdentityInput): Promise<vo
   const deadline = Date.now() + expiryMs;
   run.status.approvalDeadline = new Date(deadline).toISOString();
   run.approval = undefined;
-  const details = `Revocation verified; access cut. Waiting for an admin other than ${input.requestedBy} to approve deletion until ${run.status.approvalDeadline} — \`offboard approve|reject …\``;
+  const details = `Revocation verified; access cut. Waiting for an admin other than ${input.requestedBy} to approve deletion until ${run.status.approvalDeadline} — \`offboard approve|reject ${run.workflowId} --as ADMIN …\``;
   run.transition(OffboardingStage.AwaitingApproval, details, 'approval');
   await run.notify('approval-requested', `${run.targetRef}: approve deletion?`, details);
   const decided = await run.waitFor(() => run.approval !== undefined, 'approval', {

@@ -98,7 +98,7 @@ export async function revoke(run: Run, options: RevokeOptions): Promise<CleanRes
 export async function decideDependencies(run: Run, why: string): Promise<'proceed' | 'abort'> {
   run.dependencyDecision = undefined;
   const stage = run.status.stage;
-  const details = `Waiting for an admin: ${why} — \`offboard resolve ${run.targetRef} proceed|abort --reason …\``;
+  const details = `Waiting for an admin: ${why} — \`offboard resolve ${run.workflowId} --as ADMIN --proceed|--abort --note …\``;
   run.transition(stage, details, 'dependencies');
   await run.notify('dependencies-found', `${run.targetRef}: dependency decision needed`, why);
   await run.waitFor(() => run.dependencyDecision !== undefined, 'a dependency decision');

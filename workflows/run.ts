@@ -100,11 +100,16 @@ function hintFor(type: string): string {
 }
 
 /** The type, message and Alibaba code of whatever an activity call threw. */
-export function describeFailure(err: unknown): { type: string; message: string; code?: string } {
+export function describeFailure(err: unknown): { type: string; message: string; code?: string; operation?: string } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
-    const details = cause.details?.[0] as { code?: string } | undefined;
-    return { type: cause.type ?? 'ApplicationFailure', message: cause.message, code: details?.code };
+    const details = cause.details?.[0] as { code?: string; operation?: string } | undefined;
+    return {
+      type: cause.type ?? 'ApplicationFailure',
+      message: cause.message,
+      code: details?.code,
+      operation: details?.operation,
+    };
   }
   if (cause instanceof TimeoutFailure) {
     return { type: 'Timeout', message: `retries exhausted: ${cause.message}` };
@@ -120,7 +125,7 @@ export class Run {
   readonly status: RunStatus;
   readonly compensations: Compensation[] = [];
   private readonly acts = proxyActivities<Acts>(DEFAULT_ACTIVITY_OPTIONS);
-  private readonly workflowId = workflowInfo().workflowId;
+  readonly workflowId = workflowInfo().workflowId;
   private deletionStarted = false;
   private stageBeforeBlock: OffboardingStage = OffboardingStage.Inventory;
   private detailsBeforeBlock = '';
@@ -186,6 +191,10 @@ export class Run {
   /** Sets the stage (search attribute, UI details) and records the transition. */
   transition(stage: OffboardingStage, details: string, pending: PendingDecision = null): void {
     const from = this.status.stage;
+    if (pending !== this.status.pendingDecision || from !== stage) {
+      // Workflow time (deterministic): when the wait for a human, if any, began.
+      this.status.pendingSince = pending ? new Date().toISOString() : undefined;
+    }
     this.status.stage = stage;
     this.status.pendingDecision = pending;
     this.setDetails(details);
@@ -401,7 +410,7 @@ export class Run {
 
   private async block(
     step: string,
-    failure: { type: string; message: string; code?: string },
+    failure: { type: string; message: string; code?: string; operation?: string },
     interruptible: boolean,
   ): Promise<void> {
     const since = new Date().toISOString();
@@ -410,8 +419,9 @@ export class Run {
     this.status.blocked = { step, failureType: failure.type, message: failure.message, since };
     this.retryRequested = false;
     this.abort = undefined;
-    const what = `${step} ${failure.type === FailureType.AccessDenied ? 'denied' : 'failed'} (${failure.code ?? failure.type})`;
-    const details = `Blocked since ${hhmm(since)}: ${what} — ${hintFor(failure.type)}, then \`offboard retry ${this.workflowId}\` (or \`offboard abort\`)`;
+    // Name the Alibaba operation that failed, so on-call knows which permission or object to look at.
+    const what = `${step}${failure.operation ? `: ${failure.operation}` : ''} ${failure.type === FailureType.AccessDenied ? 'denied' : 'failed'} (${failure.code ?? failure.type})`;
+    const details = `Blocked since ${hhmm(since)}: ${what} — ${hintFor(failure.type)}, then \`offboard retry ${this.workflowId} --as ADMIN\` (or \`offboard abort ${this.workflowId} --as ADMIN --reason …\`)`;
     this.transition(OffboardingStage.Blocked, details, 'blocked');
     this.audit(`${step} blocked`, 'error', `${failure.type}: ${failure.message}`);
     await this.notify('blocked', `${this.targetRef} blocked at ${step}`, `${what}: ${failure.message}`);

@@ -82,8 +82,9 @@ test('a Blocked run shows on-call, in the UI, since when it is blocked, why, and
     await page.screenshot({ path: screenshotPath('blocked-run-user-metadata'), fullPage: true });
 
     expect(shown).toContain('Current Details');
-    expect(shown).toMatch(/Blocked since \d\d:\d\d UTC: .*denied \(StatusForbidden\)/);
-    expect(shown).toContain(`offboard retry ${workflowId}`);
+    // Which step, which Alibaba operation, which error code: what on-call needs to find the missing permission.
+    expect(shown).toMatch(/Blocked since \d\d:\d\d UTC: inventory: [A-Za-z]+ denied \(StatusForbidden\)/);
+    expect(shown).toContain(`offboard retry ${workflowId} --as ADMIN`);
     expect(shown).toContain('alice'); // the static summary names the target
     expect(blocked.details.startsWith('Blocked since')).toBe(true);
 

@@ -64,7 +64,7 @@ test('access denied blocks the run (not failed, not retried forever); fixed, the
   const blocked = await waitForStage(handle, OffboardingStage.Blocked, 30_000, 'blocked');
   expect(blocked.blocked).toMatchObject({ failureType: 'AccessDenied' });
   expect(blocked.details).toMatch(
-    /^Blocked since \d\d:\d\d UTC: .* denied \(StatusForbidden\) — fix the worker's permissions, then `offboard retry /,
+    /^Blocked since \d\d:\d\d UTC: \w+: [A-Za-z]+ denied \(StatusForbidden\) — fix the worker's permissions, then `offboard retry \S+ --as ADMIN`/,
   );
   expect(blocked.details).toContain(workflowId);
 
