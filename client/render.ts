@@ -41,10 +41,11 @@ export const waitingFor: Record<NonNullable<RunStatus['pendingDecision']>, strin
 };
 
 /**
- * Since when the run waits: a Blocked run knows it; otherwise the audit entry of the transition into the current
- * stage (the workflows write `stage A → B` at every transition), else the last entry at all.
+ * Since when the run waits: the run records it; runs started before it did fall back to the audit entry of the
+ * transition into the current stage (the workflows write `stage A → B` at every transition), else the last entry.
  */
 export function waitingSince(status: RunStatus): string | undefined {
+  if (status.pendingSince) return status.pendingSince;
   if (status.pendingDecision === 'blocked' && status.blocked) return status.blocked.since;
   const entered = status.audit.filter((e) => e.action.endsWith(`→ ${status.stage}`));
   return (entered.at(-1) ?? status.audit.at(-1))?.time;

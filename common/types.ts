@@ -179,6 +179,8 @@ export interface RunStatus {
   stage: OffboardingStage;
   /** Where the run stopped to wait, and for what. */
   pendingDecision: PendingDecision;
+  /** When the run started waiting for `pendingDecision` (ISO-8601); absent while nothing is awaited. */
+  pendingSince?: string;
   /** One sentence for humans: what the run does or waits for. */
   details: string;
   accountId: string;

@@ -108,6 +108,9 @@ test("the 7-day refusal is a dependency finding; an admin's proceed retries with
   });
   const waiting = await waitForStage(handle, OffboardingStage.Revocation, 30_000, 'dependencies');
   expect(waiting.findings.map((f) => f.probe)).toContain('alibaba-recent-cluster-access');
+  // The second wait began in the middle of Revocation: the run says when, not when the stage began.
+  const revocationEntered = waiting.audit.find((e) => e.action.endsWith('→ Revocation'))!.time;
+  expect(Date.parse(waiting.pendingSince!)).toBeGreaterThan(Date.parse(revocationEntered));
   const refused = (await journal(h.emulator)).filter((e) => e.action === 'CleanUserPermissions');
   expect(refused).toHaveLength(1);
   expect(refused[0].errorCode).toBe('ErrorCleanPermissions.RecentAccess');
