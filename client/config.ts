@@ -1,5 +1,7 @@
 import {
+  type AlibabaSettings,
   ConfigError,
+  loadAlibabaSettings,
   loadTemporalConfig,
   loadWorkerConfig,
   type TemporalConfig,
@@ -21,25 +23,30 @@ export function configError(err: ConfigError): CliError {
 }
 
 export function temporalSettings(env: NodeJS.ProcessEnv): TemporalConfig {
+  return withCliError(() => loadTemporalConfig(env));
+}
+
+function withCliError<T>(load: () => T): T {
   try {
-    return loadTemporalConfig(env);
+    return load();
   } catch (err) {
     if (err instanceof ConfigError) throw configError(err);
     throw err;
   }
 }
 
+/** Everything the worker reads: `plan` runs the worker's own read-only activities in this process. */
 export function workerSettings(env: NodeJS.ProcessEnv): WorkerConfig {
-  try {
-    return loadWorkerConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) throw configError(err);
-    throw err;
-  }
+  return withCliError(() => loadWorkerConfig(env));
+}
+
+/** Account, the worker's identity, endpoints and credentials source: what `revoke-own` and the run lookups need. */
+export function alibabaSettings(env: NodeJS.ProcessEnv): AlibabaSettings {
+  return withCliError(() => loadAlibabaSettings(env));
 }
 
 /** The account whose runs the CLI addresses by --user/--role (OFFBOARD_ACCOUNT_ID; the demo account by default). */
 export function accountSettings(env: NodeJS.ProcessEnv): { accountId: string; workerIdentity: string } {
-  const { alibaba } = workerSettings(env);
-  return { accountId: alibaba.accountId, workerIdentity: alibaba.workerIdentity };
+  const { accountId, workerIdentity } = alibabaSettings(env);
+  return { accountId, workerIdentity };
 }

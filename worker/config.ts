@@ -151,9 +151,18 @@ export function demoFixtureKey(
   return key ? { accessKeyId: key.id, accessKeySecret: key.secret } : undefined;
 }
 
-export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+/**
+ * Where and as whom the Alibaba Cloud calls go: account, the worker's identity, endpoints, region, credentials
+ * source. The CLI needs only this part (and the Temporal one), not the worker's admins or sinks.
+ */
+export function loadAlibabaSettings(env: Env = process.env): AlibabaSettings {
   const problems: string[] = [];
-  const temporal = readTemporalConfig(env, problems);
+  const settings = readAlibabaSettings(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return settings;
+}
+
+function readAlibabaSettings(env: Env, problems: string[]): AlibabaSettings {
   const mode = read(
     env,
     'OFFBOARD_ALIBABA_MODE',
@@ -197,6 +206,35 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     live ? identityRule : identityRule.default(DEMO_WORKER_IDENTITY),
     problems,
   );
+  let fixtureKey: AlibabaSettings['fixtureKey'];
+  if (!live && !env.ALIBABA_CLOUD_ACCESS_KEY_ID && workerIdentity) {
+    fixtureKey = demoFixtureKey(workerIdentity);
+    if (!fixtureKey) {
+      problems.push(
+        `ALIBABA_CLOUD_ACCESS_KEY_ID: not set, and the demo fixture (${DEMO_FIXTURE_PATH}) has no key for ${workerIdentity}`,
+      );
+    }
+  }
+  if (env.ALIBABA_CLOUD_ACCESS_KEY_ID && !env.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
+    problems.push('ALIBABA_CLOUD_ACCESS_KEY_SECRET: must be set together with ALIBABA_CLOUD_ACCESS_KEY_ID');
+  }
+  return {
+    mode: mode as 'emulator' | 'live',
+    csEndpoint,
+    ramEndpoint,
+    protocol: live ? 'https' : 'http',
+    region: region as string,
+    accountId: accountId as string,
+    workerIdentity: workerIdentity as string,
+    fixtureKey,
+  };
+}
+
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const problems: string[] = [];
+  const temporal = readTemporalConfig(env, problems);
+  const alibaba = readAlibabaSettings(env, problems);
+  const live = alibaba.mode === 'live';
   const adminsRule = z
     .string({ error: 'is required in live mode: a comma-separated list of admin names' })
     .transform((v) =>
@@ -227,31 +265,10 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     problems,
   );
 
-  let fixtureKey: AlibabaSettings['fixtureKey'];
-  if (!live && !env.ALIBABA_CLOUD_ACCESS_KEY_ID && workerIdentity) {
-    fixtureKey = demoFixtureKey(workerIdentity);
-    if (!fixtureKey) {
-      problems.push(
-        `ALIBABA_CLOUD_ACCESS_KEY_ID: not set, and the demo fixture (${DEMO_FIXTURE_PATH}) has no key for ${workerIdentity}`,
-      );
-    }
-  }
-  if (env.ALIBABA_CLOUD_ACCESS_KEY_ID && !env.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
-    problems.push('ALIBABA_CLOUD_ACCESS_KEY_SECRET: must be set together with ALIBABA_CLOUD_ACCESS_KEY_ID');
-  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     temporal,
-    alibaba: {
-      mode: mode as 'emulator' | 'live',
-      csEndpoint,
-      ramEndpoint,
-      protocol: live ? 'https' : 'http',
-      region: region as string,
-      accountId: accountId as string,
-      workerIdentity: workerIdentity as string,
-      fixtureKey,
-    },
+    alibaba,
     admins: admins as string[],
     auditDir: resolve(auditDir as string),
     notifyWebhook,

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createAlibabaClients } from '../../activities/alibaba';
 import { makeRedactor, toFailure } from '../../activities/classify';
 import { FailureType, isValidClusterId, Rules } from '../../common';
-import { workerSettings } from '../config';
+import { alibabaSettings } from '../config';
 import { type Ctx } from '../context';
 import { badInput, CliError, ExitCode } from '../errors';
 import { fields } from '../output';
@@ -37,7 +37,7 @@ function exitCodeOf(type: string | undefined): ExitCode {
 export async function revokeOwnCommand(ctx: Ctx, flags: { cluster: string }): Promise<ExitCode> {
   if (!isValidClusterId(flags.cluster))
     throw badInput(`--cluster ${JSON.stringify(flags.cluster)}: ${Rules.clusterId}`);
-  const { alibaba } = workerSettings(ctx.env);
+  const alibaba = alibabaSettings(ctx.env);
   const credential = new Credential(); // no config: the default credential chain
   let secrets: string[];
   let source: string;

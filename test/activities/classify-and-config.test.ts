@@ -7,6 +7,7 @@ import { FailureType } from '../../common/errors';
 import {
   ConfigError,
   describeConfig,
+  loadAlibabaSettings,
   loadTemporalConfig,
   loadWorkerConfig,
   temporalConnectionOptions,
@@ -153,6 +154,21 @@ describe('worker configuration', () => {
       csEndpoint: undefined,
       fixtureKey: undefined,
     });
+  });
+
+  test("the CLI's part (account, identity, endpoints) loads in live mode without the worker's admins", () => {
+    const env = {
+      OFFBOARD_ALIBABA_MODE: 'live',
+      OFFBOARD_ACCOUNT_ID: '1111222233334444',
+      OFFBOARD_WORKER_IDENTITY: 'role/offboarder',
+    };
+    expect(loadAlibabaSettings(env)).toMatchObject({
+      mode: 'live',
+      accountId: '1111222233334444',
+      workerIdentity: 'role/offboarder',
+    });
+    expect(() => loadWorkerConfig(env)).toThrow(/OFFBOARD_ADMINS: is required in live mode/);
+    expect(() => loadAlibabaSettings({ OFFBOARD_ALIBABA_MODE: 'live' })).toThrow(/OFFBOARD_ACCOUNT_ID: is required/);
   });
 
   test('Temporal connection options: API key implies TLS; mTLS reads the files', () => {
