@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 
 function testAddress(): string {
   const address = process.env.TEMPORAL_ADDRESS;
@@ -28,8 +28,22 @@ export async function testClient(): Promise<Client> {
 
 export type TestWorkerOptions = Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath' | 'namespace'>;
 
+let runtimeInstalled = false;
+
+/** Workers log every state change at INFO; in tests only warnings and errors are worth reading. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(process.env.OFFBOARD_TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  } catch {
+    // A connection made earlier in this process installed the default runtime: louder logs, same behaviour.
+  }
+}
+
 /** A real worker on the test server, running the bundled workflows of `workflows/index.ts`. */
 export async function createTestWorker(options: TestWorkerOptions): Promise<Worker> {
+  installQuietRuntime();
   const codePath = process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE;
   if (!codePath) throw new Error('No workflow bundle: workflows/index.ts did not exist when the global setup ran.');
   const connection = await NativeConnection.connect({ address: testAddress() });
