@@ -321,35 +321,20 @@ class Emulator {
     }
 
     if (fault?.kind === 'drop') {
-      // `processed: true`: the call took effect, then the connection is cut before the answer. The journal says
-      // what happened on this side (the operation's own outcome, fault 'drop'): a delete whose answer was lost
-      // still deleted, and order checks must see it.
+      // `processed: true`: the call took effect, then the connection is cut before the answer. The journal below
+      // says what happened on this side (the operation's own outcome, fault 'drop'): a delete whose answer was
+      // lost still deleted, and order checks must see it.
       res.socket?.destroy();
-      this.record(
-        product,
-        action,
-        caller,
-        query,
-        pathParams,
-        parsedBody,
-        errorCode ? 'error' : 'success',
-        status,
-        errorCode,
-        requestId,
-        errorCode ? undefined : responseBody,
-        fault,
-        started,
-      );
-      return;
+    } else {
+      const text = JSON.stringify(responseBody);
+      res.writeHead(status, {
+        'content-type': 'application/json;charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+        'x-acs-request-id': requestId,
+        ...extraHeaders,
+      });
+      res.end(text);
     }
-    const text = JSON.stringify(responseBody);
-    res.writeHead(status, {
-      'content-type': 'application/json;charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-      'x-acs-request-id': requestId,
-      ...extraHeaders,
-    });
-    res.end(text);
     this.record(
       product,
       action,

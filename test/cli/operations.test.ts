@@ -6,8 +6,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import RamClient, * as $ram from '@alicloud/ram20150501';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids';
 import { OffboardingStage } from '../../common/stages';
 import { closeTestConnections } from '../support/temporal';
@@ -18,6 +16,7 @@ import {
   terminateIfRunning,
   waitForStage,
   type Harness,
+  setWorkerClusterAccess,
 } from '../workflows/harness';
 import { eventually, json, offboard, snapshot, stateWithoutKeyUse } from './cli-harness';
 
@@ -40,21 +39,6 @@ beforeEach(async () => {
   h.emulator.reset();
 });
 
-/** The account's root key acting on RAM, as an administrator would in the console. */
-function rootRam(): RamClient {
-  const key = h.emulator.fixture.account.rootAccessKeys[0];
-  return new RamClient(
-    new $OpenApiUtil.Config({
-      accessKeyId: key.id,
-      accessKeySecret: key.secret,
-      endpoint: h.emulator.endpoint,
-      protocol: 'http',
-      regionId: 'cn-hangzhou',
-    }),
-  );
-}
-const workerCsPolicy = { userName: 'offboarding-bot', policyName: 'AliyunCSFullAccess', policyType: 'System' };
-
 function keyOf(user: string): { id: string; secret: string } {
   const u = h.emulator.fixture.users.find((x) => x.name === user);
   const key = u?.accessKeys?.[0];
@@ -65,7 +49,7 @@ function keyOf(user: string): { id: string; secret: string } {
 const READ = /^(Get|List|Describe)/;
 
 test('a Blocked run: list finds it, status explains it, retry and abort are for admins; abort ends it', async () => {
-  await rootRam().detachPolicyFromUser(new $ram.DetachPolicyFromUserRequest(workerCsPolicy));
+  await setWorkerClusterAccess(h.emulator, false);
   const aliceId = offboardWorkflowId(h.accountId, { type: 'user', name: 'alice' });
   const started = await offboard(env, [
     'start',

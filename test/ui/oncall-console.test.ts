@@ -2,13 +2,18 @@
  * The Temporal UI as the on-call console, seen in a real browser: a Blocked run's page says what it waits for and
  * what to do, and the stuck-run filter of the workflow list finds it. The screenshots are kept in test-artifacts/.
  */
-import RamClient, * as $ram from '@alicloud/ram20150501';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { type Browser, type Page } from 'playwright-core';
 import { OffboardingStage } from '../../common/stages';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { closeTestConnections } from '../support/temporal';
-import { offboardInput, startHarness, startOffboard, waitForStage, type Harness } from '../workflows/harness';
+import {
+  offboardInput,
+  setWorkerClusterAccess,
+  startHarness,
+  startOffboard,
+  waitForStage,
+  type Harness,
+} from '../workflows/harness';
 
 let h: Harness;
 let browser: Browser;
@@ -46,29 +51,8 @@ function uiUrl(): string {
   return url;
 }
 
-/** Takes CS permissions away from the worker's RAM user, as a mistaken policy change would. */
-async function denyWorkerClusterAccess(): Promise<void> {
-  const key = h.emulator.fixture.account.rootAccessKeys[0];
-  const ram = new RamClient(
-    new $OpenApiUtil.Config({
-      accessKeyId: key.id,
-      accessKeySecret: key.secret,
-      endpoint: h.emulator.endpoint,
-      protocol: 'http',
-      regionId: 'cn-hangzhou',
-    }),
-  );
-  await ram.detachPolicyFromUser(
-    new $ram.DetachPolicyFromUserRequest({
-      userName: 'offboarding-bot',
-      policyName: 'AliyunCSFullAccess',
-      policyType: 'System',
-    }),
-  );
-}
-
 test('a Blocked run shows on-call, in the UI, since when it is blocked, why, and the command that resumes it', async () => {
-  await denyWorkerClusterAccess();
+  await setWorkerClusterAccess(h.emulator, false);
   const { handle, workflowId } = await startOffboard(h, offboardInput(h, 'alice'));
   const blocked = await waitForStage(handle, OffboardingStage.Blocked, 30_000, 'blocked');
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';

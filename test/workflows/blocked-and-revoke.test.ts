@@ -1,5 +1,3 @@
-import RamClient, * as $ram from '@alicloud/ram20150501';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids';
 import { abortUpdate, approveDeletionUpdate, retryUpdate } from '../../common/messages';
@@ -16,6 +14,7 @@ import {
   successes,
   terminateIfRunning,
   setFaults,
+  setWorkerClusterAccess,
   waitForStage,
   type Harness,
 } from './harness';
@@ -38,28 +37,8 @@ beforeEach(async () => {
   h.emulator.reset();
 });
 
-/** The account's root key acting on RAM, as an administrator would in the console. */
-function rootRam(): RamClient {
-  const key = h.emulator.fixture.account.rootAccessKeys[0];
-  return new RamClient(
-    new $OpenApiUtil.Config({
-      accessKeyId: key.id,
-      accessKeySecret: key.secret,
-      endpoint: h.emulator.endpoint,
-      protocol: 'http',
-      regionId: 'cn-hangzhou',
-    }),
-  );
-}
-
-const csFullAccess = new $ram.DetachPolicyFromUserRequest({
-  userName: 'offboarding-bot',
-  policyName: 'AliyunCSFullAccess',
-  policyType: 'System',
-});
-
 test('access denied blocks the run (not failed, not retried forever); fixed, then retried, it completes', async () => {
-  await rootRam().detachPolicyFromUser(csFullAccess);
+  await setWorkerClusterAccess(h.emulator, false);
   const { handle, workflowId } = await startOffboard(h, offboardInput(h, 'alice'));
   const blocked = await waitForStage(handle, OffboardingStage.Blocked, 30_000, 'blocked');
   expect(blocked.blocked).toMatchObject({ failureType: 'AccessDenied' });
@@ -77,13 +56,7 @@ test('access denied blocks the run (not failed, not retried forever); fixed, the
   expect(outsider).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(outsider.cause.type).toBe('NotAnAdmin');
 
-  await rootRam().attachPolicyToUser(
-    new $ram.AttachPolicyToUserRequest({
-      userName: 'offboarding-bot',
-      policyName: 'AliyunCSFullAccess',
-      policyType: 'System',
-    }),
-  );
+  await setWorkerClusterAccess(h.emulator, true);
   await handle.executeUpdate(retryUpdate, { args: [{ actor: 'carol', reason: 'policy re-attached' }] });
   await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
   const again = await handle.executeUpdate(retryUpdate, { args: [{ actor: 'carol' }] }).catch((e) => e);
@@ -116,11 +89,10 @@ test('a failed clean task blocks the run after quarantine; abort with restore pu
 });
 
 test('revokeKubeconfig: a leaked kubeconfig is revoked with Force and verified, nothing deleted, no approval', async () => {
-  const started = Date.now();
+  // No update is ever sent: the run reaches its end on its own (its speed is measured by npm run bench:happy-path).
   const { handle } = await startRevoke(h, revokeInput(h, 'bob'));
   const result = await handle.result();
   expect(result.stage).toBe(OffboardingStage.Revoked);
-  expect(Date.now() - started).toBeLessThan(15_000);
   const entries = await journal(h.emulator);
   const clean = successes(entries, 'CleanUserPermissions');
   expect(clean).toHaveLength(1);

@@ -7,6 +7,8 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import RamClient, * as $ram from '@alicloud/ram20150501';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { type Client, type WorkflowHandle } from '@temporalio/client';
 import { type Worker } from '@temporalio/worker';
 import { statusQuery } from '../../common/messages';
@@ -221,4 +223,27 @@ export async function terminateIfRunning(client: Client, workflowId: string): Pr
   } catch {
     // not found: nothing to clean
   }
+}
+
+/** The account's root key acting on RAM, as an administrator would in the console. */
+export function rootRam(emulator: Emulator): RamClient {
+  const key = emulator.fixture.account.rootAccessKeys[0];
+  return new RamClient(
+    new $OpenApiUtil.Config({
+      accessKeyId: key.id,
+      accessKeySecret: key.secret,
+      endpoint: emulator.endpoint,
+      protocol: 'http',
+      regionId: 'cn-hangzhou',
+    }),
+  );
+}
+
+const workerCsPolicy = { userName: 'offboarding-bot', policyName: 'AliyunCSFullAccess', policyType: 'System' };
+
+/** Takes the worker's Container Service permission away (a mistaken policy change), or gives it back (the fix). */
+export async function setWorkerClusterAccess(emulator: Emulator, allowed: boolean): Promise<void> {
+  const ram = rootRam(emulator);
+  if (allowed) await ram.attachPolicyToUser(new $ram.AttachPolicyToUserRequest(workerCsPolicy));
+  else await ram.detachPolicyFromUser(new $ram.DetachPolicyFromUserRequest(workerCsPolicy));
 }
