@@ -156,6 +156,20 @@ function grantsOf(world: WorldState, uid: string): GrantState[] {
   return world.grants.get(uid) ?? [];
 }
 
+/**
+ * A full overwrite of an identity's grants (GrantPermissions, UpdateUserPermissions mode=apply): the cluster-owner
+ * records are not the caller's to drop, unless the new list covers that resource itself.
+ */
+function overwriteGrants(current: GrantState[], next: GrantState[]): GrantState[] {
+  const owners = current.filter((g) => g.isOwner === 1 && !next.some((n) => n.resourceId === g.resourceId));
+  return [...owners, ...next];
+}
+
+function storeGrants(world: WorldState, uid: string, grants: GrantState[]): void {
+  if (grants.length > 0) world.grants.set(uid, grants);
+  else world.grants.delete(uid);
+}
+
 /** Clusters on which the caller is RBAC admin ('all' for the account or an all-clusters admin). */
 function rbacAdminScope(ctx: CallContext): 'all' | Set<string> {
   if (ctx.caller.kind === 'root') return 'all';
@@ -535,11 +549,7 @@ export const csActions: ActionDef[] = [
       const next = parseGrants(world, body, who.kind === 'role');
       const current = grantsOf(world, who.uid);
       checkGrantScope(ctx, [...current, ...next]);
-      // Full overwrite of the target's grants (documented); the cluster-owner records are not the caller's to drop.
-      const owners = current.filter((g) => g.isOwner === 1 && !next.some((n) => n.resourceId === g.resourceId));
-      const all = [...owners, ...next];
-      if (all.length > 0) world.grants.set(who.uid, all);
-      else world.grants.delete(who.uid);
+      storeGrants(world, who.uid, overwriteGrants(current, next));
       return {};
     },
   },
@@ -561,10 +571,7 @@ export const csActions: ActionDef[] = [
       if (mode === 'apply') {
         // Undocumented for an empty list (reference §7); treated like GrantPermissions: a full overwrite.
         checkGrantScope(ctx, [...current, ...listed]);
-        next = [
-          ...current.filter((g) => g.isOwner === 1 && !listed.some((n) => n.resourceId === g.resourceId)),
-          ...listed,
-        ];
+        next = overwriteGrants(current, listed);
       } else {
         checkGrantScope(ctx, listed);
         const byId = new Set(listed.map((g) => g.resourceId));
@@ -577,8 +584,7 @@ export const csActions: ActionDef[] = [
         );
         next = mode === 'delete' ? kept : [...kept, ...listed];
       }
-      if (next.length > 0) world.grants.set(who.uid, next);
-      else world.grants.delete(who.uid);
+      storeGrants(world, who.uid, next);
       return {};
     },
   },
