@@ -123,8 +123,7 @@ export function applyClean(
       // An all-clusters grant goes only with a clean of all clusters; a per-cluster clean leaves it (documented).
       return c === undefined ? !allClusters : !cleaned.has(c);
     });
-    if (kept.length > 0) world.grants.set(uid, kept);
-    else world.grants.delete(uid);
+    storeGrants(world, uid, kept);
   }
 }
 
