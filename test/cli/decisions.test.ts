@@ -6,14 +6,7 @@
 import { offboardWorkflowId } from '../../common/ids';
 import { OffboardingStage } from '../../common/stages';
 import { closeTestConnections } from '../support/temporal';
-import {
-  emulatorState,
-  journal,
-  startHarness,
-  terminateIfRunning,
-  waitForStage,
-  type Harness,
-} from '../workflows/harness';
+import { emulatorState, journal, resetWorld, startHarness, waitForStage, type Harness } from '../workflows/harness';
 import { eventually, json, offboard, snapshot } from './cli-harness';
 
 let h: Harness;
@@ -27,12 +20,7 @@ afterAll(async () => {
   await h?.stop();
   await closeTestConnections();
 });
-beforeEach(async () => {
-  for (const name of ['alice', 'bob', 'ci-deployer']) {
-    await terminateIfRunning(h.client, offboardWorkflowId(h.accountId, { type: 'user', name }));
-  }
-  h.emulator.reset();
-});
+beforeEach(() => resetWorld(h, ['alice', 'bob', 'ci-deployer']));
 
 const aliceId = () => offboardWorkflowId(h.accountId, { type: 'user', name: 'alice' });
 

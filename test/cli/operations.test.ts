@@ -6,17 +6,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids';
+import { offboardWorkflowId } from '../../common/ids';
 import { OffboardingStage } from '../../common/stages';
 import { closeTestConnections } from '../support/temporal';
 import {
   emulatorState,
   journal,
+  resetWorld,
+  setWorkerClusterAccess,
   startHarness,
-  terminateIfRunning,
   waitForStage,
   type Harness,
-  setWorkerClusterAccess,
 } from '../workflows/harness';
 import { eventually, json, offboard, snapshot, stateWithoutKeyUse } from './cli-harness';
 
@@ -31,13 +31,7 @@ afterAll(async () => {
   await h?.stop();
   await closeTestConnections();
 });
-beforeEach(async () => {
-  for (const name of ['alice', 'bob']) {
-    await terminateIfRunning(h.client, offboardWorkflowId(h.accountId, { type: 'user', name }));
-    await terminateIfRunning(h.client, revokeKubeconfigWorkflowId(h.accountId, { type: 'user', name }));
-  }
-  h.emulator.reset();
-});
+beforeEach(() => resetWorld(h, ['alice', 'bob']));
 
 function keyOf(user: string): { id: string; secret: string } {
   const u = h.emulator.fixture.users.find((x) => x.name === user);

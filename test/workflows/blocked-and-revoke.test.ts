@@ -1,5 +1,4 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids';
 import { abortUpdate, approveDeletionUpdate, retryUpdate } from '../../common/messages';
 import { OffboardingStage } from '../../common/stages';
 import { closeTestConnections } from '../support/temporal';
@@ -7,14 +6,14 @@ import {
   emulatorState,
   journal,
   offboardInput,
+  resetWorld,
   revokeInput,
+  setFaults,
+  setWorkerClusterAccess,
   startHarness,
   startOffboard,
   startRevoke,
   successes,
-  terminateIfRunning,
-  setFaults,
-  setWorkerClusterAccess,
   waitForStage,
   type Harness,
 } from './harness';
@@ -29,13 +28,7 @@ afterAll(async () => {
   await h?.stop();
   await closeTestConnections();
 });
-beforeEach(async () => {
-  for (const name of ['alice', 'bob']) {
-    await terminateIfRunning(h.client, offboardWorkflowId(h.accountId, { type: 'user', name }));
-    await terminateIfRunning(h.client, revokeKubeconfigWorkflowId(h.accountId, { type: 'user', name }));
-  }
-  h.emulator.reset();
-});
+beforeEach(() => resetWorld(h, ['alice', 'bob']));
 
 test('access denied blocks the run (not failed, not retried forever); fixed, then retried, it completes', async () => {
   await setWorkerClusterAccess(h.emulator, false);

@@ -11,9 +11,15 @@ import RamClient, * as $ram from '@alicloud/ram20150501';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { type Client, type WorkflowHandle } from '@temporalio/client';
 import { type Worker } from '@temporalio/worker';
+import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids';
 import { statusQuery } from '../../common/messages';
 import { type OffboardingStage } from '../../common/stages';
-import { type OffboardIdentityInput, type RevokeKubeconfigInput, type RunStatus } from '../../common/types';
+import {
+  type OffboardIdentityInput,
+  type RevokeKubeconfigInput,
+  type RunStatus,
+  type TargetIdentity,
+} from '../../common/types';
 import { DEFAULT_FIXTURE_PATH, startEmulator, type JournalEntry } from '../../emulator/server';
 import { activitiesFromConfig } from '../../worker/activities';
 import { loadWorkerConfig, type WorkerConfig } from '../../worker/config';
@@ -223,6 +229,22 @@ export async function terminateIfRunning(client: Client, workflowId: string): Pr
   } catch {
     // not found: nothing to clean
   }
+}
+
+/**
+ * Between tests: ends the runs (offboarding and revocation) that an earlier test may have left open for these
+ * identities, and reloads the emulator's fixture, so that every test starts from the demo world.
+ */
+export async function resetWorld(h: Harness, users: string[], roles: string[] = []): Promise<void> {
+  const targets: TargetIdentity[] = [
+    ...users.map((name) => ({ type: 'user' as const, name })),
+    ...roles.map((name) => ({ type: 'role' as const, name })),
+  ];
+  for (const target of targets) {
+    await terminateIfRunning(h.client, offboardWorkflowId(h.accountId, target));
+    await terminateIfRunning(h.client, revokeKubeconfigWorkflowId(h.accountId, target));
+  }
+  h.emulator.reset();
 }
 
 /** The account's root key acting on RAM, as an administrator would in the console. */

@@ -9,10 +9,10 @@ import {
   emulatorState,
   journal,
   offboardInput,
+  resetWorld,
   startHarness,
   startOffboard,
   successes,
-  terminateIfRunning,
   waitForStage,
   waitForStatus,
   type Harness,
@@ -28,13 +28,7 @@ afterAll(async () => {
   await h?.stop();
   await closeTestConnections();
 });
-beforeEach(async () => {
-  for (const name of ['alice', 'bob', 'former-contractor', 'nobody']) {
-    await terminateIfRunning(h.client, offboardWorkflowId(h.accountId, { type: 'user', name }));
-  }
-  await terminateIfRunning(h.client, offboardWorkflowId(h.accountId, { type: 'role', name: 'legacy-deploy-role' }));
-  h.emulator.reset();
-});
+beforeEach(() => resetWorld(h, ['alice', 'bob', 'former-contractor', 'nobody'], ['legacy-deploy-role']));
 
 function allSecrets(): string[] {
   const f = h.emulator.fixture;

@@ -1,6 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import { offboardWorkflowId } from '../../common/ids';
 import {
   approveDeletionUpdate,
   rejectDeletionUpdate,
@@ -14,10 +13,10 @@ import {
   emulatorState,
   journal,
   offboardInput,
+  resetWorld,
   startHarness,
   startOffboard,
   successes,
-  terminateIfRunning,
   waitForStage,
   type Harness,
 } from './harness';
@@ -32,12 +31,7 @@ afterAll(async () => {
   await h?.stop();
   await closeTestConnections();
 });
-beforeEach(async () => {
-  for (const name of ['alice', 'bob', 'ci-deployer']) {
-    await terminateIfRunning(h.client, offboardWorkflowId(h.accountId, { type: 'user', name }));
-  }
-  h.emulator.reset();
-});
+beforeEach(() => resetWorld(h, ['alice', 'bob', 'ci-deployer']));
 
 interface UserView {
   name: string;
