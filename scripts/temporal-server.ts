@@ -26,7 +26,8 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const GO_PACKAGE = `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
 
 export const repoRoot = resolve(__dirname, '..');
-export const dataDir = join(repoRoot, '.data');
+/** Local state of the dev server and the demo; OFFBOARD_DATA_DIR moves it (a second demo, or a test of the demo). */
+export const dataDir = process.env.OFFBOARD_DATA_DIR ? resolve(process.env.OFFBOARD_DATA_DIR) : join(repoRoot, '.data');
 
 export class TemporalSetupError extends Error {
   override name = 'TemporalSetupError';
