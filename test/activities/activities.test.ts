@@ -235,24 +235,31 @@ describe('faults are classified', () => {
     });
   });
 
-  test('a call slower than the SDK read timeout → Unavailable, retryable', async () => {
-    const fast = createActivities({
-      ...(await activityDepsFromConfig(loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused')))),
+  /** Production activities whose SDK clients sign as the worker's key id with `secret` (its real one by default). */
+  async function botActivities(options: { secret?: string; readTimeoutMs?: number; redactSecret?: boolean } = {}) {
+    const secret =
+      options.secret ?? emulator.fixture.users.find((u) => u.name === 'offboarding-bot')!.accessKeys[0].secret;
+    const deps = await activityDepsFromConfig(
+      loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused')),
+    );
+    return createActivities({
+      ...deps,
       clients: createAlibabaClients({
         csEndpoint: emulator.endpoint,
         ramEndpoint: emulator.endpoint,
         protocol: 'http',
         region: 'cn-hangzhou',
         credential: new Credential(
-          new CredentialConfig({
-            type: 'access_key',
-            accessKeyId: 'LTAIdemoOffboardBot001',
-            accessKeySecret: emulator.fixture.users.find((u) => u.name === 'offboarding-bot')!.accessKeys[0].secret,
-          }),
+          new CredentialConfig({ type: 'access_key', accessKeyId: 'LTAIdemoOffboardBot001', accessKeySecret: secret }),
         ),
-        readTimeoutMs: 200,
+        readTimeoutMs: options.readTimeoutMs,
       }),
+      ...(options.redactSecret ? { redact: makeRedactor([secret]) } : {}),
     });
+  }
+
+  test('a call slower than the SDK read timeout → Unavailable, retryable', async () => {
+    const fast = await botActivities({ readTimeoutMs: 200 });
     await setFaults(emulator, { rules: [{ action: 'GetUser', kind: 'latency', latencyMs: 1_000, count: 1 }] });
     expect(await failure(fast.resolveIdentity({ accountId, target: alice }))).toMatchObject({
       type: FailureType.Unavailable,
@@ -262,23 +269,7 @@ describe('faults are classified', () => {
 
   test('a bad signature (wrong secret) → AccessDenied, and the secret is nowhere in the failure', async () => {
     const wrongSecret = 'wrongSecretThatMustNotLeak0001';
-    const denied = createActivities({
-      ...(await activityDepsFromConfig(loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused')))),
-      clients: createAlibabaClients({
-        csEndpoint: emulator.endpoint,
-        ramEndpoint: emulator.endpoint,
-        protocol: 'http',
-        region: 'cn-hangzhou',
-        credential: new Credential(
-          new CredentialConfig({
-            type: 'access_key',
-            accessKeyId: 'LTAIdemoOffboardBot001',
-            accessKeySecret: wrongSecret,
-          }),
-        ),
-      }),
-      redact: makeRedactor([wrongSecret]),
-    });
+    const denied = await botActivities({ secret: wrongSecret, redactSecret: true });
     const f = await failure(denied.resolveIdentity({ accountId, target: alice }));
     expect(f).toMatchObject({ type: FailureType.AccessDenied, nonRetryable: true });
     const text = JSON.stringify({ message: f.message, details: f.details, stack: f.stack });
