@@ -174,16 +174,29 @@ export async function assertPortFree(port: number, host: string, what: string): 
   });
 }
 
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
+function canBind(port: number, host: string): Promise<boolean> {
+  return new Promise((resolvePromise) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePromise(port));
-    });
+    server.once('error', () => resolvePromise(false));
+    server.listen(port, host, () => server.close(() => resolvePromise(true)));
   });
+}
+
+/**
+ * A port that is free now, for a server started a moment later. Chosen below Linux's ephemeral range (32768+): a port
+ * the kernel hands out with bind(0) can be taken again by any outgoing connection before our server binds it (seen
+ * in CI as "address already in use"); ports below that range are only taken by servers that ask for them.
+ */
+const portsHandedOut = new Set<number>(); // never the same port twice to one process (gRPC and UI, say)
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (portsHandedOut.has(port) || !(await canBind(port, host))) continue;
+    portsHandedOut.add(port);
+    return port;
+  }
+  throw new TemporalSetupError(`No free port found between 20000 and 32000 on ${host}.`);
 }
 
 /** Registers every custom search attribute of the project that the namespace does not have yet. */
