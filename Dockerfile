@@ -6,6 +6,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY common ./common
 COPY workflows ./workflows
 COPY activities ./activities
+COPY config ./config
 COPY worker ./worker
 COPY tsconfig.json ./
 USER node

@@ -1,16 +1,11 @@
-import {
-  type AlibabaSettings,
-  ConfigError,
-  loadAlibabaSettings,
-  loadTemporalConfig,
-  loadWorkerConfig,
-  type TemporalConfig,
-  type WorkerConfig,
-} from '../worker/config';
+import { type AlibabaSettings, loadAlibabaSettings } from '../config/alibaba';
+import { ConfigError } from '../config/env';
+import { loadTemporalConfig, type TemporalConfig } from '../config/temporal';
+import { loadWorkerConfig, type WorkerConfig } from '../config/worker';
 import { badInput, type CliError } from './errors';
 
 /**
- * The CLI reads the same environment as the worker (worker/config.ts is the one place that knows the variables):
+ * The CLI reads the same environment as the worker (config/ is the one place that knows the variables):
  * the Temporal connection for every command, and the Alibaba part (account, the worker's identity, endpoints) for
  * the commands that need it.
  */

@@ -6,12 +6,12 @@ import {
   type RevokeKubeconfigInput,
   revokeKubeconfigWorkflowId,
 } from '../common';
-import { startOffboardIdentity, startRevokeKubeconfig } from '../worker/starter';
+import { startOffboardIdentity, startRevokeKubeconfig } from '../config/start';
 import { type Run } from './runs';
 import { temporalError, type TemporalSession } from './temporal';
 
 /**
- * Starts a run through the worker's start helpers (worker/starter.ts), so that the CLI, the demo and the tests start
+ * Starts a run through the one start helper (config/start.ts), so that the CLI, the demo and the tests start
  * runs identically: input checked first, id from the target, USE_EXISTING, search attributes, UI summary/details.
  * The CLI adds one thing: whether a run for this identity was already open (then the start joined it).
  */

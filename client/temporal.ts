@@ -8,7 +8,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { temporalConnectionOptions, type TemporalConfig } from '../worker/config';
+import { temporalConnectionOptions, type TemporalConfig } from '../config/temporal';
 import { CliError, ExitCode } from './errors';
 
 /** How long the CLI waits to connect, and for one query or update to be answered by a worker. */

@@ -7,7 +7,7 @@
 import { approveDeletionUpdate, statusQuery } from '../common/messages';
 import { OffboardingStage } from '../common/stages';
 import { startLocalStack } from '../test/workflows/local-stack';
-import { startOffboardIdentity, startRevokeKubeconfig } from '../worker/starter';
+import { startOffboardIdentity, startRevokeKubeconfig } from '../config/start';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -16,7 +16,9 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { offboardWorkflowId } from '../common/ids';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
-import { ConfigError, DEMO_ACCOUNT_ID, describeConfig, loadWorkerConfig } from '../worker/config';
+import { ConfigError } from '../config/env';
+import { DEMO_ACCOUNT_ID } from '../config/alibaba';
+import { describeConfig, loadWorkerConfig } from '../config/worker';
 import {
   dataDir,
   findTemporalCli,

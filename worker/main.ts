@@ -4,8 +4,10 @@
  * OFFBOARD_SHUTDOWN_GRACE to finish; workflow state is durable in Temporal anyway).
  */
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
-import { activitiesFromConfig } from './activities';
-import { ConfigError, describeConfig, loadWorkerConfig, temporalConnectionOptions } from './config';
+import { activitiesFromConfig } from '../activities/from-config';
+import { ConfigError } from '../config/env';
+import { describeConfig, loadWorkerConfig } from '../config/worker';
+import { temporalConnectionOptions } from '../config/temporal';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();

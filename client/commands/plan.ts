@@ -9,7 +9,7 @@ import {
   type KubeconfigState,
   type TargetIdentity,
 } from '../../common';
-import { activityDepsFromConfig } from '../../worker/activities';
+import { activityDepsFromConfig } from '../../activities/from-config';
 import { workerSettings } from '../config';
 import { type Ctx } from '../context';
 import { CliError, ExitCode } from '../errors';

@@ -19,8 +19,8 @@ import { makeRedactor } from '../../activities/classify';
 import { FailureType } from '../../common/errors';
 import { type RevocationProof } from '../../common/types';
 import { startEmulator } from '../../emulator/server';
-import { activityDepsFromConfig } from '../../worker/activities';
-import { loadWorkerConfig } from '../../worker/config';
+import { activityDepsFromConfig } from '../../activities/from-config';
+import { loadWorkerConfig } from '../../config/worker';
 import {
   clearFaults,
   emulatorState,

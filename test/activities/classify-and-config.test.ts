@@ -4,14 +4,10 @@ import { join } from 'node:path';
 import { classifyFacts, makeRedactor, toFailure } from '../../activities/classify';
 import { AlibabaErrorCodes as C } from '../../common/alibaba-error-codes';
 import { FailureType } from '../../common/errors';
-import {
-  ConfigError,
-  describeConfig,
-  loadAlibabaSettings,
-  loadTemporalConfig,
-  loadWorkerConfig,
-  temporalConnectionOptions,
-} from '../../worker/config';
+import { ConfigError } from '../../config/env';
+import { describeConfig, loadWorkerConfig } from '../../config/worker';
+import { loadAlibabaSettings } from '../../config/alibaba';
+import { loadTemporalConfig, temporalConnectionOptions } from '../../config/temporal';
 
 describe('classification of Alibaba errors', () => {
   test.each([

@@ -11,7 +11,7 @@ import { approveDeletionUpdate, retryUpdate, statusQuery } from '../../common/me
 import { isTerminalStage, OffboardingStage } from '../../common/stages';
 import { type RunStatus } from '../../common/types';
 import { type JournalEntry } from '../../emulator/server';
-import { startOffboardIdentity } from '../../worker/starter';
+import { startOffboardIdentity } from '../../config/start';
 
 export interface FaultRule {
   action: string;

@@ -21,9 +21,9 @@ import {
   type TargetIdentity,
 } from '../../common/types';
 import { DEFAULT_FIXTURE_PATH, startEmulator, type JournalEntry } from '../../emulator/server';
-import { activitiesFromConfig } from '../../worker/activities';
-import { loadWorkerConfig, type WorkerConfig } from '../../worker/config';
-import { startOffboardIdentity, startRevokeKubeconfig } from '../../worker/starter';
+import { activitiesFromConfig } from '../../activities/from-config';
+import { loadWorkerConfig, type WorkerConfig } from '../../config/worker';
+import { startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
 import { createTestWorker, testClient, uniqueTaskQueue } from '../support/temporal';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;

@@ -17,8 +17,8 @@ import {
   stopProcess,
 } from '../../scripts/temporal-server';
 import { consoleNotifier } from '../../activities';
-import { activitiesFromConfig } from '../../worker/activities';
-import { loadWorkerConfig, type WorkerConfig } from '../../worker/config';
+import { activitiesFromConfig } from '../../activities/from-config';
+import { loadWorkerConfig, type WorkerConfig } from '../../config/worker';
 import { fixtureWithOwnAccount, workerEnv } from './harness';
 
 export interface LocalStack {

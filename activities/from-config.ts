@@ -7,9 +7,9 @@ import {
   directoryAuditSink,
   webhookNotifier,
   type ActivityDeps,
-} from '../activities';
-import { makeRedactor } from '../activities/classify';
-import { type WorkerConfig } from './config';
+} from './index';
+import { makeRedactor } from './classify';
+import { type WorkerConfig } from '../config/worker';
 
 /**
  * Builds the production activities from the worker configuration. Tests build theirs through this same function,
