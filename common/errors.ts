@@ -53,6 +53,10 @@ export const MessageRefusal = {
   InvalidArgument: 'InvalidArgument',
   /** Neither the requester nor an admin. */
   NotAllowed: 'NotAllowed',
+  /** The token lacks a role the decision needs (other than admin). */
+  MissingRole: 'MissingRole',
+  /** The decider is the identity this run offboards: nobody decides on their own offboarding. */
+  OwnOffboarding: 'OwnOffboarding',
 } as const;
 export type MessageRefusal = (typeof MessageRefusal)[keyof typeof MessageRefusal];
 

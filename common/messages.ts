@@ -1,75 +1,54 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { MessageRefusal } from './errors';
+import { mayDo, rolesNeeded } from './roles';
+import {
+  checkTokenTime,
+  type DecisionClaims,
+  type TokenRefusal,
+  type TrustedKey,
+  verifySignedToken,
+} from './signed-token';
 import { OffboardingStage, rescindableStages } from './stages';
-import { type PendingDecision, type RunStatus } from './types';
-import { isNonEmptyText, isValidActor } from './validation';
+import { type PendingDecision, type RunStatus, type TargetIdentity } from './types';
+import { isNonEmptyText } from './validation';
 
 /**
- * Messages the offboarding runs accept. Every update has a validator (refusals leave no history event and come
- * back to the caller as WorkflowUpdateFailedError with cause.type = a MessageRefusal); every update also exists as a
- * signal named `<update>Signal` for tools that can only signal. A refused signal changes nothing and is recorded in
- * the run's audit trail with outcome `refused`.
- *
- * `actor` is asserted by the caller (the CLI's --as, later an authenticated token); the run checks it against the
- * admin list it loaded from the worker's configuration.
+ * The decisions people send to a run. Each is a Workflow Update (its validator answers the caller at once) and the
+ * same as a Signal named `<update>Signal` for tools that can only signal. Either way the one argument is
+ * `{ token }`: a decision signed by the offboarding API for one person (common/signed-token.ts). Who decided, with
+ * which roles, for which run, and the decision's own arguments all come from the verified token, never from the
+ * caller. A refused update leaves no history event; a refused signal changes nothing and is recorded as `refused`.
  */
 
+/** The argument of every decision update and signal. */
+export interface SignedDecision {
+  token: string;
+}
+
+/** Each decision's own arguments, as the API signs them in the token's `args`. */
 export interface ApproveDeletionArgs {
-  actor: string;
   comment?: string;
 }
 export interface RejectDeletionArgs {
-  actor: string;
   reason: string;
   /** Run the compensations (re-grant RBAC, re-enable keys and console login) in reverse order. */
   restoreAccess: boolean;
 }
 export interface ResolveDependenciesArgs {
-  actor: string;
   decision: 'proceed' | 'abort';
   reason: string;
 }
 export interface RescindArgs {
-  actor: string;
   reason: string;
 }
 export interface RetryArgs {
-  actor: string;
   reason?: string;
 }
 export interface AbortArgs {
-  actor: string;
   reason: string;
   /** Also undo what the run did so far (default false: access stays cut). */
   restoreAccess?: boolean;
 }
-
-/** What an accepted update returns. */
-export interface MessageAccepted {
-  accepted: true;
-  stage: OffboardingStage;
-  message: string;
-}
-
-export const approveDeletionUpdate = defineUpdate<MessageAccepted, [ApproveDeletionArgs]>('approveDeletion');
-export const rejectDeletionUpdate = defineUpdate<MessageAccepted, [RejectDeletionArgs]>('rejectDeletion');
-export const resolveDependenciesUpdate = defineUpdate<MessageAccepted, [ResolveDependenciesArgs]>(
-  'resolveDependencies',
-);
-export const rescindUpdate = defineUpdate<MessageAccepted, [RescindArgs]>('rescind');
-export const retryUpdate = defineUpdate<MessageAccepted, [RetryArgs]>('retry');
-export const abortUpdate = defineUpdate<MessageAccepted, [AbortArgs]>('abort');
-
-export const approveDeletionSignal = defineSignal<[ApproveDeletionArgs]>('approveDeletionSignal');
-export const rejectDeletionSignal = defineSignal<[RejectDeletionArgs]>('rejectDeletionSignal');
-export const resolveDependenciesSignal = defineSignal<[ResolveDependenciesArgs]>('resolveDependenciesSignal');
-export const rescindSignal = defineSignal<[RescindArgs]>('rescindSignal');
-export const retrySignal = defineSignal<[RetryArgs]>('retrySignal');
-export const abortSignal = defineSignal<[AbortArgs]>('abortSignal');
-
-export const statusQuery = defineQuery<RunStatus>('status');
-
-export type MessageName = 'approveDeletion' | 'rejectDeletion' | 'resolveDependencies' | 'rescind' | 'retry' | 'abort';
 
 export interface MessageArgsByName {
   approveDeletion: ApproveDeletionArgs;
@@ -79,20 +58,82 @@ export interface MessageArgsByName {
   retry: RetryArgs;
   abort: AbortArgs;
 }
+export type MessageName = keyof MessageArgsByName;
+export const messageNames: readonly MessageName[] = [
+  'approveDeletion',
+  'rejectDeletion',
+  'resolveDependencies',
+  'rescind',
+  'retry',
+  'abort',
+];
+
+/** What an accepted update returns. */
+export interface MessageAccepted {
+  accepted: true;
+  stage: OffboardingStage;
+  message: string;
+}
+
+export const approveDeletionUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('approveDeletion');
+export const rejectDeletionUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('rejectDeletion');
+export const resolveDependenciesUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('resolveDependencies');
+export const rescindUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('rescind');
+export const retryUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('retry');
+export const abortUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('abort');
+
+export const approveDeletionSignal = defineSignal<[SignedDecision]>('approveDeletionSignal');
+export const rejectDeletionSignal = defineSignal<[SignedDecision]>('rejectDeletionSignal');
+export const resolveDependenciesSignal = defineSignal<[SignedDecision]>('resolveDependenciesSignal');
+export const rescindSignal = defineSignal<[SignedDecision]>('rescindSignal');
+export const retrySignal = defineSignal<[SignedDecision]>('retrySignal');
+export const abortSignal = defineSignal<[SignedDecision]>('abortSignal');
+
+export const statusQuery = defineQuery<RunStatus>('status');
 
 /** The part of a run's state the message rules look at. */
 export interface MessageContext {
   workflow: 'offboardIdentity' | 'revokeKubeconfig';
+  workflowId: string;
+  runId: string;
   stage: OffboardingStage;
   pendingDecision: PendingDecision;
-  requestedBy: string;
-  admins: readonly string[];
+  /** The authenticated subject who requested the run (from its verified request token). */
+  requesterSubject: string;
+  target: TargetIdentity;
   deletionStarted: boolean;
+  /** The keys and issuer the run trusts (loaded from the worker's configuration at start). */
+  keys: readonly TrustedKey[];
+  issuer: string;
+  /** Workflow time. */
+  nowMs: number;
+  /** True for a token id this run has already accepted. */
+  seen(jti: string): boolean;
 }
 
 export interface Refusal {
-  type: MessageRefusal;
+  type: MessageRefusal | TokenRefusal;
   message: string;
+}
+
+/** An accepted decision: what was decided, who decided (from the token), and the token itself for the audit trail. */
+export interface DecisionOf<N extends MessageName> {
+  name: N;
+  args: MessageArgsByName[N];
+  claims: DecisionClaims;
+  token: string;
+}
+/** Any accepted decision; `name` tells which. */
+export type VerifiedDecision = { [N in MessageName]: DecisionOf<N> }[MessageName];
+
+export type MessageCheck<N extends MessageName> = { ok: true; decision: DecisionOf<N> } | { ok: false; refusal: Refusal };
+
+function refused(type: Refusal['type'], message: string): { ok: false; refusal: Refusal } {
+  return { ok: false, refusal: { type, message } };
+}
+
+function invalid(name: string, rule: string): Refusal {
+  return { type: MessageRefusal.InvalidArgument, message: `${name} refused: ${rule}` };
 }
 
 function wrongStage(name: string, ctx: MessageContext, expected: string): Refusal {
@@ -102,123 +143,127 @@ function wrongStage(name: string, ctx: MessageContext, expected: string): Refusa
   };
 }
 
-function requireAdmin(name: string, actor: string, ctx: MessageContext): Refusal | null {
-  if (!ctx.admins.includes(actor)) {
-    return {
-      type: MessageRefusal.NotAnAdmin,
-      message: `${name} refused: "${actor}" is not an admin of this run (admins: ${ctx.admins.join(', ') || 'none configured'})`,
-    };
+const reasonRule = '"reason" is required (non-empty text, at most 1000 characters)';
+
+/** The decision's own arguments, checked field by field; the token signed them, the rules still apply. */
+function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>): MessageArgsByName[N] | Refusal {
+  const reason = args.reason;
+  switch (name) {
+    case 'approveDeletion':
+      if (args.comment !== undefined && !isNonEmptyText(args.comment))
+        return invalid(name, '"comment" must be a non-empty text of at most 1000 characters when given');
+      return { comment: args.comment } as MessageArgsByName[N];
+    case 'rejectDeletion':
+      if (typeof args.restoreAccess !== 'boolean') return invalid(name, '"restoreAccess" must be true or false');
+      if (!isNonEmptyText(reason)) return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      return { reason, restoreAccess: args.restoreAccess } as MessageArgsByName[N];
+    case 'resolveDependencies':
+      if (args.decision !== 'proceed' && args.decision !== 'abort')
+        return invalid(name, '"decision" must be "proceed" or "abort"');
+      if (!isNonEmptyText(reason)) return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      return { decision: args.decision, reason } as MessageArgsByName[N];
+    case 'rescind':
+      if (!isNonEmptyText(reason)) return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      return { reason } as MessageArgsByName[N];
+    case 'retry':
+      if (reason !== undefined && !isNonEmptyText(reason))
+        return invalid(name, '"reason" must be a non-empty text of at most 1000 characters when given');
+      return { reason } as MessageArgsByName[N];
+    case 'abort':
+      if (args.restoreAccess !== undefined && typeof args.restoreAccess !== 'boolean')
+        return invalid(name, '"restoreAccess" must be true or false when given');
+      if (!isNonEmptyText(reason)) return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      return { reason, restoreAccess: args.restoreAccess } as MessageArgsByName[N];
+    default:
+      return invalid(String(name), 'unknown decision');
   }
-  return null;
 }
 
-function requireReason(name: string, reason: unknown): Refusal | null {
-  if (!isNonEmptyText(reason)) {
+/** Whether the run is where this decision makes sense. */
+function checkStage(name: MessageName, ctx: MessageContext): Refusal | null {
+  switch (name) {
+    case 'approveDeletion':
+    case 'rejectDeletion':
+      return ctx.workflow === 'offboardIdentity' &&
+        ctx.stage === OffboardingStage.AwaitingApproval &&
+        ctx.pendingDecision === 'approval'
+        ? null
+        : wrongStage(name, ctx, 'in stage AwaitingApproval');
+    case 'resolveDependencies':
+      return ctx.pendingDecision === 'dependencies'
+        ? null
+        : wrongStage(name, ctx, 'while the run waits for a dependency decision');
+    case 'rescind':
+      return ctx.workflow === 'offboardIdentity' && !ctx.deletionStarted && rescindableStages.includes(ctx.stage)
+        ? null
+        : wrongStage(name, ctx, 'before Deletion begins');
+    case 'retry':
+    case 'abort':
+      return ctx.stage === OffboardingStage.Blocked && ctx.pendingDecision === 'blocked'
+        ? null
+        : wrongStage(name, ctx, 'in stage Blocked');
+  }
+}
+
+/** Roles, four eyes and "not your own offboarding", on the authenticated subject. */
+function checkDecider(name: MessageName, claims: DecisionClaims, ctx: MessageContext): Refusal | null {
+  const who = `${claims.name || claims.sub} (${claims.sub})`;
+  if (!mayDo(name, claims.roles)) {
     return {
-      type: MessageRefusal.MissingReason,
-      message: `${name} refused: "reason" is required (non-empty text, at most 1000 characters)`,
+      type: rolesNeeded(name) === 'admin' ? MessageRefusal.NotAnAdmin : MessageRefusal.MissingRole,
+      message: `${name} refused: ${who} does not have the role ${rolesNeeded(name)}`,
+    };
+  }
+  if (ctx.target.type === 'user' && claims.ramUser === ctx.target.name) {
+    return {
+      type: MessageRefusal.OwnOffboarding,
+      message: `${name} refused: ${who} is RAM user ${ctx.target.name}, the target of this run, and cannot decide on it`,
+    };
+  }
+  const fourEyes = name === 'approveDeletion' || name === 'rejectDeletion' || name === 'resolveDependencies';
+  if (fourEyes && claims.sub === ctx.requesterSubject) {
+    return {
+      type: MessageRefusal.FourEyes,
+      message: `${name} refused: ${who} requested this run and cannot also decide on it (four eyes)`,
+    };
+  }
+  if (name === 'rescind' && !claims.roles.includes('admin') && claims.sub !== ctx.requesterSubject) {
+    return {
+      type: MessageRefusal.NotAllowed,
+      message: `rescind refused: ${who} is neither the requester of this run nor an admin`,
     };
   }
   return null;
 }
 
 /**
- * The rules of every message, as one pure function: the workflows' validators and signal handlers call it, and the
- * CLI may call it on a `status` answer to explain a refusal before sending anything. Null means accepted.
+ * The rules of every decision, as one pure function: the update validators and the signal handlers call it, and
+ * so do the handlers themselves (validators do not run on replay). It verifies the token (signature, issuer, time,
+ * this run, this decision, not replayed), then the stage, the arguments and the decider.
  */
-export function checkMessage<N extends MessageName>(
-  name: N,
-  args: MessageArgsByName[N] | undefined,
-  ctx: MessageContext,
-): Refusal | null {
-  if (!args || typeof args !== 'object') {
-    return { type: MessageRefusal.InvalidArgument, message: `${name} needs an argument object with "actor"` };
+export function checkMessage<N extends MessageName>(name: N, arg: unknown, ctx: MessageContext): MessageCheck<N> {
+  const token = (arg as { token?: unknown } | undefined)?.token;
+  if (typeof token !== 'string') {
+    return refused(MessageRefusal.InvalidArgument, `${name} needs { token }: a decision signed by the offboarding API`);
   }
-  const actor = (args as { actor?: unknown }).actor;
-  if (!isValidActor(actor)) {
-    return {
-      type: MessageRefusal.InvalidArgument,
-      message: `${name} refused: "actor" must be 1-128 characters: letters, digits, ".", "_", "@", "+" or "-"`,
-    };
+  const verified = verifySignedToken(token, ctx.keys, ctx.issuer);
+  if (!verified.ok) return refused(verified.refusal, `${name} refused: ${verified.message}`);
+  const claims = verified.claims;
+  if (claims.kind !== 'decision') return refused('WrongRun', `${name} refused: the token is not a decision`);
+  const timely = checkTokenTime(claims, ctx.nowMs);
+  if (!timely.ok) return refused(timely.refusal, `${name} refused: ${timely.message}`);
+  if (claims.workflowId !== ctx.workflowId || claims.runId !== ctx.runId) {
+    return refused('WrongRun', `${name} refused: the token was signed for run ${claims.workflowId} (${claims.runId})`);
   }
-  switch (name) {
-    case 'approveDeletion': {
-      if (
-        ctx.workflow !== 'offboardIdentity' ||
-        ctx.stage !== OffboardingStage.AwaitingApproval ||
-        ctx.pendingDecision !== 'approval'
-      ) {
-        return wrongStage(name, ctx, 'in stage AwaitingApproval');
-      }
-      const notAdmin = requireAdmin(name, actor, ctx);
-      if (notAdmin) return notAdmin;
-      if (actor === ctx.requestedBy) {
-        return {
-          type: MessageRefusal.FourEyes,
-          message: `approveDeletion refused: "${actor}" requested this offboarding and cannot also approve it (four eyes)`,
-        };
-      }
-      return null;
-    }
-    case 'rejectDeletion': {
-      if (
-        ctx.workflow !== 'offboardIdentity' ||
-        ctx.stage !== OffboardingStage.AwaitingApproval ||
-        ctx.pendingDecision !== 'approval'
-      ) {
-        return wrongStage(name, ctx, 'in stage AwaitingApproval');
-      }
-      const a = args as RejectDeletionArgs;
-      if (typeof a.restoreAccess !== 'boolean') {
-        return {
-          type: MessageRefusal.InvalidArgument,
-          message: 'rejectDeletion refused: "restoreAccess" must be true or false',
-        };
-      }
-      return requireAdmin(name, actor, ctx) ?? requireReason(name, a.reason);
-    }
-    case 'resolveDependencies': {
-      if (ctx.pendingDecision !== 'dependencies')
-        return wrongStage(name, ctx, 'while the run waits for a dependency decision');
-      const a = args as ResolveDependenciesArgs;
-      if (a.decision !== 'proceed' && a.decision !== 'abort') {
-        return {
-          type: MessageRefusal.InvalidArgument,
-          message: 'resolveDependencies refused: "decision" must be "proceed" or "abort"',
-        };
-      }
-      return requireAdmin(name, actor, ctx) ?? requireReason(name, a.reason);
-    }
-    case 'rescind': {
-      if (ctx.workflow !== 'offboardIdentity' || ctx.deletionStarted || !rescindableStages.includes(ctx.stage)) {
-        return wrongStage(name, ctx, 'before Deletion begins');
-      }
-      if (actor !== ctx.requestedBy && !ctx.admins.includes(actor)) {
-        return {
-          type: MessageRefusal.NotAllowed,
-          message: `rescind refused: "${actor}" is neither the requester (${ctx.requestedBy}) nor an admin`,
-        };
-      }
-      return requireReason(name, (args as RescindArgs).reason);
-    }
-    case 'retry': {
-      if (ctx.stage !== OffboardingStage.Blocked || ctx.pendingDecision !== 'blocked')
-        return wrongStage(name, ctx, 'in stage Blocked');
-      return requireAdmin(name, actor, ctx);
-    }
-    case 'abort': {
-      if (ctx.stage !== OffboardingStage.Blocked || ctx.pendingDecision !== 'blocked')
-        return wrongStage(name, ctx, 'in stage Blocked');
-      const a = args as AbortArgs;
-      if (a.restoreAccess !== undefined && typeof a.restoreAccess !== 'boolean') {
-        return {
-          type: MessageRefusal.InvalidArgument,
-          message: 'abort refused: "restoreAccess" must be true or false when given',
-        };
-      }
-      return requireAdmin(name, actor, ctx) ?? requireReason(name, a.reason);
-    }
-    default:
-      return { type: MessageRefusal.InvalidArgument, message: `unknown message ${String(name)}` };
+  if (claims.decision !== name) {
+    return refused('WrongRun', `${name} refused: the token was signed for ${claims.decision}`);
   }
+  if (ctx.seen(claims.jti)) return refused('TokenReplayed', `${name} refused: this decision was already used`);
+  const stage = checkStage(name, ctx);
+  if (stage) return { ok: false, refusal: stage };
+  const args = readArgs(name, claims.args);
+  if ('type' in args) return { ok: false, refusal: args };
+  const decider = checkDecider(name, claims, ctx);
+  if (decider) return { ok: false, refusal: decider };
+  return { ok: true, decision: { name, args: args as MessageArgsByName[N], claims, token } };
 }

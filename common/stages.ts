@@ -26,6 +26,8 @@ export const OffboardingStage = {
   Aborted: 'Aborted',
   Rescinded: 'Rescinded',
   Cancelled: 'Cancelled',
+  /** The run was started without a valid signed request (by anyone with raw Temporal access): nothing was changed. */
+  Refused: 'Refused',
 } as const;
 
 export type OffboardingStage = (typeof OffboardingStage)[keyof typeof OffboardingStage];
@@ -39,6 +41,7 @@ export const terminalStages: readonly OffboardingStage[] = [
   OffboardingStage.Aborted,
   OffboardingStage.Rescinded,
   OffboardingStage.Cancelled,
+  OffboardingStage.Refused,
 ];
 
 export function isTerminalStage(stage: OffboardingStage): boolean {

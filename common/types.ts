@@ -15,9 +15,16 @@ export type DurationInput = number | string;
 export interface OffboardIdentityInput {
   accountId: string;
   target: TargetIdentity;
-  /** Who asked (an HR system, a person). Never allowed to approve the deletion of the same run (four eyes). */
+  /**
+   * Who asked: the authenticated subject of the signed request (an HR person or integration), never a typed name.
+   * Never allowed to decide on the deletion of the same run (four eyes).
+   */
   requestedBy: string;
+  /** Their display name, for humans. */
+  requestedByName?: string;
   reason: OffboardReason;
+  /** The HR ticket, recorded with the request. */
+  ticket?: string;
   /** Free text shown to approvers. */
   comment?: string;
   /** Limit revocation to these clusters (CleanClusterUserPermissions each); default all (CleanUserPermissions). */
@@ -30,12 +37,16 @@ export interface OffboardIdentityInput {
   approvalExpiresAfter?: DurationInput;
   /** How long a Blocked run waits for retry/abort before reminding on-call again. Default 24h. */
   blockedReminderEvery?: DurationInput;
+  /** The request, signed by the offboarding API for the person who made it (common/signed-token.ts). */
+  authorization: string;
 }
 
 export interface RevokeKubeconfigInput {
   accountId: string;
   target: TargetIdentity;
+  /** The authenticated subject of the signed request (a security engineer). */
   requestedBy: string;
+  requestedByName?: string;
   reason: OffboardReason;
   comment?: string;
   clusterIds?: string[];
@@ -45,6 +56,8 @@ export interface RevokeKubeconfigInput {
    */
   force?: boolean;
   blockedReminderEvery?: DurationInput;
+  /** The request, signed by the offboarding API for the person who made it. */
+  authorization: string;
 }
 
 export interface AccessKeySnapshot {
@@ -148,12 +161,15 @@ export interface RevocationProof {
 
 export interface AuditEntry {
   time: string;
+  /** `workflow`, or the authenticated subject of the person who decided. */
   actor: string;
   action: string;
   target: string;
   outcome: 'ok' | 'refused' | 'error' | 'info';
   detail?: string;
   requestIds?: string[];
+  /** The signed request or decision behind this entry: anyone with the API's public key can verify who acted. */
+  token?: string;
 }
 
 export interface BlockedInfo {
@@ -165,12 +181,20 @@ export interface BlockedInfo {
 
 export type PendingDecision = 'dependencies' | 'approval' | 'blocked' | 'scheduled-deletion' | null;
 
+/** A decision the run accepted, with the signed token that proves who made it. */
 export interface Decision {
   kind: string;
+  /** The decider's subject at the identity provider. */
   actor: string;
+  /** Their display name, for humans. */
+  actorName: string;
+  /** The roles the token gave them. */
+  roles: string[];
   time: string;
   reason?: string;
+  comment?: string;
   detail?: string;
+  token: string;
 }
 
 export interface RunStatus {
@@ -185,10 +209,14 @@ export interface RunStatus {
   accountId: string;
   target: TargetIdentity;
   uid?: string;
+  /** The authenticated subject who requested the run, and their display name. */
   requestedBy: string;
+  requestedByName?: string;
   reason: OffboardReason;
+  ticket?: string;
   startedAt: string;
-  admins: string[];
+  /** The keys (by id) whose signatures the run accepts; the API signs its decisions with one of them. */
+  trustedKeyIds: string[];
   inventory?: {
     accessKeys: number;
     activeAccessKeys: number;

@@ -17,8 +17,9 @@ const RAM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const ACCOUNT_ID = /^\d{16}$/;
 // ACK/ACS cluster ids start with `c` (`c` + 32 hex characters on the real service); lowercase letters, digits, hyphens.
 const CLUSTER_ID = /^c[a-z0-9-]{1,63}$/;
-// People and systems named in requests: e-mail-like or login-like handles, no spaces or control characters.
-const ACTOR = /^[A-Za-z0-9._@+-]{1,128}$/;
+// Subjects at an identity provider (Okta ids, Entra object ids, Keycloak UUIDs, `auth0|…`): printable, no quotes,
+// backslashes or spaces, so that one can stand in a visibility query.
+const ACTOR = /^[A-Za-z0-9._@+|:=-]{1,255}$/;
 
 export const Rules = {
   userName: 'must be 1-64 characters: letters, digits, ".", "-" or "_" (RAM user name rules)',
@@ -27,7 +28,7 @@ export const Rules = {
   clusterId: 'must start with "c" followed by 1-63 lowercase letters, digits or "-" (an ACK/ACS cluster id)',
   clusterIds: 'must be a non-empty list of distinct cluster ids when given',
   reason: `must be one of ${OffboardReasons.join(', ')}`,
-  actor: 'must be 1-128 characters: letters, digits, ".", "_", "@", "+" or "-"',
+  actor: 'must be 1-255 characters: letters, digits, ".", "_", "@", "+", "|", ":", "=" or "-" (an identity provider subject)',
   identityType: `must be one of ${IdentityTypes.join(', ')}`,
   root: 'the root account cannot be offboarded: Alibaba does not support cleaning its permissions',
   self: "the worker's own identity cannot be offboarded: Alibaba does not support cleaning the caller's permissions",

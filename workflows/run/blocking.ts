@@ -1,6 +1,7 @@
 import { condition, isCancellation } from '@temporalio/workflow';
 import { FailureType } from '../../common/errors';
 import { OffboardingStage } from '../../common/stages';
+import { describeDecider } from './decisions';
 import { endRun, isRunEnd } from './ending';
 import { describeFailure, type FailureFacts, hintFor } from './failures';
 import type { Run } from './run';
@@ -39,8 +40,9 @@ export async function step<T>(run: Run, name: string, fn: () => Promise<T>, opti
 export async function carryOutRescind(run: Run): Promise<void> {
   const r = run.decisions.pendingRescind();
   if (!r) return;
-  await run.compensations.undoAll(run, `rescinded by ${r.actor}: ${r.reason}`);
-  endRun(OffboardingStage.Rescinded, `rescinded by ${r.actor}: ${r.reason}; access restored`);
+  const why = `rescinded by ${describeDecider(r.by)}: ${r.reason}`;
+  await run.compensations.undoAll(run, why);
+  endRun(OffboardingStage.Rescinded, `${why}; access restored`);
 }
 
 export interface WaitOptions {
@@ -93,7 +95,7 @@ async function block(run: Run, stepName: string, failure: FailureFacts, interrup
   board.status.blocked = { step: stepName, failureType: failure.type, message: failure.message, since };
   // Name the Alibaba operation that failed, so on-call knows which permission or object to look at.
   const what = `${stepName}${failure.operation ? `: ${failure.operation}` : ''} ${failure.type === FailureType.AccessDenied ? 'denied' : 'failed'} (${failure.code ?? failure.type})`;
-  const details = `Blocked since ${hhmm(since)}: ${what} — ${hintFor(failure.type)}, then \`offboard retry ${run.workflowId} --as ADMIN\` (or \`offboard abort ${run.workflowId} --as ADMIN --reason …\`)`;
+  const details = `Blocked since ${hhmm(since)}: ${what} — ${hintFor(failure.type)}, then \`offboard retry ${run.workflowId}\` (or \`offboard abort ${run.workflowId} --reason …\`)`;
   board.transition(OffboardingStage.Blocked, details, 'blocked');
   board.audit(`${stepName} blocked`, 'error', `${failure.type}: ${failure.message}`);
   await run.activities.notify('blocked', `${board.targetRef} blocked at ${stepName}`, `${what}: ${failure.message}`);
@@ -109,10 +111,11 @@ async function block(run: Run, stepName: string, failure: FailureFacts, interrup
   const decision = run.decisions.takeBlockedDecision();
   if (decision?.kind === 'abort') {
     const a = decision.args;
-    if (a.restoreAccess) await run.compensations.undoAll(run, `aborted by ${a.actor}: ${a.reason}`);
+    const by = describeDecider(decision.by);
+    if (a.restoreAccess) await run.compensations.undoAll(run, `aborted by ${by}: ${a.reason}`);
     endRun(
       OffboardingStage.Aborted,
-      `aborted by ${a.actor} at ${stepName}: ${a.reason}${a.restoreAccess ? '; access restored' : ''}`,
+      `aborted by ${by} at ${stepName}: ${a.reason}${a.restoreAccess ? '; access restored' : ''}`,
     );
   }
   if (decision?.kind === 'retry') {

@@ -1,56 +1,74 @@
 import {
   type AbortArgs,
   type ApproveDeletionArgs,
-  type MessageArgsByName,
-  type MessageName,
   type RejectDeletionArgs,
   type RescindArgs,
+  type VerifiedDecision,
 } from '../../common/messages';
 
+/** Who made a decision, from its verified token. */
+export interface Decider {
+  subject: string;
+  name: string;
+}
+
+/** "Carol (carol)": how a decider is named in outcomes and the audit trail. */
+export function describeDecider(d: Decider): string {
+  return d.name && d.name !== d.subject ? `${d.name} (${d.subject})` : d.subject;
+}
+
 /** An admin's answer to "approve deletion?", as the approval step takes it. */
-export type ApprovalDecision = ({ approved: true } & ApproveDeletionArgs) | ({ approved: false } & RejectDeletionArgs);
+export type ApprovalDecision = { by: Decider } & (
+  | ({ approved: true } & ApproveDeletionArgs)
+  | ({ approved: false } & RejectDeletionArgs)
+);
 
 /** What an admin decided for a Blocked step. */
-export type BlockedDecision = { kind: 'retry' } | { kind: 'abort'; args: AbortArgs };
+export type BlockedDecision = { kind: 'retry' } | { kind: 'abort'; by: Decider; args: AbortArgs };
+
+export type RescindRequest = RescindArgs & { by: Decider };
+
+function deciderOf(d: VerifiedDecision): Decider {
+  return { subject: d.claims.sub, name: d.claims.name };
+}
 
 /**
- * The decisions people send to a run. The message handlers put a decision here once it passed its rules
- * (common/messages.ts); the story takes it with a `take…()` method, which also clears it, so nothing outside resets
- * a decision. `has…()` are the conditions the story waits on.
+ * The decisions people send to a run. The message handlers put a decision here once its signed token and its rules
+ * passed (common/messages.ts); the story takes it with a `take…()` method, which also clears it, so nothing outside
+ * resets a decision. `has…()` are the conditions the story waits on.
  */
 export class Decisions {
   private approval?: ApprovalDecision;
   private dependency?: 'proceed' | 'abort';
-  private rescindRequest?: RescindArgs;
+  private rescindRequest?: RescindRequest;
   private retry = false;
-  private abortRequest?: AbortArgs;
+  private abortRequest?: { by: Decider; args: AbortArgs };
   private rescindWindowOpen = true;
 
-  /** Records an accepted message. Called only by the handlers, after the rules accepted it. */
-  accept<N extends MessageName>(name: N, args: MessageArgsByName[N]): void {
-    const a = args as MessageArgsByName[MessageName];
-    switch (name) {
+  /** Records an accepted decision. Called only by the handlers, after the rules accepted it. */
+  accept(decision: VerifiedDecision): void {
+    const by = deciderOf(decision);
+    switch (decision.name) {
       case 'approveDeletion':
-        this.approval = { approved: true, ...(a as ApproveDeletionArgs) };
+        this.approval = { by, approved: true, ...decision.args };
         break;
       case 'rejectDeletion':
-        this.approval = { approved: false, ...(a as RejectDeletionArgs) };
+        this.approval = { by, approved: false, ...decision.args };
         break;
       case 'resolveDependencies':
-        this.dependency = (a as MessageArgsByName['resolveDependencies']).decision;
+        this.dependency = decision.args.decision;
         break;
       case 'rescind':
-        this.rescindRequest = a as RescindArgs;
+        this.rescindRequest = { by, ...decision.args };
         break;
       case 'retry':
         this.retry = true;
         break;
       case 'abort':
-        this.abortRequest = a as AbortArgs;
+        this.abortRequest = { by, args: decision.args };
         break;
     }
   }
-
   hasApproval(): boolean {
     return this.approval !== undefined;
   }
@@ -82,12 +100,12 @@ export class Decisions {
     const retry = this.retry;
     this.abortRequest = undefined;
     this.retry = false;
-    if (abort) return { kind: 'abort', args: abort };
+    if (abort) return { kind: 'abort', ...abort };
     return retry ? { kind: 'retry' } : undefined;
   }
 
   /** A rescind that the run must still carry out: HR asked, and Deletion has not begun. */
-  pendingRescind(): RescindArgs | undefined {
+  pendingRescind(): RescindRequest | undefined {
     return this.rescindWindowOpen ? this.rescindRequest : undefined;
   }
 

@@ -1,5 +1,5 @@
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   abortSignal,
   abortUpdate,
@@ -7,7 +7,6 @@ import {
   approveDeletionUpdate,
   checkMessage,
   type MessageAccepted,
-  type MessageArgsByName,
   type MessageContext,
   type MessageName,
   rejectDeletionSignal,
@@ -18,100 +17,122 @@ import {
   resolveDependenciesUpdate,
   retrySignal,
   retryUpdate,
+  type SignedDecision,
   statusQuery,
+  type VerifiedDecision,
 } from '../../common/messages';
-import { type RunStatus } from '../../common/types';
-import { type Decisions } from './decisions';
+import { type RunStatus, type TargetIdentity } from '../../common/types';
+import { type Decisions, describeDecider } from './decisions';
 import { type RunBoard } from './status';
+import { type RunTrust } from './trust';
 
 /** What the handlers need of a run. */
 export interface MessageTarget {
   board: RunBoard;
   decisions: Decisions;
-  requestedBy: string;
+  trust: RunTrust;
+  target: TargetIdentity;
   /** Names of the undo steps registered so far, for the status query. */
   compensationNames(): string[];
 }
 
 function contextOf(run: MessageTarget): MessageContext {
   const s = run.board.status;
+  const info = workflowInfo();
   return {
     workflow: s.workflow,
+    workflowId: info.workflowId,
+    runId: info.firstExecutionRunId,
     stage: s.stage,
     pendingDecision: s.pendingDecision,
-    requestedBy: run.requestedBy,
-    admins: s.admins,
+    requesterSubject: run.trust.requesterSubject,
+    target: run.target,
     deletionStarted: run.decisions.deletionStarted,
+    keys: run.trust.keys,
+    issuer: run.trust.issuer,
+    nowMs: Date.now(),
+    seen: (jti) => run.trust.seen(jti),
   };
 }
 
 /** The detail an accepted decision adds to its audit entry. */
-function decisionDetail(name: MessageName, a: MessageArgsByName[MessageName]): string | undefined {
-  switch (name) {
+function decisionDetail(d: VerifiedDecision): string | undefined {
+  switch (d.name) {
     case 'resolveDependencies':
-      return `decision=${(a as MessageArgsByName['resolveDependencies']).decision}`;
+      return `decision=${d.args.decision}`;
     case 'rejectDeletion':
-      return `restoreAccess=${(a as MessageArgsByName['rejectDeletion']).restoreAccess}`;
+      return `restoreAccess=${d.args.restoreAccess}`;
     case 'abort':
-      return `restoreAccess=${(a as MessageArgsByName['abort']).restoreAccess ?? false}`;
+      return `restoreAccess=${d.args.restoreAccess ?? false}`;
     default:
       return undefined;
   }
 }
 
-/** Records an accepted message: the decision for the story to take, the status, and the audit trail. */
-function accept<N extends MessageName>(
-  run: MessageTarget,
-  name: N,
-  args: MessageArgsByName[N],
-  via: 'update' | 'signal',
-): MessageAccepted {
-  const a = args as MessageArgsByName[MessageName];
-  run.decisions.accept(name, args);
+/** Records an accepted decision: for the story to take, in the status, and in the audit trail with its token. */
+function accept(run: MessageTarget, d: VerifiedDecision, via: 'update' | 'signal'): MessageAccepted {
+  run.trust.use(d.claims, Date.now());
+  run.decisions.accept(d);
   // Every decision but rescind answers what the run waits for; rescind is carried out at the next step boundary.
-  if (name !== 'rescind') run.board.status.pendingDecision = null;
-  const reason = 'reason' in a && typeof a.reason === 'string' ? a.reason : undefined;
-  const detail = decisionDetail(name, a);
-  run.board.status.decisions.push({ kind: name, actor: a.actor, time: new Date().toISOString(), reason, detail });
-  run.board.audit(
-    `${name} (${via})`,
-    'ok',
-    [detail, reason].filter(Boolean).join('; ') || undefined,
-    undefined,
-    a.actor,
-  );
-  return { accepted: true, stage: run.board.stage, message: `${name} by ${a.actor} accepted` };
+  if (d.name !== 'rescind') run.board.status.pendingDecision = null;
+  const reason = 'reason' in d.args ? d.args.reason : undefined;
+  const comment = d.name === 'approveDeletion' ? d.args.comment : undefined;
+  const detail = decisionDetail(d);
+  run.board.status.decisions.push({
+    kind: d.name,
+    actor: d.claims.sub,
+    actorName: d.claims.name,
+    roles: d.claims.roles,
+    time: new Date().toISOString(),
+    reason,
+    comment,
+    detail,
+    token: d.token,
+  });
+  run.board.audit(`${d.name} (${via})`, 'ok', [detail, reason, comment].filter(Boolean).join('; ') || undefined, undefined, {
+    actor: d.claims.sub,
+    token: d.token,
+  });
+  const by = describeDecider({ subject: d.claims.sub, name: d.claims.name });
+  return { accepted: true, stage: run.board.stage, message: `${d.name} by ${by} accepted` };
 }
 
-/** One decision as an update (with its validator) and as a signal; both apply the same rules. */
+/**
+ * One decision as an update (with its validator) and as a signal; both apply the same rules (common/messages.ts).
+ * The handlers check again: validators do not run when a history is replayed, and a signal has no validator.
+ */
 function registerDecision<N extends MessageName>(
   run: MessageTarget,
   name: N,
-  update: UpdateDefinition<MessageAccepted, [MessageArgsByName[N]]>,
-  signal: SignalDefinition<[MessageArgsByName[N]]>,
+  update: UpdateDefinition<MessageAccepted, [SignedDecision]>,
+  signal: SignalDefinition<[SignedDecision]>,
 ): void {
-  setHandler(update, (args) => accept(run, name, args, 'update'), {
-    validator: (args) => {
-      const refusal = checkMessage(name, args, contextOf(run));
-      if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.type);
+  setHandler(
+    update,
+    (arg) => {
+      const check = checkMessage(name, arg, contextOf(run));
+      if (!check.ok) throw ApplicationFailure.nonRetryable(check.refusal.message, check.refusal.type);
+      return accept(run, check.decision as VerifiedDecision, 'update');
     },
-    description: `${name}: see common/messages.ts for its rules`,
-  });
-  setHandler(signal, (args) => {
-    const refusal = checkMessage(name, args, contextOf(run));
-    if (!refusal) {
-      accept(run, name, args, 'signal');
+    {
+      validator: (arg) => {
+        const check = checkMessage(name, arg, contextOf(run));
+        if (!check.ok) throw ApplicationFailure.nonRetryable(check.refusal.message, check.refusal.type);
+      },
+      description: `${name}: a decision signed by the offboarding API; see common/messages.ts for its rules`,
+    },
+  );
+  setHandler(signal, (arg) => {
+    const check = checkMessage(name, arg, contextOf(run));
+    if (check.ok) {
+      accept(run, check.decision as VerifiedDecision, 'signal');
       return;
     }
-    // A refused signal changes nothing; it is only recorded (the sender gets no answer).
-    const actor: unknown = (args as { actor?: unknown } | undefined)?.actor;
-    run.board.audit(
-      `${name} (signal)`,
-      'refused',
-      `${refusal.type}: ${refusal.message}`,
-      undefined,
-      (typeof actor === 'string' ? actor : 'unknown').slice(0, 128),
-    );
+    // A refused signal changes nothing; it is only recorded (the sender gets no answer). Its claims are unverified,
+    // so the entry names no actor.
+    run.board.audit(`${name} (signal)`, 'refused', `${check.refusal.type}: ${check.refusal.message}`, undefined, {
+      actor: 'unverified',
+    });
   });
 }
 

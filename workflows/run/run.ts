@@ -13,13 +13,14 @@ import { Decisions } from './decisions';
 import { finish, runStages } from './ending';
 import { registerMessageHandlers } from './messages';
 import { RunBoard } from './status';
+import { RunTrust } from './trust';
 import { type OffboardingStage } from '../../common/stages';
 
 const DEFAULT_BLOCKED_REMINDER_MS = 24 * 3_600_000;
 
 /**
  * One run of a workflow, as its stages see it. Each concern lives in its own module — what the run shows
- * (status.ts), its activities (activities.ts), the decisions people send (decisions.ts, messages.ts), steps and
+ * (status.ts), its activities (activities.ts), the decisions people send (decisions.ts, messages.ts), what it trusts (trust.ts), steps and
  * Blocked (blocking.ts), undo steps (compensation.ts) and how it ends (ending.ts) — and `Run` puts them together.
  * A `Run` lives inside one workflow execution (never at module level: the sandbox reuses module state).
  */
@@ -28,6 +29,7 @@ export class Run {
   readonly board: RunBoard;
   readonly activities: RunActivities;
   readonly decisions = new Decisions();
+  readonly trust = new RunTrust();
   readonly compensations: Compensations;
   readonly blockedReminderMs: number;
   /** Calls an activity with its options from the one table (see activities.ts). */
@@ -47,7 +49,8 @@ export class Run {
     registerMessageHandlers({
       board: this.board,
       decisions: this.decisions,
-      requestedBy: input.requestedBy,
+      trust: this.trust,
+      target: input.target,
       compensationNames: () => this.compensations.names(),
     });
   }

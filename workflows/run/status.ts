@@ -28,9 +28,11 @@ export class RunBoard {
       accountId: input.accountId,
       target: input.target,
       requestedBy: input.requestedBy,
+      requestedByName: input.requestedByName,
       reason: input.reason,
+      ticket: 'ticket' in input ? input.ticket : undefined,
       startedAt: new Date().toISOString(),
-      admins: [],
+      trustedKeyIds: [],
       findings: [],
       decisions: [],
       compensations: [],
@@ -43,22 +45,26 @@ export class RunBoard {
     return this.status.stage;
   }
 
-  /** Appends to the audit trail (workflow time, so replay writes the same entries). */
+  /**
+   * Appends to the audit trail (workflow time, so replay writes the same entries). `by` names the person who acted
+   * (their authenticated subject) and the signed token that proves it; without it the actor is the workflow.
+   */
   audit(
     action: string,
     outcome: AuditEntry['outcome'],
     detail?: string,
     requestIds?: string[],
-    actor = 'workflow',
+    by?: { actor: string; token?: string },
   ): void {
     this.status.audit.push({
       time: new Date().toISOString(),
-      actor,
+      actor: by?.actor ?? 'workflow',
       action,
       target: this.targetRef,
       outcome,
       detail,
       requestIds: requestIds && requestIds.length > 0 ? requestIds : undefined,
+      token: by?.token,
     });
   }
 

@@ -2,6 +2,7 @@ import { OffboardingStage } from '../../common/stages';
 import { type OffboardIdentityInput } from '../../common/types';
 import { parseDurationMs } from '../../common/validation';
 import { carryOutRescind } from '../run/blocking';
+import { describeDecider } from '../run/decisions';
 import { endRun } from '../run/ending';
 import { type Run } from '../run/run';
 
@@ -22,7 +23,7 @@ export async function awaitApproval(run: Run, input: OffboardIdentityInput): Pro
   const deadline = Date.now() + durationOr(input.approvalExpiresAfter, DEFAULT_EXPIRY_MS);
   const deadlineIso = new Date(deadline).toISOString();
   run.board.status.approvalDeadline = deadlineIso;
-  const details = `Revocation verified; access cut. Waiting for an admin other than ${input.requestedBy} to approve deletion until ${deadlineIso} — \`offboard approve|reject ${run.workflowId} --as ADMIN …\``;
+  const details = `Revocation verified; access cut. Waiting for an admin other than ${input.requestedByName ?? input.requestedBy} to approve deletion until ${deadlineIso} — \`offboard approve|reject ${run.workflowId} …\``;
   run.board.transition(OffboardingStage.AwaitingApproval, details, 'approval');
   await run.activities.notify('approval-requested', `${run.targetRef}: approve deletion?`, details);
   await run.waitFor(() => run.decisions.hasApproval(), 'approval', {
@@ -39,11 +40,11 @@ export async function awaitApproval(run: Run, input: OffboardIdentityInput): Pro
     );
   }
   if (!approval.approved) {
-    const why = `deletion rejected by ${approval.actor}: ${approval.reason}`;
+    const why = `deletion rejected by ${describeDecider(approval.by)}: ${approval.reason}`;
     if (approval.restoreAccess) await run.compensate(why);
     endRun(OffboardingStage.Rejected, `${why}; access ${approval.restoreAccess ? 'restored' : 'stays cut'}`);
   }
-  run.board.audit('deletion approved', 'ok', undefined, undefined, approval.actor);
+  run.board.audit('deletion approved', 'ok', approval.comment, undefined, { actor: approval.by.subject });
 }
 
 /**

@@ -28,7 +28,7 @@ export async function checkDependencies(run: Run, inventory: Inventory): Promise
 /** Waits for an admin's `resolveDependencies` (proceed or abort), in the current stage. */
 export async function decideDependencies(run: Run, why: string): Promise<'proceed' | 'abort'> {
   const stage = run.board.stage;
-  const details = `Waiting for an admin: ${why} — \`offboard resolve ${run.workflowId} --as ADMIN --proceed|--abort --note …\``;
+  const details = `Waiting for an admin: ${why} — \`offboard resolve ${run.workflowId} --proceed|--abort --note …\``;
   run.board.transition(stage, details, 'dependencies');
   await run.activities.notify('dependencies-found', `${run.targetRef}: dependency decision needed`, why);
   await run.waitFor(() => run.decisions.hasDependencyDecision(), 'a dependency decision');

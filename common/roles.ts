@@ -1,0 +1,44 @@
+/**
+ * Who may do what: the one permission table. The API checks it before it signs anything (403 names the missing
+ * role), and the workflow checks it again on the signed token, so a token with the wrong roles is refused by the run
+ * itself. Roles come from the identity provider's groups, mapped by the API's configuration.
+ */
+export const Roles = ['hr', 'admin', 'security', 'oncall'] as const;
+export type Role = (typeof Roles)[number];
+
+export const Actions = [
+  'startOffboarding',
+  'startRevocation',
+  'plan',
+  'read',
+  'approveDeletion',
+  'rejectDeletion',
+  'resolveDependencies',
+  'retry',
+  'abort',
+  'rescind',
+] as const;
+export type Action = (typeof Actions)[number];
+
+export const allowedRoles: Readonly<Record<Action, readonly Role[]>> = {
+  startOffboarding: ['hr'],
+  startRevocation: ['security'],
+  plan: ['hr', 'admin', 'security', 'oncall'],
+  read: ['hr', 'admin', 'security', 'oncall'],
+  approveDeletion: ['admin'],
+  rejectDeletion: ['admin'],
+  resolveDependencies: ['admin'],
+  retry: ['admin', 'oncall'],
+  abort: ['admin', 'oncall'],
+  // HR may rescind their own request (checked on the subject); an admin any.
+  rescind: ['hr', 'admin'],
+};
+
+export function mayDo(action: Action, roles: readonly string[]): boolean {
+  return allowedRoles[action].some((r) => roles.includes(r));
+}
+
+/** "admin" or "admin or oncall": for refusals that name the missing role. */
+export function rolesNeeded(action: Action): string {
+  return allowedRoles[action].join(' or ');
+}
