@@ -1,4 +1,3 @@
-import { type FailureType } from './errors';
 import { type OffboardingStage } from './stages';
 import { type IdentityType, type OffboardReason } from './validation';
 
@@ -136,7 +135,7 @@ export interface VerificationResult {
 
 /**
  * Proof that revocation was verified for one identity: produced only by the verification stage of a workflow
- * (workflows/verification.ts) from a successful verifyRevocation result, required by every deletion activity.
+ * (workflows/steps/verification.ts) from a successful verifyRevocation result, required by every deletion activity.
  */
 export interface RevocationProof {
   kind: 'RevocationProof';
@@ -222,7 +221,3 @@ export interface RunResult {
   auditRecordPath?: string;
 }
 
-export interface FailureInfo {
-  type: FailureType | string;
-  message: string;
-}

@@ -15,8 +15,6 @@ export type IdentityType = (typeof IdentityTypes)[number];
 const RAM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 // Alibaba Cloud account ids are 16 digits.
 const ACCOUNT_ID = /^\d{16}$/;
-// RAM user and role ids are numeric strings.
-const UID = /^\d{1,32}$/;
 // ACK/ACS cluster ids start with `c` (`c` + 32 hex characters on the real service); lowercase letters, digits, hyphens.
 const CLUSTER_ID = /^c[a-z0-9-]{1,63}$/;
 // People and systems named in requests: e-mail-like or login-like handles, no spaces or control characters.
@@ -26,7 +24,6 @@ export const Rules = {
   userName: 'must be 1-64 characters: letters, digits, ".", "-" or "_" (RAM user name rules)',
   roleName: 'must be 1-64 characters: letters, digits, ".", "-" or "_" (RAM role name rules)',
   accountId: 'must be the 16-digit Alibaba Cloud account id',
-  uid: 'must be a numeric RAM user or role id',
   clusterId: 'must start with "c" followed by 1-63 lowercase letters, digits or "-" (an ACK/ACS cluster id)',
   clusterIds: 'must be a non-empty list of distinct cluster ids when given',
   reason: `must be one of ${OffboardReasons.join(', ')}`,
@@ -44,9 +41,6 @@ export function isValidRamName(name: unknown): name is string {
 }
 export function isValidAccountId(id: unknown): id is string {
   return typeof id === 'string' && ACCOUNT_ID.test(id);
-}
-export function isValidUid(id: unknown): id is string {
-  return typeof id === 'string' && UID.test(id);
 }
 export function isValidClusterId(id: unknown): id is string {
   return typeof id === 'string' && CLUSTER_ID.test(id);

@@ -1,10 +1,11 @@
-import { ApplicationFailure } from '@temporalio/workflow';
-import { formatInputProblems, FailureType } from '../common/errors';
 import { checkRevokeInput } from '../common/inputs';
 import { OffboardingStage } from '../common/stages';
 import { type RevokeKubeconfigInput, type RunResult } from '../common/types';
-import { revoke, verifyRevocation } from './revocation';
-import { Run, RunEnded } from './run';
+import { Run } from './run/run';
+import { loadPolicy } from './steps/policy';
+import { revoke } from './steps/revocation';
+import { resolveUids } from './steps/resolve';
+import { verifyRevocation } from './steps/verification';
 
 /**
  * Incident response for a leaked kubeconfig: revoke now (one identity, all or some clusters), verify, done. No
@@ -13,44 +14,17 @@ import { Run, RunEnded } from './run';
  */
 export async function revokeKubeconfig(input: RevokeKubeconfigInput): Promise<RunResult> {
   const run = new Run('revokeKubeconfig', input);
-  run.registerHandlers();
   return run.main(async () => {
-    const early = checkRevokeInput(input);
-    if (early.length > 0)
-      throw ApplicationFailure.nonRetryable(`invalid input: ${formatInputProblems(early)}`, FailureType.InvalidInput);
-    const policy = await run.act('loadRunPolicy', 'Load admins and the worker identity from configuration');
-    run.status.admins = policy.admins;
-    const problems = checkRevokeInput(input, { workerIdentity: policy.workerIdentity });
-    if (input.accountId !== policy.accountId)
-      problems.push({ field: 'accountId', rule: `must be the account this worker serves (${policy.accountId})` });
-    if (problems.length > 0)
-      throw ApplicationFailure.nonRetryable(
-        `invalid input: ${formatInputProblems(problems)}`,
-        FailureType.InvalidInput,
-      );
-    run.audit('start', 'info', `requested by ${input.requestedBy} (${input.reason})`, undefined, input.requestedBy);
+    await loadPolicy(run, input, checkRevokeInput);
 
-    run.transition(OffboardingStage.Inventory, `Resolving ${run.targetRef} to its uid`);
-    const resolved = await run.step('resolveIdentity', () =>
-      run.act('resolveIdentity', `Resolve ${run.targetRef}`, { accountId: input.accountId, target: input.target }),
-    );
-    let uids: string[];
-    if (resolved.exists) {
-      uids = ['uid' in resolved ? resolved.uid : resolved.inventory.uid];
-    } else {
-      uids = [...new Set(resolved.leftoverKubeconfigs.map((k) => k.uid).filter(Boolean))];
-      run.audit(
-        'resolve',
-        'info',
-        `${run.targetRef} is not in RAM; ${resolved.leftoverKubeconfigs.length} leftover kubeconfig(s)`,
-        resolved.requestIds,
-      );
-      if (uids.length === 0)
-        throw new RunEnded(OffboardingStage.AlreadyGone, `${run.targetRef} does not exist and has no kubeconfig left`);
+    const uids = await resolveUids(run, input);
+    if (uids.length === 0) {
+      return run.finish(OffboardingStage.AlreadyGone, `${run.targetRef} does not exist and has no kubeconfig left`);
     }
+    // Force by default: a leaked kubeconfig is in use by definition, and the 7-day check would refuse exactly that.
     const force = input.force ?? true;
     for (const uid of uids) {
-      run.setUid(uid);
+      run.board.setUid(uid);
       const clean = await revoke(run, { uid, target: input.target, clusterIds: input.clusterIds, force });
       await verifyRevocation(run, { uid, target: input.target, taskId: clean.taskId, clusterIds: input.clusterIds });
     }

@@ -1,6 +1,6 @@
 import { type ActivityOptions } from '@temporalio/workflow';
-import { nonRetryableFailureTypes } from '../common/errors';
-import type { OffboardActivities } from './activity-types';
+import { nonRetryableFailureTypes } from '../../common/errors';
+import type { OffboardActivities } from '../../activities/types';
 
 /**
  * Every activity's timeouts and retry policy, in one place.

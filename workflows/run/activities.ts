@@ -1,0 +1,40 @@
+import { type ActivityFunctionWithOptions, isCancellation, proxyActivities } from '@temporalio/workflow';
+import type { Notification, OffboardActivities } from '../../activities/types';
+import { ACTIVITY_OPTIONS, DEFAULT_ACTIVITY_OPTIONS } from './activity-options';
+import { describeFailure } from './failures';
+import { type RunBoard } from './status';
+
+type ActivityName = keyof OffboardActivities;
+/** The proxies, typed per activity (the SDK's own mapped type widens to a union under a generic key). */
+type ActivityProxies = { [K in ActivityName]: ActivityFunctionWithOptions<OffboardActivities[K]> };
+
+/**
+ * The run's door to its activities: each call takes its timeouts and retry policy from the one table
+ * (activity-options.ts) and a summary that the Temporal UI shows next to it.
+ */
+export class RunActivities {
+  private readonly proxies: ActivityProxies = proxyActivities<OffboardActivities>(DEFAULT_ACTIVITY_OPTIONS);
+
+  constructor(
+    private readonly board: RunBoard,
+    private readonly workflowId: string,
+  ) {}
+
+  call<K extends ActivityName>(
+    name: K,
+    summary: string,
+    ...args: Parameters<OffboardActivities[K]>
+  ): Promise<Awaited<ReturnType<OffboardActivities[K]>>> {
+    return this.proxies[name].executeWithOptions({ ...ACTIVITY_OPTIONS[name], summary: summary.slice(0, 200) }, args);
+  }
+
+  /** Notifications never hold a run: a failure is recorded in the audit trail and the run goes on. */
+  async notify(event: Notification['event'], subject: string, text: string): Promise<void> {
+    try {
+      await this.call('notify', `Notify: ${subject}`, { event, workflowId: this.workflowId, subject, text });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      this.board.audit(`notify ${event}`, 'error', describeFailure(err).message);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { condition, isCancellation } from '@temporalio/workflow';
+import { FailureType } from '../../common/errors';
+import { OffboardingStage } from '../../common/stages';
+import { endRun, isRunEnd } from './ending';
+import { describeFailure, type FailureFacts, hintFor } from './failures';
+import type { Run } from './run';
+
+/**
+ * Steps, waits and the Blocked state. A step that fails for a reason a retry cannot fix (a non-retryable type, or
+ * retries exhausted) does not fail the run: the run records it, moves to Blocked, notifies on-call and waits for an
+ * admin's `retry` (the step runs again) or `abort` (the run ends). A rescind is carried out at step boundaries.
+ */
+
+export interface StepOptions {
+  /** False for steps past the point of no return and for undo steps: a rescind does not interrupt them. */
+  interruptible?: boolean;
+  /** Lets a stage take some failure types itself (the 7-day refusal is a dependency finding, not a block). */
+  handle?: (type: string) => boolean;
+}
+
+export async function step<T>(run: Run, name: string, fn: () => Promise<T>, options: StepOptions = {}): Promise<T> {
+  const interruptible = options.interruptible ?? true;
+  for (;;) {
+    if (interruptible) await carryOutRescind(run);
+    try {
+      const result = await fn();
+      if (interruptible) await carryOutRescind(run);
+      return result;
+    } catch (err) {
+      if (isCancellation(err) || isRunEnd(err)) throw err;
+      const failure = describeFailure(err);
+      if (options.handle?.(failure.type)) throw err;
+      await block(run, name, failure, interruptible);
+    }
+  }
+}
+
+/** A rescind that arrived ends the run here, with its compensations, as long as Deletion has not begun. */
+export async function carryOutRescind(run: Run): Promise<void> {
+  const r = run.decisions.pendingRescind();
+  if (!r) return;
+  await run.compensations.undoAll(run, `rescinded by ${r.actor}: ${r.reason}`);
+  endRun(OffboardingStage.Rescinded, `rescinded by ${r.actor}: ${r.reason}; access restored`);
+}
+
+export interface WaitOptions {
+  deadlineMs?: number;
+  reminderMs?: number;
+  remind?: () => Promise<void>;
+}
+
+/**
+ * Waits on durable timers until `done()` holds (true), the deadline passes (false), or a rescind arrives (carried
+ * out: the run ends). A reminder goes out every `reminderMs` while waiting.
+ */
+export async function waitFor(
+  run: Run,
+  done: () => boolean,
+  what: string,
+  options: WaitOptions = {},
+): Promise<boolean> {
+  const reminderMs = options.reminderMs ?? run.blockedReminderMs;
+  for (;;) {
+    const now = Date.now();
+    if (options.deadlineMs !== undefined && now >= options.deadlineMs) return done();
+    const timeout = options.deadlineMs !== undefined ? Math.min(reminderMs, options.deadlineMs - now) : reminderMs;
+    const woke = await condition(() => done() || run.decisions.pendingRescind() !== undefined, timeout);
+    if (woke) {
+      if (done()) return true;
+      await carryOutRescind(run);
+    } else if (options.deadlineMs === undefined || Date.now() < options.deadlineMs) {
+      if (options.remind) await options.remind();
+      else
+        await run.activities.notify(
+          'blocked',
+          `${run.board.targetRef}: still waiting for ${what}`,
+          run.board.status.details,
+        );
+    }
+  }
+}
+
+function hhmm(iso: string): string {
+  return `${iso.slice(11, 16)} UTC`;
+}
+
+/** Blocked: recorded, notified, reminded; returns when an admin retries; ends the run when an admin aborts. */
+async function block(run: Run, stepName: string, failure: FailureFacts, interruptible: boolean): Promise<void> {
+  const { board } = run;
+  const since = new Date().toISOString();
+  const stageBefore = board.stage;
+  const detailsBefore = board.status.details;
+  board.status.blocked = { step: stepName, failureType: failure.type, message: failure.message, since };
+  // Name the Alibaba operation that failed, so on-call knows which permission or object to look at.
+  const what = `${stepName}${failure.operation ? `: ${failure.operation}` : ''} ${failure.type === FailureType.AccessDenied ? 'denied' : 'failed'} (${failure.code ?? failure.type})`;
+  const details = `Blocked since ${hhmm(since)}: ${what} — ${hintFor(failure.type)}, then \`offboard retry ${run.workflowId} --as ADMIN\` (or \`offboard abort ${run.workflowId} --as ADMIN --reason …\`)`;
+  board.transition(OffboardingStage.Blocked, details, 'blocked');
+  board.audit(`${stepName} blocked`, 'error', `${failure.type}: ${failure.message}`);
+  await run.activities.notify('blocked', `${board.targetRef} blocked at ${stepName}`, `${what}: ${failure.message}`);
+  for (;;) {
+    const woke = await condition(
+      () => run.decisions.hasBlockedDecision() || (interruptible && run.decisions.pendingRescind() !== undefined),
+      run.blockedReminderMs,
+    );
+    if (woke) break;
+    await run.activities.notify('blocked', `${board.targetRef} still blocked at ${stepName}`, details);
+  }
+  board.status.blocked = undefined;
+  const decision = run.decisions.takeBlockedDecision();
+  if (decision?.kind === 'abort') {
+    const a = decision.args;
+    if (a.restoreAccess) await run.compensations.undoAll(run, `aborted by ${a.actor}: ${a.reason}`);
+    endRun(
+      OffboardingStage.Aborted,
+      `aborted by ${a.actor} at ${stepName}: ${a.reason}${a.restoreAccess ? '; access restored' : ''}`,
+    );
+  }
+  if (decision?.kind === 'retry') {
+    board.transition(stageBefore, `Retrying ${stepName}: ${detailsBefore}`);
+    return;
+  }
+  // Rescinded while blocked: the loop in step() carries out the rescind next.
+  board.transition(stageBefore, detailsBefore);
+}

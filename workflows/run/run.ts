@@ -1,0 +1,88 @@
+import { workflowInfo } from '@temporalio/workflow';
+import {
+  type OffboardIdentityInput,
+  type RevokeKubeconfigInput,
+  type RunResult,
+  type RunStatus,
+} from '../../common/types';
+import { parseDurationMs } from '../../common/validation';
+import { RunActivities } from './activities';
+import { step, type StepOptions, waitFor, type WaitOptions } from './blocking';
+import { type Compensation, Compensations } from './compensation';
+import { Decisions } from './decisions';
+import { finish, runStages } from './ending';
+import { registerMessageHandlers } from './messages';
+import { RunBoard } from './status';
+import { type OffboardingStage } from '../../common/stages';
+
+const DEFAULT_BLOCKED_REMINDER_MS = 24 * 3_600_000;
+
+/**
+ * One run of a workflow, as its stages see it. Each concern lives in its own module — what the run shows
+ * (status.ts), its activities (activities.ts), the decisions people send (decisions.ts, messages.ts), steps and
+ * Blocked (blocking.ts), undo steps (compensation.ts) and how it ends (ending.ts) — and `Run` puts them together.
+ * A `Run` lives inside one workflow execution (never at module level: the sandbox reuses module state).
+ */
+export class Run {
+  readonly workflowId = workflowInfo().workflowId;
+  readonly board: RunBoard;
+  readonly activities: RunActivities;
+  readonly decisions = new Decisions();
+  readonly compensations: Compensations;
+  readonly blockedReminderMs: number;
+  /** Calls an activity with its options from the one table (see activities.ts). */
+  readonly act: RunActivities['call'];
+
+  constructor(
+    readonly workflow: RunStatus['workflow'],
+    readonly input: OffboardIdentityInput | RevokeKubeconfigInput,
+  ) {
+    this.board = new RunBoard(workflow, input);
+    this.activities = new RunActivities(this.board, this.workflowId);
+    this.act = this.activities.call.bind(this.activities);
+    this.compensations = new Compensations((names) => (this.board.status.compensations = names));
+    this.blockedReminderMs =
+      (input.blockedReminderEvery !== undefined ? parseDurationMs(input.blockedReminderEvery) : undefined) ??
+      DEFAULT_BLOCKED_REMINDER_MS;
+    registerMessageHandlers({
+      board: this.board,
+      decisions: this.decisions,
+      requestedBy: input.requestedBy,
+      compensationNames: () => this.compensations.names(),
+    });
+  }
+
+  get targetRef(): string {
+    return this.board.targetRef;
+  }
+
+  /** Runs the story; every way it ends becomes the run's result (see ending.ts). */
+  main(stages: () => Promise<RunResult>): Promise<RunResult> {
+    return runStages(this, stages);
+  }
+
+  /** The end the story reaches itself. */
+  finish(stage: OffboardingStage, outcome: string): Promise<RunResult> {
+    return finish(this, stage, outcome);
+  }
+
+  /** One step: a failure a retry cannot fix moves the run to Blocked (see blocking.ts). */
+  step<T>(name: string, fn: () => Promise<T>, options?: StepOptions): Promise<T> {
+    return step(this, name, fn, options);
+  }
+
+  /** Waits for a human (or a time), with reminders; a rescind is carried out meanwhile. */
+  waitFor(done: () => boolean, what: string, options?: WaitOptions): Promise<boolean> {
+    return waitFor(this, done, what, options);
+  }
+
+  /** Registers the undo of a change the run is about to make. */
+  register(compensation: Compensation): void {
+    this.compensations.register(compensation);
+  }
+
+  /** Runs the registered undo steps in reverse order. */
+  compensate(why: string): Promise<void> {
+    return this.compensations.undoAll(this, why);
+  }
+}

@@ -1,0 +1,94 @@
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { SearchAttributes } from '../../common/search-attributes';
+import { OffboardingStage } from '../../common/stages';
+import {
+  type AuditEntry,
+  type OffboardIdentityInput,
+  type PendingDecision,
+  type RevokeKubeconfigInput,
+  type RunStatus,
+} from '../../common/types';
+import { identityRef } from '../../common/validation';
+
+/**
+ * What a run shows: the `status` query's answer, the audit trail, the stage (search attribute `OffboardingStage`) and
+ * the live details line of the Temporal UI. Every stage change goes through `transition`, so the three never disagree.
+ */
+export class RunBoard {
+  readonly status: RunStatus;
+  readonly targetRef: string;
+
+  constructor(workflow: RunStatus['workflow'], input: OffboardIdentityInput | RevokeKubeconfigInput) {
+    this.targetRef = identityRef(input.target.type, input.target.name);
+    this.status = {
+      workflow,
+      stage: OffboardingStage.Inventory,
+      pendingDecision: null,
+      details: 'Starting',
+      accountId: input.accountId,
+      target: input.target,
+      requestedBy: input.requestedBy,
+      reason: input.reason,
+      startedAt: new Date().toISOString(),
+      admins: [],
+      findings: [],
+      decisions: [],
+      compensations: [],
+      deletedSteps: [],
+      audit: [],
+    };
+  }
+
+  get stage(): OffboardingStage {
+    return this.status.stage;
+  }
+
+  /** Appends to the audit trail (workflow time, so replay writes the same entries). */
+  audit(
+    action: string,
+    outcome: AuditEntry['outcome'],
+    detail?: string,
+    requestIds?: string[],
+    actor = 'workflow',
+  ): void {
+    this.status.audit.push({
+      time: new Date().toISOString(),
+      actor,
+      action,
+      target: this.targetRef,
+      outcome,
+      detail,
+      requestIds: requestIds && requestIds.length > 0 ? requestIds : undefined,
+    });
+  }
+
+  /** Sets the stage (search attribute, UI details), what the run waits for, and records the transition. */
+  transition(stage: OffboardingStage, details: string, pending: PendingDecision = null): void {
+    const from = this.status.stage;
+    if (pending !== this.status.pendingDecision || from !== stage) {
+      // Workflow time (deterministic): when the wait for a human, if any, began.
+      this.status.pendingSince = pending ? new Date().toISOString() : undefined;
+    }
+    this.status.stage = stage;
+    this.status.pendingDecision = pending;
+    this.setDetails(details);
+    const attrs: Array<{ key: typeof SearchAttributes.stage; value: string }> = [
+      { key: SearchAttributes.stage, value: stage },
+    ];
+    if (this.status.uid) attrs.push({ key: SearchAttributes.uid, value: this.status.uid });
+    upsertSearchAttributes(attrs);
+    if (from !== stage) this.audit(`stage ${from} → ${stage}`, 'info', details);
+  }
+
+  /** The one-line "what is this run doing" of the status query and the Temporal UI's Current Details. */
+  setDetails(details: string): void {
+    this.status.details = details;
+    setCurrentDetails(details);
+  }
+
+  /** The identity's RAM id, once known: on the status and in the `OffboardingUid` search attribute. */
+  setUid(uid: string): void {
+    this.status.uid = uid;
+    upsertSearchAttributes([{ key: SearchAttributes.uid, value: uid }]);
+  }
+}

@@ -1,0 +1,45 @@
+import { OffboardingStage } from '../../common/stages';
+import { type Inventory, type InventoryResult, type OffboardIdentityInput } from '../../common/types';
+import { type Run } from '../run/run';
+
+/**
+ * Stage 1, Inventory: resolves the identity (name → uid) and snapshots what it holds — keys, console login, MFA,
+ * groups, policies, kubeconfigs on every cluster, RBAC grants. Read-only. An identity RAM no longer knows comes back
+ * with the kubeconfigs still issued to it.
+ */
+export async function takeInventory(run: Run, input: OffboardIdentityInput): Promise<InventoryResult> {
+  run.board.transition(
+    OffboardingStage.Inventory,
+    `Reading what ${run.targetRef} holds: keys, console login, groups, policies, kubeconfigs, RBAC grants`,
+  );
+  const found = await run.step('inventory', () =>
+    run.act('inventoryIdentity', `Inventory of ${run.targetRef}`, { accountId: input.accountId, target: input.target }),
+  );
+  if (!found.exists) {
+    run.board.audit('inventory', 'info', `${run.targetRef} does not exist in RAM`, found.requestIds);
+    return found;
+  }
+  record(run, found.inventory);
+  return found;
+}
+
+function record(run: Run, inv: Inventory): void {
+  run.board.setUid(inv.uid);
+  run.board.status.inventory = {
+    accessKeys: inv.accessKeys.length,
+    activeAccessKeys: inv.accessKeys.filter((k) => k.status === 'Active').length,
+    consoleLogin: inv.loginProfile !== undefined,
+    mfa: inv.mfaSerialNumber !== undefined,
+    groups: inv.groups.length,
+    policies: inv.policies.length,
+    kubeconfigs: inv.kubeconfigs,
+    grants: inv.grants.length,
+  };
+  const kubeconfigs = inv.kubeconfigs.map((k) => `${k.clusterId}=${k.certState}`).join(', ') || 'none';
+  run.board.audit(
+    'inventory',
+    'ok',
+    `uid ${inv.uid}: ${inv.accessKeys.length} key(s), login=${inv.loginProfile !== undefined}, mfa=${inv.mfaSerialNumber !== undefined}, ${inv.groups.length} group(s), ${inv.policies.length} policy(ies), kubeconfigs ${kubeconfigs}, ${inv.grants.length} grant(s)`,
+    inv.requestIds,
+  );
+}
