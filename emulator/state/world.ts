@@ -105,6 +105,7 @@ export interface GrantState {
   isRamRole: 0 | 1;
 }
 
+/** The task a CleanUserPermissions call leaves: `running` until `landsAt`, then `success` or `fail`. */
 export interface TaskState {
   id: string;
   type: string;
@@ -118,6 +119,7 @@ export interface TaskState {
   created: number;
   landsAt: number;
   updated: number;
+  /** Set when a `task-fail` fault fired: the task ends in `fail` with this message, and nothing changes. */
   failWith?: string;
 }
 
