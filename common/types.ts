@@ -220,4 +220,3 @@ export interface RunResult {
   audit: AuditEntry[];
   auditRecordPath?: string;
 }
-
