@@ -7,7 +7,7 @@ import RamClient from '@alicloud/ram20150501';
  * The one factory of Alibaba Cloud SDK clients. Endpoints, protocol, region and credentials come from configuration
  * only: in emulator mode they point at the local emulator, in live mode at Alibaba Cloud; the activities cannot tell.
  */
-export interface AlibabaClientConfig {
+interface AlibabaClientConfig {
   csEndpoint?: string;
   ramEndpoint?: string;
   protocol: 'http' | 'https';

@@ -9,7 +9,7 @@ import { FailureType } from '../common/errors';
  */
 
 /** The facts we keep of an Alibaba error: no body, no headers, no stack (they could carry request details). */
-export interface AlibabaErrorFacts {
+interface AlibabaErrorFacts {
   operation: string;
   code?: string;
   statusCode?: number;
@@ -89,7 +89,7 @@ export function makeRedactor(secrets: readonly string[]): Redactor {
   return (text) => list.reduce((t, s) => t.split(s).join('[REDACTED]'), text);
 }
 
-export function errorFacts(operation: string, err: unknown, redact: Redactor): AlibabaErrorFacts {
+function errorFacts(operation: string, err: unknown, redact: Redactor): AlibabaErrorFacts {
   const e = (err ?? {}) as ErrorLike;
   const dataMessage =
     e.data && typeof e.data === 'object'

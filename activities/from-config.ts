@@ -1,20 +1,19 @@
 import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
-import {
-  consoleNotifier,
-  createActivities,
-  createAlibabaClients,
-  defaultProbes,
-  directoryAuditSink,
-  webhookNotifier,
-  type ActivityDeps,
-} from './index';
-import { makeRedactor } from './classify';
 import { type WorkerConfig } from '../config/worker';
+import { createAlibabaClients } from './alibaba';
+import { directoryAuditSink } from './audit';
+import { makeRedactor } from './classify';
+import { defaultProbes } from './dependencies';
+import { type ActivityDeps } from './deps';
+import { createActivities } from './index';
+import { consoleNotifier, webhookNotifier } from './notification';
 
 /**
- * Builds the production activities from the worker configuration. Tests build theirs through this same function,
- * pointed at the emulator by configuration, so no test runs a mocked activity.
+ * The production activities from the worker configuration. The worker, the dry-run CLI and the tests all build theirs
+ * here, pointed at Alibaba Cloud or at the emulator by configuration alone, so no test runs a mocked activity.
  */
+
+/** The SDK clients, the worker's identity, probes, sinks and the redactor of the worker's own secrets. */
 export async function activityDepsFromConfig(config: WorkerConfig): Promise<ActivityDeps> {
   const a = config.alibaba;
   const credential = a.fixtureKey
@@ -56,7 +55,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
   };
 }
 
-/** `overrides` lets the scripts swap a sink (a quiet notifier, say); production passes none. */
+/** `overrides` lets tests and scripts swap a sink (a quiet notifier, say); production passes none. */
 export async function activitiesFromConfig(config: WorkerConfig, overrides: Partial<ActivityDeps> = {}) {
   return createActivities({ ...(await activityDepsFromConfig(config)), ...overrides });
 }

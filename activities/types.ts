@@ -1,8 +1,114 @@
 /**
  * The activity interface as workflows see it: types only (erased at bundling), so workflow code never pulls in the
- * SDKs or Node APIs. `proxyActivities<OffboardActivities>()` gives the typed stubs.
+ * SDKs or Node APIs. `proxyActivities<OffboardActivities>()` gives the typed stubs. Names, inputs and results are
+ * what stored workflow histories hold: change them only with a versioning plan.
  */
-import type { createActivities } from './index';
-export type OffboardActivities = ReturnType<typeof createActivities>;
-export type { DeletionPlan, RunPolicy, StepResult } from './index';
-export type { Notification, AuditRecord } from './sinks';
+import type {
+  CleanResult,
+  DependencyFinding,
+  Inventory,
+  InventoryResult,
+  LoginProfileSnapshot,
+  PolicyRef,
+  RbacGrant,
+  RevocationProof,
+  TargetIdentity,
+  VerificationResult,
+} from '../common/types';
+import type { AuditRecord } from './audit';
+import type { Notification } from './notification';
+
+export type { AuditRecord, Notification };
+
+export interface StepResult {
+  /** False when the goal already held (NotFound, already inactive): running twice gives the same state. */
+  changed: boolean;
+  requestIds: string[];
+}
+
+export interface RunPolicy {
+  accountId: string;
+  admins: string[];
+  workerIdentity: string;
+}
+
+export interface DeletionPlan {
+  accessKeyIds: string[];
+  groups: string[];
+  policies: PolicyRef[];
+  loginProfile: boolean;
+  mfa: boolean;
+  requestIds: string[];
+}
+
+interface TargetInput {
+  accountId: string;
+  target: TargetIdentity;
+}
+
+interface AccessKeyInput {
+  userName: string;
+  accessKeyId: string;
+}
+
+/** Every deletion activity takes the verified revocation of its target, and refuses without it. */
+export interface ProvenTarget {
+  proof: RevocationProof;
+  target: TargetIdentity;
+}
+
+export interface OffboardActivities {
+  /** The admin list and identity checks of the worker's configuration, read once per run (history stays deterministic). */
+  loadRunPolicy(): Promise<RunPolicy>;
+
+  // Inventory and dependencies (read-only)
+  /** Resolves the identity (name → uid) and snapshots everything it holds. */
+  inventoryIdentity(input: TargetInput): Promise<InventoryResult>;
+  /** Name → uid only, for the leaked-kubeconfig response; an identity RAM no longer knows is searched in the clusters. */
+  resolveIdentity(input: TargetInput): Promise<InventoryResult | { exists: true; uid: string; requestIds: string[] }>;
+  /** Runs the configured dependency probes over the inventory. */
+  checkDependencies(input: { inventory: Inventory }): Promise<DependencyFinding[]>;
+
+  // Quarantine and its undo
+  /** An access key stops working. Undone by activateAccessKey. */
+  deactivateAccessKey(input: AccessKeyInput): Promise<StepResult>;
+  activateAccessKey(input: AccessKeyInput): Promise<StepResult>;
+  /** Console login stops working (the login profile is removed). Undone by restoreConsoleLogin. */
+  blockConsoleLogin(input: { userName: string }): Promise<StepResult>;
+  /** Gives console login back with the snapshotted settings and a password nobody knows (reset required). */
+  restoreConsoleLogin(input: { userName: string; profile: LoginProfileSnapshot }): Promise<StepResult>;
+
+  // Revocation and its undo
+  /** Removes kubeconfigs and RBAC grants on all clusters (an asynchronous task) or on the named ones. */
+  cleanPermissions(input: {
+    uid: string;
+    target: TargetIdentity;
+    clusterIds?: string[];
+    force: boolean;
+  }): Promise<CleanResult>;
+  /** Follows the clean task: a running task throws the retryable CleanTaskPending. */
+  awaitCleanTask(input: { taskId: string }): Promise<{ state: string; requestIds: string[] }>;
+  /** Puts the snapshotted RBAC grants back. */
+  regrantPermissions(input: { uid: string; grants: RbacGrant[] }): Promise<StepResult>;
+
+  // Verification
+  /** Every (named) cluster reports the kubeconfig revoked and no grant left; else the retryable RevocationNotVerified. */
+  verifyRevocation(input: { uid: string; clusterIds?: string[]; taskId?: string }): Promise<VerificationResult>;
+
+  // Deletion: each step takes the proof
+  /** Fresh list of what must go before DeleteUser/DeleteRole (the inventory may be days old). */
+  planDeletion(input: ProvenTarget): Promise<DeletionPlan>;
+  deleteAccessKey(input: ProvenTarget & { accessKeyId: string }): Promise<StepResult>;
+  removeUserFromGroup(input: ProvenTarget & { groupName: string }): Promise<StepResult>;
+  detachPolicy(input: ProvenTarget & { policy: PolicyRef }): Promise<StepResult>;
+  deleteLoginProfile(input: ProvenTarget): Promise<StepResult>;
+  unbindMfaDevice(input: ProvenTarget): Promise<StepResult>;
+  /** The point of no return: re-reads kubeconfigs and grants right before DeleteUser/DeleteRole. */
+  deleteIdentity(input: ProvenTarget): Promise<StepResult>;
+
+  // Notification and audit
+  /** Sends a notification (webhook or console). */
+  notify(input: Notification): Promise<void>;
+  /** Writes the run's audit record; rewriting it is harmless. Returns its path. */
+  writeAuditRecord(input: AuditRecord): Promise<string>;
+}

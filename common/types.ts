@@ -248,4 +248,3 @@ export interface RunResult {
   audit: AuditEntry[];
   auditRecordPath?: string;
 }
-

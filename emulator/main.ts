@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_FIXTURE_PATH, startEmulator } from './server';
+import { DEFAULT_FIXTURE_PATH, startEmulator } from './index';
 
 /** `npm run emulator -- --port 18080 [--fixture FILE] [--state FILE]`: the emulator as a long-running process. */
 

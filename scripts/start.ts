@@ -15,7 +15,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { offboardWorkflowId } from '../common/ids';
-import { startEmulator, type RunningEmulator } from '../emulator/server';
+import { startEmulator, type RunningEmulator } from '../emulator';
 import { ConfigError } from '../config/env';
 import { DEMO_ACCOUNT_ID } from '../config/alibaba';
 import { describeConfig, loadWorkerConfig } from '../config/worker';

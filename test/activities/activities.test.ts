@@ -18,7 +18,7 @@ import {
 import { makeRedactor } from '../../activities/classify';
 import { FailureType } from '../../common/errors';
 import { type RevocationProof } from '../../common/types';
-import { startEmulator } from '../../emulator/server';
+import { startEmulator } from '../../emulator';
 import { activityDepsFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig } from '../../config/worker';
 import {

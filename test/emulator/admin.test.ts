@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as $Cs from '@alicloud/cs20151215';
 import * as $Ram from '@alicloud/ram20150501';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
-import { type RunningEmulator, startEmulator } from '../../emulator/server';
+import { type RunningEmulator, startEmulator } from '../../emulator';
 import { admin, clients, clientsWithKey, expectApiError, journal, sleep, UID } from './clients';
 
 /** The operator side: journal, reset, state dump, persistence across restarts, the CLI, loopback-only admin. */

@@ -11,7 +11,7 @@ import {
   type JournalEntry,
   type RunningEmulator,
   startEmulator,
-} from '../../emulator/server';
+} from '../../emulator';
 
 /** Shared helpers for the emulator tests: real SDK clients pointed at a running emulator, and its admin API. */
 

@@ -2,7 +2,7 @@ import type Cs from '@alicloud/cs20151215';
 import * as $Cs from '@alicloud/cs20151215';
 import * as $Ram from '@alicloud/ram20150501';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
-import { type RunningEmulator, startEmulator } from '../../emulator/server';
+import { type RunningEmulator, startEmulator } from '../../emulator';
 import {
   admin,
   clients,

@@ -5,7 +5,7 @@ import * as $Ram from '@alicloud/ram20150501';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
-import { fixtureCredentials, type RunningEmulator, startEmulator } from '../../emulator/server';
+import { fixtureCredentials, type RunningEmulator, startEmulator } from '../../emulator';
 import { admin, clients, clientsWithKey, journal, sdkError, UID } from './clients';
 
 /**

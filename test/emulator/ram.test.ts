@@ -2,7 +2,7 @@ import * as $Cs from '@alicloud/cs20151215';
 import type Ram from '@alicloud/ram20150501';
 import * as $Ram from '@alicloud/ram20150501';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
-import { type RunningEmulator, startEmulator } from '../../emulator/server';
+import { type RunningEmulator, startEmulator } from '../../emulator';
 import { ACCOUNT, clients, clientsWithKey, expectApiError, journal, sdkError, startWithFixture, UID } from './clients';
 
 /** Every RAM operation of issue 3 through the official SDK: happy paths, then each error code it can answer with. */

@@ -10,7 +10,7 @@ import { offboardWorkflowId } from '../../common/ids';
 import { approveDeletionUpdate, retryUpdate, statusQuery } from '../../common/messages';
 import { isTerminalStage, OffboardingStage } from '../../common/stages';
 import { type RunStatus } from '../../common/types';
-import { type JournalEntry } from '../../emulator/server';
+import { type JournalEntry } from '../../emulator';
 import { startOffboardIdentity } from '../../config/start';
 
 export interface FaultRule {

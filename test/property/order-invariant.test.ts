@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type JournalEntry } from '../../emulator/server';
+import { type JournalEntry } from '../../emulator';
 import { closeTestConnections } from '../support/temporal';
 import { startHarness, type Harness } from '../workflows/harness';
 import { orderViolations, runSchedule, scheduleArb, type Outcome } from './invariant';

@@ -20,7 +20,7 @@ import {
   type RunStatus,
   type TargetIdentity,
 } from '../../common/types';
-import { DEFAULT_FIXTURE_PATH, startEmulator, type JournalEntry } from '../../emulator/server';
+import { DEFAULT_FIXTURE_PATH, startEmulator, type JournalEntry } from '../../emulator';
 import { activitiesFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig, type WorkerConfig } from '../../config/worker';
 import { startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
-import { startEmulator } from '../../emulator/server';
+import { startEmulator } from '../../emulator';
 import {
   ensureSearchAttributes,
   ensureTemporalCli,

@@ -1,14 +1,16 @@
+import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
+import { ApiError } from '../api-error';
 
 /**
  * Fault injection: rules matched per call, in order; the first rule that fires decides the call's fault. Random draws
  * come from a seeded PRNG, so the same seed and the same sequence of calls give the same faults.
  */
 
-export const FAULT_KINDS = ['throttle', 'server-error', 'latency', 'drop', 'task-fail'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
-
-export const faultRuleSchema = z.strictObject({
+const FAULT_KINDS = ['throttle', 'server-error', 'latency', 'drop', 'task-fail'] as const;
+const faultRuleSchema = z.strictObject({
   /** An action name (e.g. `DeleteUser`), or `*` / absent for every call. */
   action: z.string().min(1).optional(),
   kind: z.enum(FAULT_KINDS),
@@ -32,7 +34,7 @@ export const faultConfigSchema = z.strictObject({
 });
 
 export type FaultRule = z.output<typeof faultRuleSchema>;
-export type FaultConfig = z.output<typeof faultConfigSchema>;
+type FaultConfig = z.output<typeof faultConfigSchema>;
 
 interface ActiveRule extends FaultRule {
   remaining: number;
@@ -58,6 +60,11 @@ export class FaultInjector {
 
   /** Replaces the rules. Returns the seed used (a random one if none was given, so a run can be reproduced). */
   configure(config: FaultConfig, knownActions: ReadonlySet<string>): { seed: number } {
+    for (const r of config.rules) {
+      if (r.kind === 'task-fail' && r.action !== 'CleanUserPermissions') {
+        throw new Error('task-fail applies to action CleanUserPermissions only');
+      }
+    }
     for (const r of config.rules) {
       if (r.action !== undefined && r.action !== '*' && !knownActions.has(r.action)) {
         throw new Error(`unknown action ${r.action}`);
@@ -95,5 +102,40 @@ export class FaultInjector {
         remaining: Number.isFinite(remaining) ? remaining : null,
       })),
     };
+  }
+}
+
+/**
+ * Applies the part of a fault that comes before the operation runs: throws the error of `throttle` and `server-error`,
+ * waits out `latency`, and cuts the connection for a `drop` that is not `processed`. A processed drop is cut after
+ * the operation, in place of the answer.
+ */
+export async function applyFaultBefore(fault: FaultRule, res: ServerResponse): Promise<'dropped' | 'continue'> {
+  switch (fault.kind) {
+    case 'throttle':
+      throw new ApiError(
+        E.throttling,
+        fault.statusCode ?? 400,
+        'Request was denied due to user flow control.',
+        undefined,
+        {
+          'x-acs-retry-after': String(fault.retryAfterMs ?? 100),
+        },
+      );
+    case 'server-error': {
+      const status = fault.statusCode ?? 503;
+      throw status === 503
+        ? new ApiError(E.serviceUnavailable, 503, 'The request has failed due to a temporary failure of the server.')
+        : new ApiError(E.internalError, status, 'The request processing has failed due to some unknown error.');
+    }
+    case 'latency':
+      await sleep(fault.latencyMs ?? 1000);
+      return 'continue';
+    case 'drop':
+      if (fault.processed) return 'continue';
+      res.socket?.destroy();
+      return 'dropped';
+    case 'task-fail':
+      return 'continue';
   }
 }

@@ -1,4 +1,6 @@
 import { type DependencyFinding, type Inventory } from '../common/types';
+import { type ActivityContext } from './deps';
+import { type OffboardActivities } from './types';
 
 /**
  * Dependency probes: each looks at an identity's inventory (and may look elsewhere) and reports findings. A
@@ -11,7 +13,7 @@ export interface DependencyProbe {
 }
 
 /** An active access key used within the window is probably still relied upon (a CI job, a script). */
-export function recentAccessKeyUseProbe(windowMs: number): DependencyProbe {
+function recentAccessKeyUseProbe(windowMs: number): DependencyProbe {
   return {
     name: 'access-key-recent-use',
     run(inventory, now) {
@@ -29,7 +31,7 @@ export function recentAccessKeyUseProbe(windowMs: number): DependencyProbe {
 }
 
 /** The cluster creator's admin grant: removing it may leave a cluster without its owner. */
-export const clusterOwnerProbe: DependencyProbe = {
+const clusterOwnerProbe: DependencyProbe = {
   name: 'cluster-owner',
   run(inventory) {
     return inventory.grants
@@ -44,7 +46,7 @@ export const clusterOwnerProbe: DependencyProbe = {
 };
 
 /** Valid kubeconfigs are what revocation removes: evidence for the record, not a reason to stop. */
-export const validKubeconfigProbe: DependencyProbe = {
+const validKubeconfigProbe: DependencyProbe = {
   name: 'valid-kubeconfig',
   run(inventory) {
     return inventory.kubeconfigs
@@ -60,4 +62,15 @@ export const validKubeconfigProbe: DependencyProbe = {
 
 export function defaultProbes(recentUseWindowMs: number): DependencyProbe[] {
   return [recentAccessKeyUseProbe(recentUseWindowMs), clusterOwnerProbe, validKubeconfigProbe];
+}
+
+/** Dependencies: runs the configured probes over the inventory. Read-only. */
+export function dependencyActivities({ deps, now }: ActivityContext): Pick<OffboardActivities, 'checkDependencies'> {
+  return {
+    async checkDependencies({ inventory }) {
+      const findings: DependencyFinding[] = [];
+      for (const probe of deps.probes) findings.push(...(await probe.run(inventory, now())));
+      return findings;
+    },
+  };
 }

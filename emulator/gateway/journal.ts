@@ -1,4 +1,4 @@
-import type { Product } from './errors';
+import type { Product } from '../action';
 
 export interface JournalCaller {
   accessKeyId: string;
@@ -51,4 +51,9 @@ export class Journal {
     this.entries = [];
     this.nextSeq = 1;
   }
+}
+
+/** The log line of a call: status (or `drop`), product, action, caller, error code, duration. */
+export function journalLine(e: JournalEntry): string {
+  return `${e.statusCode || 'drop'} ${e.product} ${e.action} ${e.caller.identity}${e.errorCode ? ` ${e.errorCode}` : ''} ${e.durationMs}ms`;
 }

@@ -1,17 +1,15 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { AlibabaErrorCodes as E } from '../common/alibaba-error-codes';
-import { ApiError } from './errors';
+import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
+import { ApiError } from '../api-error';
 
 /**
  * ACS3-HMAC-SHA256 verification, exactly as @alicloud/openapi-core 1.0.8 signs (reference §3.4): canonical request =
  * METHOD, path as sent, query re-encoded from its decoded values, the signed headers, and the SHA-256 of the body
- * bytes actually received (so a tampered body fails too).
+ * bytes actually received (so a tampered body fails too). The date and nonce checks that stop a replay are in replay.ts.
  */
 
-export const ALGORITHM = 'ACS3-HMAC-SHA256';
-/** The gateway rejects a request whose x-acs-date is more than 15 minutes away from its clock. */
-export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
+const ALGORITHM = 'ACS3-HMAC-SHA256';
 /** Headers that must be signed: without them a nonce or date could be swapped under a valid signature. */
 const REQUIRED_SIGNED = ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce'];
 
@@ -85,7 +83,7 @@ function encode(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-export function canonicalQuery(pairs: [string, string][]): string {
+function canonicalQuery(pairs: [string, string][]): string {
   if (pairs.length === 0) return '';
   // The SDK sorts keys with the default (UTF-16 code unit) order and leaves keys unencoded.
   const sorted = pairs.length === 1 ? pairs : [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -94,7 +92,7 @@ export function canonicalQuery(pairs: [string, string][]): string {
   return out;
 }
 
-export function canonicalUri(rawPath: string): string {
+function canonicalUri(rawPath: string): string {
   return rawPath.replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~');
 }
 
@@ -106,7 +104,7 @@ export interface SignedRequest {
   body: Buffer;
 }
 
-export function stringToSign(req: SignedRequest, signedHeaders: string[]): string {
+function stringToSign(req: SignedRequest, signedHeaders: string[]): string {
   let canonicalHeaders = '';
   for (const name of signedHeaders) {
     const v = req.headers[name];
@@ -137,48 +135,5 @@ export function verifySignature(req: SignedRequest, auth: ParsedAuthorization, s
       400,
       `Specified signature does not match our calculation. server string to sign is:${sts.replace('\n', ' ')}`,
     );
-  }
-}
-
-/** Parses `YYYY-MM-DDTHH:mm:ssZ` and enforces the 15-minute window. */
-export function checkTimestamp(value: string | string[] | undefined, now: number): void {
-  const v = Array.isArray(value) ? value[0] : value;
-  const t = v !== undefined && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) ? Date.parse(v) : NaN;
-  if (Number.isNaN(t)) {
-    throw new ApiError(E.timestampFormat, 400, `Specified x-acs-date "${v ?? ''}" is not in ISO 8601 UTC format.`);
-  }
-  if (Math.abs(now - t) > MAX_CLOCK_SKEW_MS) {
-    throw new ApiError(E.timestampExpired, 400, `Specified time stamp or date value is expired: ${v}.`);
-  }
-}
-
-/**
- * Nonces seen within the replay window. A nonce older than the window cannot be replayed anyway (its x-acs-date
- * would be stale), so entries expire; Map insertion order is expiry order, which makes pruning O(expired).
- */
-export class NonceStore {
-  private readonly seen = new Map<string, number>();
-  private inserts = 0;
-
-  /** Records `nonce`; throws SignatureNonceUsed if it was seen within the window. */
-  use(nonce: string, now: number): void {
-    const until = this.seen.get(nonce);
-    if (until !== undefined && until > now) {
-      throw new ApiError(E.signatureNonceUsed, 400, 'Specified signature nonce was used already.');
-    }
-    if (until !== undefined) this.seen.delete(nonce);
-    this.seen.set(nonce, now + 2 * MAX_CLOCK_SKEW_MS);
-    if (++this.inserts % 1024 === 0) this.prune(now);
-  }
-
-  private prune(now: number): void {
-    for (const [nonce, until] of this.seen) {
-      if (until > now) break;
-      this.seen.delete(nonce);
-    }
-  }
-
-  clear(): void {
-    this.seen.clear();
   }
 }

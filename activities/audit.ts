@@ -1,6 +1,8 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AuditEntry } from '../common/types';
+import { type ActivityContext } from './deps';
+import { type OffboardActivities } from './types';
 
 /** Where the audit record of a finished (or stopped) run goes: JSON lines, one file per run. */
 export interface AuditSink {
@@ -42,41 +44,11 @@ export function directoryAuditSink(dir: string): AuditSink {
   };
 }
 
-export interface Notification {
-  event: 'blocked' | 'dependencies-found' | 'approval-requested' | 'approval-reminder' | 'finished' | 'restored';
-  workflowId: string;
-  subject: string;
-  text: string;
-}
-
-export interface Notifier {
-  send(n: Notification): Promise<void>;
-}
-
-/** The default: one line on the worker's console (its log collector takes it from there). */
-export function consoleNotifier(log: (line: string) => void = (l) => console.log(l)): Notifier {
+/** Audit: writes the run's record through the configured sink and returns its path. */
+export function auditActivities({ deps }: ActivityContext): Pick<OffboardActivities, 'writeAuditRecord'> {
   return {
-    async send(n) {
-      log(`[notify] ${n.event} ${n.workflowId}: ${n.subject} — ${n.text}`);
-    },
-  };
-}
-
-/** POSTs the notification as JSON; a non-2xx answer or a network error is thrown (the activity classifies it). */
-export function webhookNotifier(url: string, timeoutMs = 5_000): Notifier {
-  return {
-    async send(n) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(n),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (!response.ok) {
-        const err = new Error(`webhook answered HTTP ${response.status}`) as Error & { statusCode: number };
-        err.statusCode = response.status;
-        throw err;
-      }
+    async writeAuditRecord(record) {
+      return deps.audit.write(record);
     },
   };
 }

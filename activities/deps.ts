@@ -1,0 +1,42 @@
+import { type AlibabaClients } from './alibaba';
+import { type AuditSink } from './audit';
+import { type Redactor } from './classify';
+import { type ClusterReads, clusterReads } from './cluster-reads';
+import { type DependencyProbe } from './dependencies';
+import { type Notifier } from './notification';
+import { type SdkCalls, sdkCalls } from './sdk-call';
+
+/** Everything the activities need, built once by the worker from its configuration. */
+export interface ActivityDeps {
+  clients: AlibabaClients;
+  /** The one account whose credentials the worker holds; runs for other accounts are refused. */
+  accountId: string;
+  /** `user/<name>` or `role/<name>` of the worker's own identity: never a target. */
+  workerIdentity: string;
+  /** The worker's access key id when known: a target holding it is the worker itself. */
+  workerAccessKeyId?: string;
+  admins: string[];
+  probes: DependencyProbe[];
+  audit: AuditSink;
+  notifier: Notifier;
+  redact: Redactor;
+  now?: () => Date;
+}
+
+/** What each stage's activities are built over: the deps, the clock, the SDK-call helper and the shared CS reads. */
+export interface ActivityContext {
+  deps: ActivityDeps;
+  now: () => Date;
+  sdk: SdkCalls;
+  clusters: ClusterReads;
+}
+
+export function activityContext(deps: ActivityDeps): ActivityContext {
+  const sdk = sdkCalls(deps.redact);
+  return {
+    deps,
+    now: deps.now ?? (() => new Date()),
+    sdk,
+    clusters: clusterReads(deps.clients.cs, sdk),
+  };
+}

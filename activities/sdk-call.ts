@@ -1,0 +1,74 @@
+import { Context } from '@temporalio/activity';
+import { isNotFound, type Redactor, toFailure } from './classify';
+import { type StepResult } from './types';
+
+/**
+ * The one way activities call Alibaba Cloud: the call heartbeats while it runs, whatever it throws becomes a
+ * classified, redacted ApplicationFailure, and its request id joins the activity's list when one is passed.
+ */
+export interface SdkCalls {
+  call<T extends SdkResponse>(operation: string, fn: () => Promise<T>, requestIds?: string[]): Promise<T>;
+  /** For calls whose goal is absence or whose target may be missing: NotFound → undefined. */
+  callOptional<T extends SdkResponse>(
+    operation: string,
+    fn: () => Promise<T>,
+    requestIds?: string[],
+  ): Promise<T | undefined>;
+}
+
+/** What every SDK response carries: the request id is in the body (RAM, most of CS) or in a header. */
+export interface SdkResponse {
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export function sdkCalls(redact: Redactor): SdkCalls {
+  async function call<T extends SdkResponse>(operation: string, fn: () => Promise<T>, requestIds?: string[]) {
+    let res: T;
+    try {
+      res = await withHeartbeat(fn);
+    } catch (err) {
+      throw toFailure(operation, err, redact);
+    }
+    requestIds?.push(...requestIdOf(res));
+    return res;
+  }
+
+  async function callOptional<T extends SdkResponse>(operation: string, fn: () => Promise<T>, requestIds?: string[]) {
+    try {
+      return await call(operation, fn, requestIds);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  return { call, callOptional };
+}
+
+export function requestIdOf(res: SdkResponse | undefined): string[] {
+  const fromBody = (res?.body as { requestId?: string } | undefined)?.requestId;
+  const id = fromBody || res?.headers?.['x-acs-request-id'];
+  return id ? [id] : [];
+}
+
+/** The result of a step whose goal may already hold: no response (NotFound) means nothing changed. */
+export function stepResult(res: SdkResponse | undefined): StepResult {
+  return { changed: res !== undefined, requestIds: requestIdOf(res) };
+}
+
+/** Keeps long SDK calls visible to the server: a worker that dies is noticed within the heartbeat timeout. */
+async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return fn(); // called outside an activity (unit tests, scripts): nothing to heartbeat to
+  }
+  const timer = setInterval(() => ctx.heartbeat(), 1_000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,62 @@
+import Router from 'find-my-way';
+import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
+import type { ActionDef, Product, RoutedActionDef } from '../action';
+import { ApiError } from '../api-error';
+import { header, type ReceivedRequest } from './http';
+
+/**
+ * Which operation a request names. RAM (RPC): `POST /` with x-acs-action; CS (ROA): method + path. Either way the
+ * x-acs-version must be the product's API version.
+ */
+
+const RAM_VERSION = '2015-05-01';
+const CS_VERSION = '2015-12-15';
+
+export interface Route {
+  product: Product;
+  /** The operation, when the request names one this emulator serves. */
+  def: ActionDef | undefined;
+  /** CS path parameters. */
+  pathParams: Record<string, string>;
+  /** The operation's name, else what the request asked for: for the journal and the not-found error. */
+  action: string;
+  version: string | undefined;
+}
+
+export class ActionTable {
+  private readonly cs = Router();
+  private readonly ram = new Map<string, ActionDef>();
+  /** Every action name, for checking fault rules. */
+  readonly names: ReadonlySet<string>;
+
+  constructor(cs: readonly RoutedActionDef[], ram: readonly ActionDef[]) {
+    for (const def of cs) this.cs.on(def.method, def.path, () => undefined, def);
+    for (const def of ram) this.ram.set(def.name, def);
+    this.names = new Set([...cs, ...ram].map((d) => d.name));
+  }
+
+  route({ req, method, rawPath }: ReceivedRequest): Route {
+    const asked = header(req, 'x-acs-action');
+    const version = header(req, 'x-acs-version');
+    const named = (product: Product, def: ActionDef | undefined, pathParams: Record<string, string> = {}): Route => ({
+      product,
+      def,
+      pathParams,
+      action: def?.name ?? asked ?? `${method} ${rawPath}`,
+      version,
+    });
+    const rpc = method === 'POST' && rawPath === '/';
+    if (version === RAM_VERSION || rpc) {
+      return named('ram', rpc && version === RAM_VERSION ? this.ram.get(asked ?? '') : undefined);
+    }
+    const found = this.cs.find(method as Router.HTTPMethod, rawPath);
+    if (!found || version !== CS_VERSION) return named('cs', undefined);
+    return named('cs', found.store as ActionDef, found.params as Record<string, string>);
+  }
+}
+
+/** The refusal for a request that names no operation. */
+export function notFoundAction(route: Route): ApiError {
+  const what = `${route.product} ${route.action} ${route.version ?? '(no x-acs-version)'}`;
+  return new ApiError(E.actionNotFound, 404, `Specified api is not found, please check your url and method. (${what})`);
+}

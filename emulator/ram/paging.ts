@@ -1,0 +1,32 @@
+import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
+import { ApiError } from '../api-error';
+
+/**
+ * RAM's Marker/MaxItems paging over names in sorted order. The marker is opaque to clients (here: the last name
+ * returned, base64url-encoded).
+ */
+export function pageByName<T extends { name: string }>(
+  items: Iterable<T>,
+  q: Record<string, string>,
+  /** The page's list in RAM's `{ Plural: { Singular: [...] } }` wrapping. */
+  list: (page: T[]) => Record<string, unknown>,
+): Record<string, unknown> {
+  const max = q.MaxItems === undefined || q.MaxItems === '' ? 100 : Number(q.MaxItems);
+  if (!Number.isInteger(max) || max < 1 || max > 1000) {
+    throw new ApiError(E.invalidMaxItems, 400, 'MaxItems must be an integer from 1 to 1000.');
+  }
+  let after = '';
+  if (q.Marker) {
+    after = Buffer.from(q.Marker, 'base64url').toString('utf8');
+    if (!after.startsWith('n:')) throw new ApiError(E.invalidMarker, 400, 'The Marker is invalid.');
+    after = after.slice(2);
+  }
+  const sorted = [...items].sort((a, b) => (a.name < b.name ? -1 : 1)).filter((x) => x.name > after);
+  const page = sorted.slice(0, max);
+  const truncated = sorted.length > max;
+  return {
+    IsTruncated: truncated,
+    ...(truncated && { Marker: Buffer.from(`n:${page[page.length - 1].name}`).toString('base64url') }),
+    ...list(page),
+  };
+}

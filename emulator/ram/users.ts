@@ -1,0 +1,92 @@
+import { randomInt } from 'node:crypto';
+import { type AlibabaErrorCode, AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
+import type { ActionDef } from '../action';
+import { ApiError } from '../api-error';
+import type { UserState, WorldState } from '../state/world';
+import { pageByName } from './paging';
+import { requireUser, userNameParam } from './params';
+import { userBody } from './render';
+
+/** RAM users: read, list, create, and delete — which refuses while anything is still attached. */
+
+export const userActions: ActionDef[] = [
+  {
+    product: 'ram',
+    name: 'GetUser',
+    need: 'ram-read',
+    run: (ctx, { query }) => ({ User: userBody(requireUser(ctx.world, query), true) }),
+  },
+  {
+    product: 'ram',
+    name: 'ListUsers',
+    need: 'ram-read',
+    run: (ctx, { query }) =>
+      pageByName(ctx.world.users.values(), query, (page) => ({ Users: { User: page.map((u) => userBody(u, false)) } })),
+  },
+  {
+    product: 'ram',
+    name: 'CreateUser',
+    need: 'ram-write',
+    run(ctx, { query }) {
+      const { world, now } = ctx;
+      const name = userNameParam(query);
+      if (world.users.has(name)) throw new ApiError(E.userAlreadyExists, 409, `The user already exists: ${name}.`);
+      const user: UserState = {
+        id: newUserId(world),
+        name,
+        displayName: query.DisplayName || name,
+        ...(query.Email && { email: query.Email }),
+        ...(query.MobilePhone && { mobilePhone: query.MobilePhone }),
+        ...(query.Comments && { comments: query.Comments }),
+        created: now,
+        updated: now,
+        accessKeys: [],
+        groups: [],
+        policies: [],
+      };
+      world.users.set(name, user);
+      const { UpdateDate: _omit, ...body } = userBody(user, false);
+      return { User: body };
+    },
+  },
+  {
+    product: 'ram',
+    name: 'DeleteUser',
+    need: 'ram-write',
+    run(ctx, { query }) {
+      const { world } = ctx;
+      const user = requireUser(world, query);
+      const conflict = (code: AlibabaErrorCode, what: string): never => {
+        throw new ApiError(code, 409, `The user still has ${what}; remove it before deleting the user.`);
+      };
+      if (user.policies.length > 0) conflict(E.deleteConflictUserPolicy, 'attached policies');
+      if (user.groups.length > 0) conflict(E.deleteConflictUserGroup, 'group memberships');
+      if (world.options.deleteUserRequiresNoCredentials) {
+        if (user.accessKeys.length > 0) conflict(E.deleteConflictUserAccessKey, 'access keys');
+        if (user.loginProfile) conflict(E.deleteConflictUserLoginProfile, 'a login profile');
+        if (user.mfa) conflict(E.deleteConflictUserMfa, 'an MFA device');
+      }
+      world.users.delete(user.name);
+      // Kubeconfig records and RBAC grants are keyed by uid and deliberately left alone: deleting a RAM user does
+      // not revoke its kubeconfigs. That is the risk the offboarding exists for.
+      world.deletedIdentities.set(user.id, {
+        uid: user.id,
+        kind: 'user',
+        name: user.name,
+        displayName: user.displayName,
+        deleted: ctx.now,
+      });
+      return {};
+    },
+  },
+];
+
+/** A 16-digit id like RAM's, unused by any user, live or deleted; the first digit is never 0. */
+function newUserId(world: WorldState): string {
+  const users = [...world.users.values()];
+  for (;;) {
+    let id = String(randomInt(1, 10));
+    while (id.length < 16) id += String(randomInt(0, 10));
+    if (!users.some((u) => u.id === id) && !world.deletedIdentities.has(id)) return id;
+  }
+}

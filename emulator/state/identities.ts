@@ -1,0 +1,31 @@
+import type { AccessKeyState, DeletedIdentity, RoleState, UserState, WorldState } from './world';
+
+/** Lookups by id across the account's identities: the account itself, RAM users, roles, and deleted ones. */
+
+export type ResolvedIdentity =
+  | { kind: 'root'; uid: string; name: string }
+  | { kind: 'user'; uid: string; name: string; user: UserState }
+  | { kind: 'role'; uid: string; name: string; role: RoleState }
+  | { kind: 'deleted'; uid: string; name: string; deleted: DeletedIdentity };
+
+/** What a uid names in this account, including identities deleted since (their kubeconfig records live on). */
+export function resolveUid(world: WorldState, uid: string): ResolvedIdentity | undefined {
+  if (uid === world.account.id) return { kind: 'root', uid, name: world.account.name };
+  for (const user of world.users.values()) if (user.id === uid) return { kind: 'user', uid, name: user.name, user };
+  for (const role of world.roles.values()) if (role.id === uid) return { kind: 'role', uid, name: role.name, role };
+  const deleted = world.deletedIdentities.get(uid);
+  if (deleted) return { kind: 'deleted', uid, name: deleted.name, deleted };
+  return undefined;
+}
+
+/** Finds the owner of an access key id: the account (root) or a RAM user. */
+export function findAccessKey(
+  world: WorldState,
+  accessKeyId: string,
+): { key: AccessKeyState; user?: UserState } | undefined {
+  for (const key of world.account.rootAccessKeys) if (key.id === accessKeyId) return { key };
+  for (const user of world.users.values()) {
+    for (const key of user.accessKeys) if (key.id === accessKeyId) return { key, user };
+  }
+  return undefined;
+}
