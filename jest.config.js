@@ -1,7 +1,9 @@
 /** Jest runs TypeScript through SWC (transpile only; `npm run typecheck` does the type checking). */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  // Jest's module system cannot require() ES modules (Node 20 can): these ESM-only packages are transpiled too.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@noble|@scure)/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',

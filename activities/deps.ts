@@ -1,3 +1,4 @@
+import { type TrustedKey } from '../common/signed-token';
 import { type AlibabaClients } from './alibaba';
 import { type AuditSink } from './audit';
 import { type Redactor } from './classify';
@@ -15,7 +16,8 @@ export interface ActivityDeps {
   workerIdentity: string;
   /** The worker's access key id when known: a target holding it is the worker itself. */
   workerAccessKeyId?: string;
-  admins: string[];
+  /** The offboarding API's public keys and issuer: whose signed requests and decisions the runs accept. */
+  trust: { issuer: string; keys: TrustedKey[] };
   probes: DependencyProbe[];
   audit: AuditSink;
   notifier: Notifier;

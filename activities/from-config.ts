@@ -47,7 +47,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     accountId: a.accountId,
     workerIdentity: a.workerIdentity,
     workerAccessKeyId,
-    admins: config.admins,
+    trust: { issuer: config.trust.issuer, keys: config.trust.keys },
     probes: defaultProbes(config.recentUseWindowMs),
     audit: directoryAuditSink(config.auditDir),
     notifier: config.notifyWebhook ? webhookNotifier(config.notifyWebhook) : consoleNotifier(),

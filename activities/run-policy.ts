@@ -6,13 +6,18 @@ import { type ActivityContext, type ActivityDeps } from './deps';
 import { type OffboardActivities } from './types';
 
 /**
- * The run policy: the one account the worker serves, its admins, and its own identity that is never a target. The
- * workflows read it once per run; the activities enforce it again before they touch anything.
+ * The run policy: the one account the worker serves, its own identity that is never a target, and the keys whose
+ * signatures the run accepts. The workflows read it once per run; the activities enforce the first two again before
+ * they touch anything.
  */
 export function runPolicyActivities({ deps }: ActivityContext): Pick<OffboardActivities, 'loadRunPolicy'> {
   return {
     async loadRunPolicy() {
-      return { accountId: deps.accountId, admins: [...deps.admins], workerIdentity: deps.workerIdentity };
+      return {
+        accountId: deps.accountId,
+        workerIdentity: deps.workerIdentity,
+        trust: { issuer: deps.trust.issuer, keys: [...deps.trust.keys] },
+      };
     },
   };
 }

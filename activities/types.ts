@@ -15,6 +15,7 @@ import type {
   TargetIdentity,
   VerificationResult,
 } from '../common/types';
+import type { TrustedKey } from '../common/signed-token';
 import type { AuditRecord } from './audit';
 import type { Notification } from './notification';
 
@@ -28,8 +29,9 @@ export interface StepResult {
 
 export interface RunPolicy {
   accountId: string;
-  admins: string[];
   workerIdentity: string;
+  /** Whose signatures the run accepts: the offboarding API's public keys, and its issuer name. */
+  trust: { issuer: string; keys: TrustedKey[] };
 }
 
 export interface DeletionPlan {

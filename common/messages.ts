@@ -126,7 +126,8 @@ export interface DecisionOf<N extends MessageName> {
 /** Any accepted decision; `name` tells which. */
 export type VerifiedDecision = { [N in MessageName]: DecisionOf<N> }[MessageName];
 
-export type MessageCheck<N extends MessageName> = { ok: true; decision: DecisionOf<N> } | { ok: false; refusal: Refusal };
+export type MessageCheck<N extends MessageName> =
+  { ok: true; decision: DecisionOf<N> } | { ok: false; refusal: Refusal };
 
 function refused(type: Refusal['type'], message: string): { ok: false; refusal: Refusal } {
   return { ok: false, refusal: { type, message } };
@@ -155,15 +156,18 @@ function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>)
       return { comment: args.comment } as MessageArgsByName[N];
     case 'rejectDeletion':
       if (typeof args.restoreAccess !== 'boolean') return invalid(name, '"restoreAccess" must be true or false');
-      if (!isNonEmptyText(reason)) return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      if (!isNonEmptyText(reason))
+        return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
       return { reason, restoreAccess: args.restoreAccess } as MessageArgsByName[N];
     case 'resolveDependencies':
       if (args.decision !== 'proceed' && args.decision !== 'abort')
         return invalid(name, '"decision" must be "proceed" or "abort"');
-      if (!isNonEmptyText(reason)) return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      if (!isNonEmptyText(reason))
+        return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
       return { decision: args.decision, reason } as MessageArgsByName[N];
     case 'rescind':
-      if (!isNonEmptyText(reason)) return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      if (!isNonEmptyText(reason))
+        return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
       return { reason } as MessageArgsByName[N];
     case 'retry':
       if (reason !== undefined && !isNonEmptyText(reason))
@@ -172,7 +176,8 @@ function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>)
     case 'abort':
       if (args.restoreAccess !== undefined && typeof args.restoreAccess !== 'boolean')
         return invalid(name, '"restoreAccess" must be true or false when given');
-      if (!isNonEmptyText(reason)) return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      if (!isNonEmptyText(reason))
+        return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
       return { reason, restoreAccess: args.restoreAccess } as MessageArgsByName[N];
     default:
       return invalid(String(name), 'unknown decision');

@@ -89,8 +89,7 @@ function decodeJson(part: string): unknown {
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 1000;
 const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function hasCommonClaims(c: Record<string, unknown>): boolean {
   return (
@@ -129,7 +128,8 @@ export function verifySignedToken(token: unknown, keys: readonly TrustedKey[], i
     return refuse('TokenInvalid', `the token's header must be alg EdDSA, typ ${TOKEN_TYPE}, with a kid`);
   }
   const key = keys.find((k) => k.kid === header.kid);
-  if (!key) return refuse('TokenInvalid', `the token is signed with key "${header.kid}", which this run does not trust`);
+  if (!key)
+    return refuse('TokenInvalid', `the token is signed with key "${header.kid}", which this run does not trust`);
   let valid = false;
   try {
     valid = ed25519.verify(
@@ -154,7 +154,8 @@ export function verifySignedToken(token: unknown, keys: readonly TrustedKey[], i
 export function checkTokenTime(claims: TokenClaims, nowMs: number): Verified<TokenClaims> {
   const now = Math.floor(nowMs / 1000);
   if (now < claims.iat - CLOCK_SKEW_SECONDS) return refuse('TokenExpired', 'the token is not valid yet');
-  if (now > claims.exp) return refuse('TokenExpired', `the token expired at ${new Date(claims.exp * 1000).toISOString()}`);
+  if (now > claims.exp)
+    return refuse('TokenExpired', `the token expired at ${new Date(claims.exp * 1000).toISOString()}`);
   return { ok: true, claims };
 }
 

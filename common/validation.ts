@@ -28,7 +28,8 @@ export const Rules = {
   clusterId: 'must start with "c" followed by 1-63 lowercase letters, digits or "-" (an ACK/ACS cluster id)',
   clusterIds: 'must be a non-empty list of distinct cluster ids when given',
   reason: `must be one of ${OffboardReasons.join(', ')}`,
-  actor: 'must be 1-255 characters: letters, digits, ".", "_", "@", "+", "|", ":", "=" or "-" (an identity provider subject)',
+  actor:
+    'must be 1-255 characters: letters, digits, ".", "_", "@", "+", "|", ":", "=" or "-" (an identity provider subject)',
   identityType: `must be one of ${IdentityTypes.join(', ')}`,
   root: 'the root account cannot be offboarded: Alibaba does not support cleaning its permissions',
   self: "the worker's own identity cannot be offboarded: Alibaba does not support cleaning the caller's permissions",

@@ -38,7 +38,7 @@ export function demoFixtureKey(
 
 /**
  * Where and as whom the Alibaba Cloud calls go: account, the worker's identity, endpoints, region, credentials
- * source. The CLI needs only this part (and the Temporal one), not the worker's admins or sinks.
+ * source. The CLI needs only this part (and the Temporal one), not the worker's trust keys or sinks.
  */
 export function loadAlibabaSettings(env: Env = process.env): AlibabaSettings {
   const problems: string[] = [];

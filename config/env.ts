@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDurationMs } from '../common/validation';
 
@@ -15,6 +16,13 @@ export class ConfigError extends Error {
 }
 
 export type Env = Record<string, string | undefined>;
+
+const repoRoot = resolve(__dirname, '..');
+
+/** Where local state lives (dev server database, demo keys, emulator state): OFFBOARD_DATA_DIR, default `.data/`. */
+export function dataDirOf(env: Env): string {
+  return env.OFFBOARD_DATA_DIR ? resolve(env.OFFBOARD_DATA_DIR) : join(repoRoot, '.data');
+}
 
 /** Reads one variable through a zod schema; a failure becomes "VAR: rule (got "value")". */
 export function read<T>(

@@ -1,4 +1,4 @@
-import { type Client, type WorkflowHandle } from '@temporalio/client';
+import { type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../common/ids';
 import { checkOffboardInput, checkRevokeInput, InvalidInputError } from '../common/inputs';
@@ -69,4 +69,12 @@ export async function startRevokeKubeconfig(
     staticDetails: revokeStaticDetails(input),
   });
   return { handle, workflowId, runId: handle.firstExecutionRunId };
+}
+
+/**
+ * The id of the first run of a workflow execution chain: what a signed decision names (it stays the same across
+ * continue-as-new, and differs for a later run under the same workflow id).
+ */
+export function firstRunIdOf(description: WorkflowExecutionDescription): string {
+  return description.raw.workflowExecutionInfo?.firstRunId || description.runId;
 }

@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { isValidActor } from '../common/validation';
+import { type TrustedKey } from '../common/signed-token';
 import { type AlibabaSettings, readAlibabaSettings } from './alibaba';
-import { ConfigError, duration, type Env, existingFile, read } from './env';
+import { ConfigError, dataDirOf, duration, type Env, existingFile, read } from './env';
+import { DEFAULT_TOKEN_ISSUER, ensureLocalKeys, readJwks, trustedKeysOf } from './trust-keys';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 
 /**
@@ -13,7 +14,8 @@ import { readTemporalConfig, type TemporalConfig } from './temporal';
 export interface WorkerConfig {
   temporal: TemporalConfig;
   alibaba: AlibabaSettings;
-  admins: string[];
+  /** Whose signatures the runs accept: the offboarding API's public keys and its issuer name. */
+  trust: { issuer: string; keys: TrustedKey[]; keysPath: string };
   auditDir: string;
   notifyWebhook?: string;
   recentUseWindowMs: number;
@@ -21,27 +23,12 @@ export interface WorkerConfig {
   shutdownGraceMs: number;
 }
 
-export const DEMO_ADMINS = ['carol', 'dave'];
-
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const problems: string[] = [];
   const temporal = readTemporalConfig(env, problems);
   const alibaba = readAlibabaSettings(env, problems);
   const live = alibaba.mode === 'live';
-  const adminsRule = z
-    .string({ error: 'is required in live mode: a comma-separated list of admin names' })
-    .transform((v) =>
-      v
-        .split(',')
-        .map((a) => a.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.length > 0, 'must name at least one admin')
-    .refine(
-      (list) => list.every(isValidActor),
-      'each admin must be 1-128 characters: letters, digits, ".", "_", "@", "+" or "-"',
-    );
-  const admins = read(env, 'OFFBOARD_ADMINS', live ? adminsRule : adminsRule.default([...DEMO_ADMINS]), problems);
+  const trust = readTrust(env, live, problems);
   const auditDir = read(env, 'OFFBOARD_AUDIT_DIR', z.string().min(1).default('.data/audit'), problems);
   const notifyWebhook = read(
     env,
@@ -62,7 +49,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   return {
     temporal,
     alibaba,
-    admins: admins as string[],
+    trust: trust as WorkerConfig['trust'],
     auditDir: resolve(auditDir as string),
     notifyWebhook,
     recentUseWindowMs: recentUseWindowMs as number,
@@ -78,6 +65,34 @@ export function describeConfig(config: WorkerConfig): string {
     `temporal ${config.temporal.address} namespace=${config.temporal.namespace} taskQueue=${config.temporal.taskQueue}${config.temporal.apiKey ? ' apiKey=set' : ''}${config.temporal.tls ? ' tls=on' : ''}`,
     `alibaba mode=${a.mode} cs=${a.csEndpoint ?? 'default'} ram=${a.ramEndpoint ?? 'default'} region=${a.region} account=${a.accountId} worker=${a.workerIdentity}`,
     `credentials: ${a.fixtureKey ? `demo fixture key ${a.fixtureKey.accessKeyId} of ${a.workerIdentity} (emulator mode, ALIBABA_CLOUD_ACCESS_KEY_ID unset)` : 'default credential chain of @alicloud/credentials'}`,
-    `admins=${config.admins.join(',')} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'}`,
+    `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'}`,
   ].join('\n');
+}
+
+/**
+ * OFFBOARD_TRUSTED_KEYS (a JWKS file of the API's public keys) and OFFBOARD_TOKEN_ISSUER. Required in live mode; in
+ * emulator mode the local installation's keys are used (made once under OFFBOARD_DATA_DIR/keys).
+ */
+function readTrust(env: Env, live: boolean, problems: string[]): WorkerConfig['trust'] | undefined {
+  const issuer = read(
+    env,
+    'OFFBOARD_TOKEN_ISSUER',
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._:/-]{1,200}$/, 'must be 1-200 characters without spaces')
+      .default(DEFAULT_TOKEN_ISSUER),
+    problems,
+  );
+  const keysRule = z.string({
+    error: "is required in live mode: the JWKS file of the offboarding API's public signing keys",
+  });
+  const given = read(env, 'OFFBOARD_TRUSTED_KEYS', live ? keysRule : keysRule.optional(), problems);
+  if (issuer === undefined || (live && given === undefined)) return undefined;
+  const keysPath = given ?? ensureLocalKeys(join(dataDirOf(env), 'keys')).trustedKeysPath;
+  try {
+    return { issuer, keys: trustedKeysOf(readJwks(keysPath, false)), keysPath };
+  } catch (err) {
+    problems.push(`OFFBOARD_TRUSTED_KEYS: ${(err as Error).message}`);
+    return undefined;
+  }
 }

@@ -8,7 +8,7 @@ import { awaitApproval, awaitDeletionTime } from './steps/approval';
 import { deleteIdentity } from './steps/deletion';
 import { checkDependencies } from './steps/dependencies';
 import { takeInventory } from './steps/inventory';
-import { loadPolicy } from './steps/policy';
+import { admitRequest } from './steps/policy';
 import { quarantine } from './steps/quarantine';
 import { revoke } from './steps/revocation';
 import { verifyRevocation } from './steps/verification';
@@ -21,7 +21,7 @@ import { verifyRevocation } from './steps/verification';
 export async function offboardIdentity(input: OffboardIdentityInput): Promise<RunResult> {
   const run = new Run('offboardIdentity', input);
   return run.main(async () => {
-    await loadPolicy(run, input, checkOffboardInput);
+    await admitRequest(run, input, checkOffboardInput);
 
     // 1. Inventory: name → uid, and a snapshot of what the identity holds. Gone from RAM: revoke what it left behind.
     const found = await takeInventory(run, input);

@@ -2,7 +2,7 @@ import { checkRevokeInput } from '../common/inputs';
 import { OffboardingStage } from '../common/stages';
 import { type RevokeKubeconfigInput, type RunResult } from '../common/types';
 import { Run } from './run/run';
-import { loadPolicy } from './steps/policy';
+import { admitRequest } from './steps/policy';
 import { revoke } from './steps/revocation';
 import { resolveUids } from './steps/resolve';
 import { verifyRevocation } from './steps/verification';
@@ -15,7 +15,7 @@ import { verifyRevocation } from './steps/verification';
 export async function revokeKubeconfig(input: RevokeKubeconfigInput): Promise<RunResult> {
   const run = new Run('revokeKubeconfig', input);
   return run.main(async () => {
-    await loadPolicy(run, input, checkRevokeInput);
+    await admitRequest(run, input, checkRevokeInput);
 
     const uids = await resolveUids(run, input);
     if (uids.length === 0) {

@@ -25,10 +25,12 @@ import { activitiesFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig, type WorkerConfig } from '../../config/worker';
 import { startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
 import { createTestWorker, testClient, uniqueTaskQueue } from '../support/temporal';
+import { makeTestTrust, people, type TestTrust } from '../support/trust';
+import { type Person } from '../../server/signer';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
-export interface Harness {
+export interface Harness extends TestTrust {
   emulator: Emulator;
   accountId: string;
   client: Client;
@@ -58,6 +60,7 @@ export function workerEnv(
   accountId: string,
   auditDir: string,
   taskQueue: string,
+  trustedKeysPath: string,
 ): Record<string, string> {
   return {
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
@@ -67,7 +70,7 @@ export function workerEnv(
     OFFBOARD_CS_ENDPOINT: emulatorEndpoint,
     OFFBOARD_RAM_ENDPOINT: emulatorEndpoint,
     OFFBOARD_ACCOUNT_ID: accountId,
-    OFFBOARD_ADMINS: 'carol,dave',
+    OFFBOARD_TRUSTED_KEYS: trustedKeysPath,
     OFFBOARD_AUDIT_DIR: auditDir,
   };
 }
@@ -80,7 +83,8 @@ export async function startHarness(
   const emulator = await startEmulator({ port: 0, fixturePath: path, taskDelayMs: options.taskDelayMs ?? 300 });
   const taskQueue = uniqueTaskQueue(prefix);
   const auditDir = mkdtempSync(join(tmpdir(), 'offboard-audit-'));
-  const env = workerEnv(emulator.endpoint, accountId, auditDir, taskQueue);
+  const trust = await makeTestTrust();
+  const env = workerEnv(emulator.endpoint, accountId, auditDir, taskQueue, trust.trustedKeysPath);
   const config = loadWorkerConfig(env);
   const client = await testClient();
   const worker =
@@ -89,6 +93,7 @@ export async function startHarness(
       : await createTestWorker({ taskQueue, activities: await activitiesFromConfig(config) });
   const running = worker?.run();
   return {
+    ...trust,
     emulator,
     accountId,
     client,
@@ -105,15 +110,22 @@ export async function startHarness(
   };
 }
 
+/** What starting a run needs: a client, the task queue, the worker's configuration and the API's signer. */
+export type Starter = Pick<Harness, 'client' | 'taskQueue' | 'config' | 'signer'>;
+
+/** A workflow input before the API signs it. */
+export type Unsigned<T> = Omit<T, 'authorization'>;
+
 export function offboardInput(
   h: { accountId: string },
   name: string,
   extra: Partial<OffboardIdentityInput> = {},
-): OffboardIdentityInput {
+): Unsigned<OffboardIdentityInput> {
   return {
     accountId: h.accountId,
     target: { type: 'user', name },
-    requestedBy: 'hr-system',
+    requestedBy: people.hrJane.subject,
+    requestedByName: people.hrJane.name,
     reason: 'departure',
     approvalReminderEvery: '1s',
     approvalExpiresAfter: '60s',
@@ -126,28 +138,43 @@ export function revokeInput(
   h: { accountId: string },
   name: string,
   extra: Partial<RevokeKubeconfigInput> = {},
-): RevokeKubeconfigInput {
+): Unsigned<RevokeKubeconfigInput> {
   return {
     accountId: h.accountId,
     target: { type: 'user', name },
-    requestedBy: 'oncall-sam',
+    requestedBy: people.sam.subject,
+    requestedByName: people.sam.name,
     reason: 'compromise',
     ...extra,
   };
 }
 
-export async function startOffboard(h: Harness, input: OffboardIdentityInput) {
-  return startOffboardIdentity(h.client, input, {
-    taskQueue: h.taskQueue,
-    workerIdentity: h.config.alibaba.workerIdentity,
-  });
+/** Starts an offboarding as the API would for `person` (default: the input's requester, hr-jane): signed. */
+export async function startOffboard(
+  h: Harness,
+  input: Unsigned<OffboardIdentityInput>,
+  person: Person = people.hrJane,
+) {
+  const request = { ...input, requestedBy: person.subject, requestedByName: person.name };
+  const workflowId = offboardWorkflowId(request.accountId, request.target);
+  const authorization = await h.signer.signRequest({ workflow: 'offboardIdentity', workflowId, request, person });
+  return startOffboardIdentity(
+    h.client,
+    { ...request, authorization },
+    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity },
+  );
 }
 
-export async function startRevoke(h: Harness, input: RevokeKubeconfigInput) {
-  return startRevokeKubeconfig(h.client, input, {
-    taskQueue: h.taskQueue,
-    workerIdentity: h.config.alibaba.workerIdentity,
-  });
+/** Starts a kubeconfig revocation as the API would for `person` (default: sam, of security): signed. */
+export async function startRevoke(h: Starter, input: Unsigned<RevokeKubeconfigInput>, person: Person = people.sam) {
+  const request = { ...input, requestedBy: person.subject, requestedByName: person.name };
+  const workflowId = revokeKubeconfigWorkflowId(request.accountId, request.target);
+  const authorization = await h.signer.signRequest({ workflow: 'revokeKubeconfig', workflowId, request, person });
+  return startRevokeKubeconfig(
+    h.client,
+    { ...request, authorization },
+    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity },
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -19,9 +19,10 @@ import {
 import { consoleNotifier } from '../../activities';
 import { activitiesFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig, type WorkerConfig } from '../../config/worker';
+import { makeTestTrust, type TestTrust } from '../support/trust';
 import { fixtureWithOwnAccount, workerEnv } from './harness';
 
-export interface LocalStack {
+export interface LocalStack extends TestTrust {
   client: Client;
   taskQueue: string;
   accountId: string;
@@ -57,8 +58,15 @@ export async function startLocalStack(log: (line: string) => void = console.log)
   const { path, accountId } = fixtureWithOwnAccount();
   const emulator = await startEmulator({ port: 0, fixturePath: path });
   const taskQueue = `local-stack-${process.pid}`;
+  const trust = await makeTestTrust();
   const config = loadWorkerConfig(
-    workerEnv(emulator.endpoint, accountId, mkdtempSync(join(tmpdir(), 'offboard-audit-')), taskQueue),
+    workerEnv(
+      emulator.endpoint,
+      accountId,
+      mkdtempSync(join(tmpdir(), 'offboard-audit-')),
+      taskQueue,
+      trust.trustedKeysPath,
+    ),
   );
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
@@ -70,6 +78,7 @@ export async function startLocalStack(log: (line: string) => void = console.log)
   });
   const running = worker.run();
   return {
+    ...trust,
     client,
     taskQueue,
     accountId,

@@ -19,8 +19,7 @@ export function describeDecider(d: Decider): string {
 
 /** An admin's answer to "approve deletion?", as the approval step takes it. */
 export type ApprovalDecision = { by: Decider } & (
-  | ({ approved: true } & ApproveDeletionArgs)
-  | ({ approved: false } & RejectDeletionArgs)
+  ({ approved: true } & ApproveDeletionArgs) | ({ approved: false } & RejectDeletionArgs)
 );
 
 /** What an admin decided for a Blocked step. */

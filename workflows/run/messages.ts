@@ -89,10 +89,16 @@ function accept(run: MessageTarget, d: VerifiedDecision, via: 'update' | 'signal
     detail,
     token: d.token,
   });
-  run.board.audit(`${d.name} (${via})`, 'ok', [detail, reason, comment].filter(Boolean).join('; ') || undefined, undefined, {
-    actor: d.claims.sub,
-    token: d.token,
-  });
+  run.board.audit(
+    `${d.name} (${via})`,
+    'ok',
+    [detail, reason, comment].filter(Boolean).join('; ') || undefined,
+    undefined,
+    {
+      actor: d.claims.sub,
+      token: d.token,
+    },
+  );
   const by = describeDecider({ subject: d.claims.sub, name: d.claims.name });
   return { accepted: true, stage: run.board.stage, message: `${d.name} by ${by} accepted` };
 }

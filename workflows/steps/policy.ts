@@ -1,38 +1,61 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import { FailureType, formatInputProblems, type InputProblem } from '../../common/errors';
 import { type InputContext } from '../../common/inputs';
+import { checkStartRequest } from '../../common/requests';
+import { OffboardingStage } from '../../common/stages';
 import { type OffboardIdentityInput, type RevokeKubeconfigInput } from '../../common/types';
+import { describeDecider } from '../run/decisions';
+import { endRun } from '../run/ending';
 import { type Run } from '../run/run';
 
 type Input = OffboardIdentityInput | RevokeKubeconfigInput;
 
-function refuse(problems: InputProblem[]): never {
+function badInput(problems: InputProblem[]): never {
   throw ApplicationFailure.nonRetryable(`invalid input: ${formatInputProblems(problems)}`, FailureType.InvalidInput);
 }
 
 /**
- * The first step of both workflows: the input is checked before anything else, then again with the worker's
- * configuration (its account, its own identity) once loaded; the admins are loaded for the message rules. Bad input
- * fails the run at once, before any change.
+ * The first step of both workflows, before any change: the input is checked; the worker's configuration is loaded
+ * (its account, its own identity, the keys it trusts) and the input checked again against it; then the signed
+ * request must verify (common/requests.ts). Bad input fails the run; a request that does not verify ends it
+ * `Refused`. Either way nothing was changed.
  */
-export async function loadPolicy(
+export async function admitRequest(
   run: Run,
   input: Input,
   check: (input: unknown, ctx?: InputContext) => InputProblem[],
 ): Promise<void> {
   const early = check(input);
-  if (early.length > 0) refuse(early);
-  const policy = await run.act('loadRunPolicy', 'Load admins and the worker identity from configuration');
-  run.board.status.admins = policy.admins;
+  if (early.length > 0) badInput(early);
+  const policy = await run.act('loadRunPolicy', 'Load the worker identity and the trusted keys from configuration');
+  run.trust.load(policy.trust.keys, policy.trust.issuer);
+  run.board.status.trustedKeyIds = policy.trust.keys.map((k) => k.kid);
   const problems = check(input, { workerIdentity: policy.workerIdentity });
   if (input.accountId !== policy.accountId)
     problems.push({ field: 'accountId', rule: `must be the account this worker serves (${policy.accountId})` });
-  if (problems.length > 0) refuse(problems);
+  if (problems.length > 0) badInput(problems);
+
+  const info = workflowInfo();
+  const verdict = checkStartRequest(input, {
+    workflow: run.workflow,
+    workflowId: info.workflowId,
+    startedAtMs: info.runStartTime.getTime(),
+    keys: run.trust.keys,
+    issuer: run.trust.issuer,
+  });
+  if (!verdict.ok) {
+    run.board.audit('start', 'refused', `${verdict.refusal}: ${verdict.message}`, undefined, { actor: 'unverified' });
+    endRun(OffboardingStage.Refused, `refused: ${verdict.message}; nothing was changed`);
+  }
+  const { claims } = verdict;
+  run.trust.requesterSubject = claims.sub;
+  run.trust.use(claims, Date.now());
+  const by = describeDecider({ subject: claims.sub, name: claims.name });
   run.board.audit(
     'start',
     'info',
-    `requested by ${input.requestedBy} (${input.reason})${input.comment ? `: ${input.comment}` : ''}`,
+    `requested by ${by} (${input.reason})${input.comment ? `: ${input.comment}` : ''}`,
     undefined,
-    input.requestedBy,
+    { actor: claims.sub, token: input.authorization },
   );
 }
