@@ -19,6 +19,7 @@ import { makeRedactor } from '../../activities/classify';
 import { FailureType } from '../../common/errors';
 import { type RevocationProof } from '../../common/types';
 import { startEmulator } from '../../emulator';
+import { makeTestTrust } from '../support/trust';
 import { activityDepsFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig } from '../../config/worker';
 import {
@@ -34,6 +35,7 @@ import {
 let emulator: Emulator;
 let accountId: string;
 let acts: ReturnType<typeof createActivities>;
+let trustedKeysPath: string;
 const alice = { type: 'user' as const, name: 'alice' };
 const ALICE_UID = '2034000000000002';
 
@@ -41,8 +43,9 @@ beforeAll(async () => {
   const fixture = fixtureWithOwnAccount();
   accountId = fixture.accountId;
   emulator = await startEmulator({ port: 0, fixturePath: fixture.path, taskDelayMs: 100 });
+  trustedKeysPath = (await makeTestTrust()).trustedKeysPath;
   const config = loadWorkerConfig(
-    workerEnv(emulator.endpoint, accountId, mkdtempSync(join(tmpdir(), 'audit-')), 'unused'),
+    workerEnv(emulator.endpoint, accountId, mkdtempSync(join(tmpdir(), 'audit-')), 'unused', trustedKeysPath),
   );
   acts = createActivities({ ...(await activityDepsFromConfig(config)), notifier: consoleNotifier(() => undefined) });
 });
@@ -240,7 +243,7 @@ describe('faults are classified', () => {
     const secret =
       options.secret ?? emulator.fixture.users.find((u) => u.name === 'offboarding-bot')!.accessKeys[0].secret;
     const deps = await activityDepsFromConfig(
-      loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused')),
+      loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused', trustedKeysPath)),
     );
     return createActivities({
       ...deps,
@@ -299,7 +302,7 @@ describe('sinks', () => {
   test('the webhook gets the notification; a 5xx answer is a retryable failure', async () => {
     const port = (server.address() as { port: number }).port;
     const deps = await activityDepsFromConfig(
-      loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused')),
+      loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused', trustedKeysPath)),
     );
     const withHook = createActivities({ ...deps, notifier: webhookNotifier(`http://127.0.0.1:${port}/hook`) });
     received = [];

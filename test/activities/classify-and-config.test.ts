@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classifyFacts, makeRedactor, toFailure } from '../../activities/classify';
@@ -7,6 +7,7 @@ import { FailureType } from '../../common/errors';
 import { ConfigError } from '../../config/env';
 import { describeConfig, loadWorkerConfig } from '../../config/worker';
 import { loadAlibabaSettings } from '../../config/alibaba';
+import { ensureLocalKeys } from '../../config/trust-keys';
 import { loadTemporalConfig, temporalConnectionOptions } from '../../config/temporal';
 
 describe('classification of Alibaba errors', () => {
@@ -70,8 +71,9 @@ describe('classification of Alibaba errors', () => {
 });
 
 describe('worker configuration', () => {
-  test('emulator defaults, and the demo key of the worker when no credentials are set', () => {
-    const c = loadWorkerConfig({});
+  test('emulator defaults, the demo key of the worker when no credentials are set, and local signing keys', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'offboard-data-'));
+    const c = loadWorkerConfig({ OFFBOARD_DATA_DIR: dataDir });
     expect(c.temporal).toEqual({
       address: '127.0.0.1:7233',
       namespace: 'default',
@@ -89,7 +91,13 @@ describe('worker configuration', () => {
       workerIdentity: 'user/offboarding-bot',
     });
     expect(c.alibaba.fixtureKey?.accessKeyId).toBe('LTAIdemoOffboardBot001');
-    expect(c.admins).toEqual(['carol', 'dave']);
+    // The installation's own key pair, made on first use: the worker trusts its public half.
+    expect(c.trust.keysPath).toBe(join(dataDir, 'keys', 'trusted.jwks.json'));
+    expect(c.trust.keys).toHaveLength(1);
+    expect(c.trust.issuer).toBe('acs-offboarding');
+    expect(readFileSync(c.trust.keysPath, 'utf8')).not.toMatch(/"d"/);
+    expect(statSync(join(dataDir, 'keys', 'signing.jwks.json')).mode & 0o077).toBe(0);
+    expect(loadWorkerConfig({ OFFBOARD_DATA_DIR: dataDir }).trust.keys).toEqual(c.trust.keys);
     const text = describeConfig(c);
     expect(text).toMatch(/demo fixture key LTAIdemoOffboardBot001/);
     expect(text).not.toContain(c.alibaba.fixtureKey?.accessKeySecret as string);
@@ -102,7 +110,7 @@ describe('worker configuration', () => {
         TEMPORAL_ADDRESS: 'nohostport',
         OFFBOARD_ALIBABA_MODE: 'prod',
         OFFBOARD_REGION: 'Hangzhou',
-        OFFBOARD_ADMINS: 'carol, bad admin',
+        OFFBOARD_TRUSTED_KEYS: '/dev/null',
         OFFBOARD_NOTIFY_WEBHOOK: 'ftp://x',
         OFFBOARD_RECENT_USE_WINDOW: 'a week',
         TEMPORAL_TLS_CERT: '/does/not/exist.pem',
@@ -115,14 +123,14 @@ describe('worker configuration', () => {
     expect(problems).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
     expect(problems).toMatch(/OFFBOARD_ALIBABA_MODE: must be "emulator" \(default\) or "live" \(got "prod"\)/);
     expect(problems).toMatch(/OFFBOARD_REGION: must be a region id/);
-    expect(problems).toMatch(/OFFBOARD_ADMINS: each admin must be/);
+    expect(problems).toMatch(/OFFBOARD_TRUSTED_KEYS: \/dev\/null: not a readable JSON file/);
     expect(problems).toMatch(/OFFBOARD_NOTIFY_WEBHOOK: must be an http\(s\) URL/);
     expect(problems).toMatch(/OFFBOARD_RECENT_USE_WINDOW: must be a duration/);
     expect(problems).toMatch(/TEMPORAL_TLS_CERT: must be the path of an existing/);
     expect(problems).toMatch(/TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: must be set together/);
   });
 
-  test('live mode only when asked, and then account, worker identity and admins are required', () => {
+  test('live mode only when asked, and then account, worker identity and the trusted keys are required', () => {
     const err = (() => {
       try {
         loadWorkerConfig({
@@ -137,12 +145,12 @@ describe('worker configuration', () => {
     })();
     expect(err.problems.join('\n')).toMatch(/OFFBOARD_ACCOUNT_ID: is required in live mode/);
     expect(err.problems.join('\n')).toMatch(/OFFBOARD_WORKER_IDENTITY: is required in live mode/);
-    expect(err.problems.join('\n')).toMatch(/OFFBOARD_ADMINS: is required in live mode/);
+    expect(err.problems.join('\n')).toMatch(/OFFBOARD_TRUSTED_KEYS: is required in live mode/);
     const live = loadWorkerConfig({
       OFFBOARD_ALIBABA_MODE: 'live',
       OFFBOARD_ACCOUNT_ID: '1111222233334444',
       OFFBOARD_WORKER_IDENTITY: 'role/offboarder',
-      OFFBOARD_ADMINS: 'sec-lead',
+      OFFBOARD_TRUSTED_KEYS: ensureLocalKeys(mkdtempSync(join(tmpdir(), 'keys-'))).trustedKeysPath,
     });
     expect(live.alibaba).toMatchObject({
       mode: 'live',
@@ -152,7 +160,7 @@ describe('worker configuration', () => {
     });
   });
 
-  test("the CLI's part (account, identity, endpoints) loads in live mode without the worker's admins", () => {
+  test("the Alibaba part (account, identity, endpoints) loads in live mode without the worker's trusted keys", () => {
     const env = {
       OFFBOARD_ALIBABA_MODE: 'live',
       OFFBOARD_ACCOUNT_ID: '1111222233334444',
@@ -163,7 +171,7 @@ describe('worker configuration', () => {
       accountId: '1111222233334444',
       workerIdentity: 'role/offboarder',
     });
-    expect(() => loadWorkerConfig(env)).toThrow(/OFFBOARD_ADMINS: is required in live mode/);
+    expect(() => loadWorkerConfig(env)).toThrow(/OFFBOARD_TRUSTED_KEYS: is required in live mode/);
     expect(() => loadAlibabaSettings({ OFFBOARD_ALIBABA_MODE: 'live' })).toThrow(/OFFBOARD_ACCOUNT_ID: is required/);
   });
 

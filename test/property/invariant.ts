@@ -7,11 +7,13 @@
 import { type Client } from '@temporalio/client';
 import fc from 'fast-check';
 import { offboardWorkflowId } from '../../common/ids';
-import { approveDeletionUpdate, retryUpdate, statusQuery } from '../../common/messages';
+import { statusQuery } from '../../common/messages';
 import { isTerminalStage, OffboardingStage } from '../../common/stages';
 import { type RunStatus } from '../../common/types';
 import { type JournalEntry } from '../../emulator';
 import { startOffboardIdentity } from '../../config/start';
+import { type TokenSigner } from '../../server/signer';
+import { decide, people } from '../support/trust';
 
 export interface FaultRule {
   action: string;
@@ -62,6 +64,8 @@ export const scheduleArb: fc.Arbitrary<Schedule> = fc.record({
 
 export interface Env {
   client: Client;
+  /** The API's signer, for the run's request and its decisions. */
+  signer: TokenSigner;
   taskQueue: string;
   accountId: string;
   emulatorUrl: string;
@@ -160,16 +164,19 @@ export async function runSchedule(env: Env, schedule: Schedule, timeoutMs = 90_0
   });
   const target = { type: 'user' as const, name: 'alice' };
   const workflowId = offboardWorkflowId(env.accountId, target);
+  const request = {
+    accountId: env.accountId,
+    target,
+    requestedBy: people.hrJane.subject,
+    reason: 'departure' as const,
+    approvalReminderEvery: '30s',
+    approvalExpiresAfter: '5m',
+  };
+  const person = people.hrJane;
+  const authorization = await env.signer.signRequest({ workflow: 'offboardIdentity', workflowId, request, person });
   const { handle } = await startOffboardIdentity(
     env.client,
-    {
-      accountId: env.accountId,
-      target,
-      requestedBy: 'hr-system',
-      reason: 'departure',
-      approvalReminderEvery: '30s',
-      approvalExpiresAfter: '5m',
-    },
+    { ...request, authorization },
     { taskQueue: env.taskQueue, workerIdentity: env.workerIdentity },
   );
   const deadline = Date.now() + timeoutMs;
@@ -186,11 +193,9 @@ export async function runSchedule(env: Env, schedule: Schedule, timeoutMs = 90_0
       }
       if (status.stage === OffboardingStage.Blocked && status.pendingDecision === 'blocked') {
         await admin(env.emulatorUrl, 'faults', { method: 'DELETE' });
-        await handle
-          .executeUpdate(retryUpdate, { args: [{ actor: 'dave', reason: 'faults cleared' }] })
-          .catch(() => undefined);
+        await decide(env, handle, 'retry', { reason: 'faults cleared' }, people.dave).catch(() => undefined);
       } else if (status.stage === OffboardingStage.AwaitingApproval && status.pendingDecision === 'approval') {
-        await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'carol' }] }).catch(() => undefined);
+        await decide(env, handle, 'approveDeletion', {}, people.carol).catch(() => undefined);
       }
       await sleep(200);
     }

@@ -46,6 +46,7 @@ test(`under random fault schedules no identity is deleted before a verified revo
       const outcome = await runSchedule(
         {
           client: h.client,
+          signer: h.signer,
           taskQueue: h.taskQueue,
           accountId: h.accountId,
           emulatorUrl: h.emulator.url,

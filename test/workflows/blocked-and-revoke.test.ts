@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { abortUpdate, approveDeletionUpdate, retryUpdate } from '../../common/messages';
 import { OffboardingStage } from '../../common/stages';
 import { closeTestConnections } from '../support/temporal';
+import { decide, people } from '../support/trust';
 import {
   emulatorState,
   journal,
@@ -36,7 +36,7 @@ test('access denied blocks the run (not failed, not retried forever); fixed, the
   const blocked = await waitForStage(handle, OffboardingStage.Blocked, 30_000, 'blocked');
   expect(blocked.blocked).toMatchObject({ failureType: 'AccessDenied' });
   expect(blocked.details).toMatch(
-    /^Blocked since \d\d:\d\d UTC: \w+: [A-Za-z]+ denied \(StatusForbidden\) — fix the worker's permissions, then `offboard retry \S+ --as ADMIN`/,
+    /^Blocked since \d\d:\d\d UTC: \w+: [A-Za-z]+ denied \(StatusForbidden\) — fix the worker's permissions, then `offboard retry \S+`/,
   );
   expect(blocked.details).toContain(workflowId);
 
@@ -45,16 +45,16 @@ test('access denied blocks the run (not failed, not retried forever); fixed, the
   expect(denied).toHaveLength(1);
 
   // Only admins may retry, and only a Blocked run.
-  const outsider = await handle.executeUpdate(retryUpdate, { args: [{ actor: 'mallory' }] }).catch((e) => e);
+  const outsider = await decide(h, handle, 'retry', {}, people.bob).catch((e) => e);
   expect(outsider).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(outsider.cause.type).toBe('NotAnAdmin');
 
   await setWorkerClusterAccess(h.emulator, true);
-  await handle.executeUpdate(retryUpdate, { args: [{ actor: 'carol', reason: 'policy re-attached' }] });
+  await decide(h, handle, 'retry', { reason: 'policy re-attached' }, people.carol);
   await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
-  const again = await handle.executeUpdate(retryUpdate, { args: [{ actor: 'carol' }] }).catch((e) => e);
+  const again = await decide(h, handle, 'retry', {}, people.carol).catch((e) => e);
   expect(again.cause.type).toBe('WrongStage');
-  await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'dave' }] });
+  await decide(h, handle, 'approveDeletion', {}, people.dave);
   const result = await handle.result();
   expect(result.stage).toBe(OffboardingStage.Completed);
   expect(result.audit.some((e) => e.action.endsWith('blocked') && e.outcome === 'error')).toBe(true);
@@ -67,9 +67,9 @@ test('a failed clean task blocks the run after quarantine; abort with restore pu
   const blocked = await waitForStage(handle, OffboardingStage.Blocked, 30_000, 'blocked');
   expect(blocked.blocked).toMatchObject({ step: 'DescribeTaskInfo', failureType: 'CleanTaskFailed' });
   expect(blocked.compensations).toHaveLength(3);
-  const noReason = await handle.executeUpdate(abortUpdate, { args: [{ actor: 'carol', reason: '' }] }).catch((e) => e);
+  const noReason = await decide(h, handle, 'abort', { reason: '' }, people.carol).catch((e) => e);
   expect(noReason.cause.type).toBe('MissingReason');
-  await handle.executeUpdate(abortUpdate, { args: [{ actor: 'carol', reason: 'wrong ticket', restoreAccess: true }] });
+  await decide(h, handle, 'abort', { reason: 'wrong ticket', restoreAccess: true }, people.carol);
   const result = await handle.result();
   expect(result.stage).toBe(OffboardingStage.Aborted);
   const state = await emulatorState(h.emulator);

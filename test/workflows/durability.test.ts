@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { approveDeletionUpdate } from '../../common/messages';
 import { OffboardingStage } from '../../common/stages';
 import { closeTestConnections } from '../support/temporal';
+import { decide, people } from '../support/trust';
 import {
   emulatorState,
   journal,
@@ -115,7 +115,7 @@ test('the worker is killed after revocation and again during deletion; new worke
       latencyMs: 700,
     })),
   });
-  await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'carol' }] });
+  await decide(h, handle, 'approveDeletion', {}, people.carol);
   await waitForStage(handle, OffboardingStage.Deletion, 30_000);
   const deadline = Date.now() + 20_000;
   while (successes(await journal(h.emulator), 'DeleteAccessKey').length === 0 && Date.now() < deadline) {
@@ -156,7 +156,7 @@ test('the worker is killed after revocation and again during deletion; new worke
 test('the worker refuses a bad configuration at start, naming each variable and its rule (exit 2)', async () => {
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(repoRoot, 'worker', 'main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, ...h.env, OFFBOARD_ALIBABA_MODE: 'production', OFFBOARD_ADMINS: 'carol,,bad admin' },
+    env: { ...process.env, ...h.env, OFFBOARD_ALIBABA_MODE: 'production', OFFBOARD_TOKEN_ISSUER: 'has spaces' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -164,5 +164,5 @@ test('the worker refuses a bad configuration at start, naming each variable and 
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   expect(code).toBe(2);
   expect(stderr).toMatch(/OFFBOARD_ALIBABA_MODE: must be "emulator" \(default\) or "live" \(got "production"\)/);
-  expect(stderr).toMatch(/OFFBOARD_ADMINS: each admin must be/);
+  expect(stderr).toMatch(/OFFBOARD_TOKEN_ISSUER: must be 1-200 characters without spaces/);
 }, 60_000);

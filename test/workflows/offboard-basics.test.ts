@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { approveDeletionSignal, approveDeletionUpdate, rejectDeletionUpdate, statusQuery } from '../../common/messages';
+import { statusQuery } from '../../common/messages';
 import { offboardWorkflowId } from '../../common/ids';
 import { SearchAttributes } from '../../common/search-attributes';
 import { OffboardingStage } from '../../common/stages';
 import { closeTestConnections } from '../support/temporal';
+import { decide, people, signalDecision } from '../support/trust';
 import {
   emulatorState,
   journal,
@@ -40,9 +41,9 @@ test('happy path: alice is revoked, verified, approved by another admin, then de
   const waiting = await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
   expect(waiting.verification?.grantsRemaining).toBe(0);
   expect(waiting.verification?.kubeconfigs.map((k) => k.certState)).toEqual(['Removed', 'Removed']);
-  expect(waiting.details).toMatch(/Waiting for an admin other than hr-system/);
+  expect(waiting.details).toMatch(/Waiting for an admin other than Jane \(HR\)/);
 
-  const accepted = await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'carol' }] });
+  const accepted = await decide(h, handle, 'approveDeletion', { comment: 'confirmed with HR-1234' }, people.carol);
   expect(accepted.accepted).toBe(true);
   const result = await handle.result();
   expect(result.stage).toBe(OffboardingStage.Completed);
@@ -86,7 +87,12 @@ test('happy path: alice is revoked, verified, approved by another admin, then de
   expect(await d.staticSummary()).toMatch(/Offboard user\/alice/);
   const status = await handle.query(statusQuery);
   expect(status.audit.some((e) => e.action === 'DeleteUser' && e.outcome === 'ok')).toBe(true);
-  expect(status.decisions).toEqual([expect.objectContaining({ kind: 'approveDeletion', actor: 'carol' })]);
+  expect(status.decisions).toEqual([
+    expect.objectContaining({ kind: 'approveDeletion', actor: 'carol', comment: 'confirmed with HR-1234' }),
+  ]);
+  // The signed decision is in the audit trail: anyone with the API's public key can check who approved.
+  const approval = status.audit.find((e) => e.action === 'approveDeletion (update)');
+  expect(approval).toMatchObject({ actor: 'carol', token: status.decisions[0].token });
   expect(result.auditRecordPath && existsSync(result.auditRecordPath)).toBeTruthy();
   expect(readFileSync(result.auditRecordPath as string, 'utf8')).toMatch(/"action":"DeleteUser"/);
 
@@ -102,7 +108,7 @@ test('a RAM role: its kubeconfig revoked and verified, policies detached, then D
     offboardInput(h, 'legacy-deploy-role', { target: { type: 'role', name: 'legacy-deploy-role' } }),
   );
   await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
-  await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'dave' }] });
+  await decide(h, handle, 'approveDeletion', {}, people.dave);
   const result = await handle.result();
   expect(result.stage).toBe(OffboardingStage.Completed);
   const entries = await journal(h.emulator);
@@ -116,7 +122,11 @@ test('a RAM role: its kubeconfig revoked and verified, policies detached, then D
 
 test('a duplicate start joins the running run instead of starting another', async () => {
   const first = await startOffboard(h, offboardInput(h, 'alice'));
-  const second = await startOffboard(h, offboardInput(h, 'alice', { requestedBy: 'hr-second-trigger' }));
+  const second = await startOffboard(h, offboardInput(h, 'alice'), {
+    subject: 'hr-ken',
+    name: 'Ken (HR)',
+    roles: ['hr'],
+  });
   expect(second.workflowId).toBe(first.workflowId);
   expect(second.runId).toBe(first.runId);
   await waitForStage(first.handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
@@ -125,28 +135,30 @@ test('a duplicate start joins the running run instead of starting another', asyn
 });
 
 test('approval rules: wrong stage, requester (four eyes), non-admin and missing reason are refused; a refused signal changes nothing', async () => {
-  const { handle } = await startOffboard(h, offboardInput(h, 'alice', { requestedBy: 'carol' }));
+  // Hilda is in HR and an admin: she may request, but not also approve.
+  const hilda = { subject: 'hilda', name: 'Hilda', roles: ['hr', 'admin'] };
+  const { handle } = await startOffboard(h, offboardInput(h, 'alice'), hilda);
   // Too early: the run is not waiting for approval yet.
-  await waitForStatus(handle, () => true, 'first status');
-  const early = await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'dave' }] }).catch((e) => e);
+  await waitForStatus(handle, (s) => s.trustedKeyIds.length > 0, 'first status');
+  const early = await decide(h, handle, 'approveDeletion', {}, people.dave).catch((e) => e);
   expect(early).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(early.cause.type).toBe('WrongStage');
 
   await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
-  const own = await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'carol' }] }).catch((e) => e);
+  const own = await decide(h, handle, 'approveDeletion', {}, hilda).catch((e) => e);
   expect(own).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(own.cause.type).toBe('FourEyes');
-  expect(own.cause.message).toMatch(/requested this offboarding/);
+  expect(own.cause.message).toMatch(/requested this run/);
 
-  const outsider = await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'mallory' }] }).catch((e) => e);
+  const outsider = await decide(h, handle, 'approveDeletion', {}, people.bob).catch((e) => e);
   expect(outsider.cause.type).toBe('NotAnAdmin');
 
-  const noReason = await handle
-    .executeUpdate(rejectDeletionUpdate, { args: [{ actor: 'dave', reason: ' ', restoreAccess: true }] })
-    .catch((e) => e);
+  const noReason = await decide(h, handle, 'rejectDeletion', { reason: ' ', restoreAccess: true }, people.dave).catch(
+    (e) => e,
+  );
   expect(noReason.cause.type).toBe('MissingReason');
 
-  await handle.signal(approveDeletionSignal, { actor: 'mallory' });
+  await signalDecision(h, handle, 'approveDeletion', {}, people.bob);
   const afterSignal = await waitForStatus(
     handle,
     (s) => s.audit.some((e) => e.outcome === 'refused'),
@@ -155,13 +167,14 @@ test('approval rules: wrong stage, requester (four eyes), non-admin and missing 
   expect(afterSignal.stage).toBe(OffboardingStage.AwaitingApproval);
   expect(afterSignal.pendingDecision).toBe('approval');
   expect(afterSignal.audit.find((e) => e.outcome === 'refused')).toMatchObject({
-    actor: 'mallory',
+    actor: 'unverified',
     action: 'approveDeletion (signal)',
+    detail: expect.stringMatching(/^NotAnAdmin/),
   });
   expect(successes(await journal(h.emulator), 'DeleteUser')).toHaveLength(0);
 
   // A valid signal from the second admin is accepted like the update.
-  await handle.signal(approveDeletionSignal, { actor: 'dave' });
+  await signalDecision(h, handle, 'approveDeletion', {}, people.dave);
   expect((await handle.result()).stage).toBe(OffboardingStage.Completed);
 });
 
@@ -191,7 +204,9 @@ test('bad input is refused before any API call, naming the field and the rule', 
   await expect(startOffboard(h, { ...offboardInput(h, 'alice'), reason: 'fired' as never })).rejects.toThrow(
     /reason: must be one of departure, compromise, other/,
   );
-  await expect(startOffboard(h, offboardInput(h, 'alice', { requestedBy: '' }))).rejects.toThrow(/requestedBy/);
+  await expect(startOffboard(h, offboardInput(h, 'alice'), { ...people.hrJane, subject: 'a b' })).rejects.toThrow(
+    /requestedBy/,
+  );
   await expect(startOffboard(h, offboardInput(h, 'alice', { clusterIds: ['C_PROD'] }))).rejects.toThrow(
     /clusterIds\[0\]/,
   );

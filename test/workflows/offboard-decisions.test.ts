@@ -1,14 +1,9 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import {
-  approveDeletionUpdate,
-  rejectDeletionUpdate,
-  rescindUpdate,
-  resolveDependenciesUpdate,
-  statusQuery,
-} from '../../common/messages';
+import { statusQuery } from '../../common/messages';
 import { OffboardingStage } from '../../common/stages';
 import { closeTestConnections } from '../support/temporal';
+import { decide, people } from '../support/trust';
 import {
   emulatorState,
   journal,
@@ -65,15 +60,17 @@ test('dependency found (a key used minutes ago) then proceed: nothing changes be
   const before = await journal(h.emulator);
   expect(before.filter((e) => WRITES.includes(e.action))).toEqual([]);
 
-  await handle.executeUpdate(resolveDependenciesUpdate, {
-    args: [{ actor: 'dave', decision: 'proceed', reason: 'pipeline moved to a new key' }],
-  });
+  await decide(
+    h,
+    handle,
+    'resolveDependencies',
+    { decision: 'proceed', reason: 'pipeline moved to a new key' },
+    people.dave,
+  );
   // The pipeline also used a cluster this week: Alibaba's own check is a second finding, decided separately.
   await waitForStage(handle, OffboardingStage.Revocation, 30_000, 'dependencies');
   expect((await user('ci-deployer'))?.accessKeys.every((k) => k.status === 'Inactive')).toBe(true);
-  await handle.executeUpdate(resolveDependenciesUpdate, {
-    args: [{ actor: 'dave', decision: 'proceed', reason: 'force it' }],
-  });
+  await decide(h, handle, 'resolveDependencies', { decision: 'proceed', reason: 'force it' }, people.dave);
   await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
   expect((await user('ci-deployer'))?.accessKeys.every((k) => k.status === 'Inactive')).toBe(true);
   await recordHistory('dependency-proceed', handle);
@@ -83,9 +80,13 @@ test('dependency found (a key used minutes ago) then proceed: nothing changes be
 test('dependency found then abort: the run ends Aborted and nothing was changed', async () => {
   const { handle } = await startOffboard(h, offboardInput(h, 'ci-deployer'));
   await waitForStage(handle, OffboardingStage.DependencyCheck, 30_000, 'dependencies');
-  await handle.executeUpdate(resolveDependenciesUpdate, {
-    args: [{ actor: 'carol', decision: 'abort', reason: 'still used by the release pipeline' }],
-  });
+  await decide(
+    h,
+    handle,
+    'resolveDependencies',
+    { decision: 'abort', reason: 'still used by the release pipeline' },
+    people.carol,
+  );
   const result = await handle.result();
   expect(result.stage).toBe(OffboardingStage.Aborted);
   expect(result.outcome).toMatch(/nothing was changed/);
@@ -97,9 +98,13 @@ test("the 7-day refusal is a dependency finding; an admin's proceed retries with
   const { handle } = await startOffboard(h, offboardInput(h, 'bob'));
   // Bob's access key was used two days ago: first the dependency check asks.
   await waitForStage(handle, OffboardingStage.DependencyCheck, 30_000, 'dependencies');
-  await handle.executeUpdate(resolveDependenciesUpdate, {
-    args: [{ actor: 'carol', decision: 'proceed', reason: 'his laptop script, retired' }],
-  });
+  await decide(
+    h,
+    handle,
+    'resolveDependencies',
+    { decision: 'proceed', reason: 'his laptop script, retired' },
+    people.carol,
+  );
   const waiting = await waitForStage(handle, OffboardingStage.Revocation, 30_000, 'dependencies');
   expect(waiting.findings.map((f) => f.probe)).toContain('alibaba-recent-cluster-access');
   // The second wait began in the middle of Revocation: the run says when, not when the stage began.
@@ -109,9 +114,13 @@ test("the 7-day refusal is a dependency finding; an admin's proceed retries with
   expect(refused).toHaveLength(1);
   expect(refused[0].errorCode).toBe('ErrorCleanPermissions.RecentAccess');
 
-  await handle.executeUpdate(resolveDependenciesUpdate, {
-    args: [{ actor: 'carol', decision: 'proceed', reason: 'bob left; the access was his last day' }],
-  });
+  await decide(
+    h,
+    handle,
+    'resolveDependencies',
+    { decision: 'proceed', reason: 'bob left; the access was his last day' },
+    people.carol,
+  );
   await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
   const cleaned = successes(await journal(h.emulator), 'CleanUserPermissions');
   expect(cleaned).toHaveLength(1);
@@ -124,7 +133,7 @@ test('scheduled deletion waits for deleteNotBefore after approval', async () => 
   const deleteNotBefore = new Date(Date.now() + 6_000).toISOString();
   const { handle } = await startOffboard(h, offboardInput(h, 'alice', { deleteNotBefore }));
   await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
-  await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'dave' }] });
+  await decide(h, handle, 'approveDeletion', {}, people.dave);
   await waitForStage(handle, OffboardingStage.ScheduledDeletion, 10_000);
   expect(successes(await journal(h.emulator), 'DeleteUser')).toHaveLength(0);
   const result = await handle.result();
@@ -139,9 +148,9 @@ test('rescind before the scheduled deletion restores access', async () => {
   const { handle } = await startOffboard(h, offboardInput(h, 'alice', { deleteNotBefore }));
   const waiting = await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
   expect(waiting.compensations).toHaveLength(3);
-  await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'dave' }] });
+  await decide(h, handle, 'approveDeletion', {}, people.dave);
   await waitForStage(handle, OffboardingStage.ScheduledDeletion, 10_000);
-  await handle.executeUpdate(rescindUpdate, { args: [{ actor: 'hr-system', reason: 'rehired' }] });
+  await decide(h, handle, 'rescind', { reason: 'rehired' }, people.hrJane);
   const result = await handle.result();
   expect(result.stage).toBe(OffboardingStage.Rescinded);
   const alice = await user('alice');
@@ -155,9 +164,7 @@ test('rescind before the scheduled deletion restores access', async () => {
 test('rejection with restore puts access back; without restore access stays cut', async () => {
   const first = await startOffboard(h, offboardInput(h, 'alice'));
   await waitForStage(first.handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
-  await first.handle.executeUpdate(rejectDeletionUpdate, {
-    args: [{ actor: 'carol', reason: 'wrong person', restoreAccess: true }],
-  });
+  await decide(h, first.handle, 'rejectDeletion', { reason: 'wrong person', restoreAccess: true }, people.carol);
   const restored = await first.handle.result();
   expect(restored.stage).toBe(OffboardingStage.Rejected);
   expect(restored.outcome).toMatch(/access restored/);
@@ -177,9 +184,13 @@ test('rejection with restore puts access back; without restore access stays cut'
   h.emulator.reset();
   const second = await startOffboard(h, offboardInput(h, 'alice'));
   await waitForStage(second.handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
-  await second.handle.executeUpdate(rejectDeletionUpdate, {
-    args: [{ actor: 'carol', reason: 'keep the account for the audit', restoreAccess: false }],
-  });
+  await decide(
+    h,
+    second.handle,
+    'rejectDeletion',
+    { reason: 'keep the account for the audit', restoreAccess: false },
+    people.carol,
+  );
   const cut = await second.handle.result();
   expect(cut.stage).toBe(OffboardingStage.Rejected);
   expect(cut.outcome).toMatch(/access stays cut/);
