@@ -9,6 +9,7 @@ import { dependencyActivities } from './dependencies';
 import { activityContext, type ActivityDeps } from './deps';
 import { inventoryActivities } from './inventory';
 import { notificationActivities } from './notification';
+import { planActivities } from './plan';
 import { quarantineActivities } from './quarantine';
 import { revocationActivities } from './revocation';
 import { runPolicyActivities } from './run-policy';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps): OffboardActivities {
   return {
     ...runPolicyActivities(ctx),
     ...inventoryActivities(ctx),
+    ...planActivities(ctx),
     ...dependencyActivities(ctx),
     ...quarantineActivities(ctx),
     ...revocationActivities(ctx),

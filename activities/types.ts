@@ -15,6 +15,7 @@ import type {
   TargetIdentity,
   VerificationResult,
 } from '../common/types';
+import type { Plan } from '../common/plan';
 import type { TrustedKey } from '../common/signed-token';
 import type { AuditRecord } from './audit';
 import type { Notification } from './notification';
@@ -60,8 +61,11 @@ export interface ProvenTarget {
 }
 
 export interface OffboardActivities {
-  /** The admin list and identity checks of the worker's configuration, read once per run (history stays deterministic). */
+  /** The worker's account, its own identity and the keys it trusts, read once per run (history stays deterministic). */
   loadRunPolicy(): Promise<RunPolicy>;
+
+  /** The dry run: inventory and dependency probes over read-only clients, as a plan. */
+  planIdentity(input: { accountId: string; target: TargetIdentity; clusterIds?: string[] }): Promise<Plan>;
 
   // Inventory and dependencies (read-only)
   /** Resolves the identity (name → uid) and snapshots everything it holds. */

@@ -15,7 +15,7 @@ import { type Ctx } from '../context';
 import { CliError, ExitCode } from '../errors';
 import { checkClusters, inputProblemsError, requireTarget, type TargetFlags } from '../flags';
 import { indent, table } from '../output';
-import { readOnlyClients } from '../read-only';
+import { readOnlyClients } from '../../activities/read-only';
 
 /**
  * `offboard plan`: the dry run. It runs the production inventory and dependency-check activities in this process,

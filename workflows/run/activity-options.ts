@@ -66,6 +66,7 @@ const local: ActivityOptions = {
 export const ACTIVITY_OPTIONS: Record<keyof OffboardActivities, ActivityOptions> = {
   loadRunPolicy: local,
   inventoryIdentity: reads,
+  planIdentity: reads,
   resolveIdentity: reads,
   checkDependencies: reads,
   deactivateAccessKey: api,

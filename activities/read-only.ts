@@ -1,4 +1,4 @@
-import { type AlibabaClients } from '../activities/alibaba';
+import { type AlibabaClients } from './alibaba';
 
 // SDK methods that only read: RAM Get…/List…, CS Describe…/List…. Everything else changes the cloud.
 const READ_ONLY = /^(get|list|describe)[A-Z]/;
