@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { type JournalEntry } from '../../emulator/server';
-import { useHarness } from '../workflows/harness';
+import { useHarness } from '../workflows/use-harness';
 import { orderViolations, runSchedule, scheduleArb, type Outcome } from './invariant';
 
 /** CI-bounded; `npx tsx scripts/property-soak.ts --runs 100` runs many more. */

@@ -5,7 +5,8 @@
 import { type Browser, type Page } from 'playwright-core';
 import { OffboardingStage } from '../../common/stages';
 import { launchBrowser, screenshotPath } from '../support/browser';
-import { offboardInput, setWorkerClusterAccess, startOffboard, waitForStage, useHarness } from '../workflows/harness';
+import { offboardInput, setWorkerClusterAccess, startOffboard, waitForStage } from '../workflows/harness';
+import { useHarness } from '../workflows/use-harness';
 
 let browser: Browser;
 

@@ -13,8 +13,8 @@ import {
   startRevoke,
   successes,
   waitForStage,
-  useHarness,
 } from './harness';
+import { useHarness } from './use-harness';
 import { recordHistory } from './record';
 
 const h = useHarness('blocked-revoke');

@@ -7,16 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { approveDeletionUpdate } from '../../common/messages';
 import { OffboardingStage } from '../../common/stages';
-import {
-  emulatorState,
-  journal,
-  offboardInput,
-  setFaults,
-  startOffboard,
-  successes,
-  waitForStage,
-  useHarness,
-} from './harness';
+import { emulatorState, journal, offboardInput, setFaults, startOffboard, successes, waitForStage } from './harness';
+import { useHarness } from './use-harness';
 import { recordHistory } from './record';
 
 const repoRoot = join(__dirname, '..', '..');

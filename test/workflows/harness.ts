@@ -24,7 +24,7 @@ import { DEFAULT_FIXTURE_PATH, startEmulator, type JournalEntry } from '../../em
 import { activitiesFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig, type WorkerConfig } from '../../config/worker';
 import { startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
-import { closeTestConnections, createTestWorker, testClient, uniqueTaskQueue } from '../support/temporal';
+import { createTestWorker, testClient, uniqueTaskQueue } from '../support/temporal';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -103,26 +103,6 @@ export async function startHarness(
       await emulator.close();
     },
   };
-}
-
-/**
- * The harness of a whole test file: started before its tests, stopped after them together with the file's Temporal
- * connections. Jest runs afterAll hooks in the order they are declared: one declared before this call runs before
- * the harness stops.
- */
-export function useHarness(prefix: string, options?: Parameters<typeof startHarness>[1]): Harness {
-  // Empty until beforeAll: nothing reads a harness while the file is only declaring its tests.
-  const harness = {} as Harness;
-  let started = false;
-  beforeAll(async () => {
-    Object.assign(harness, await startHarness(prefix, options));
-    started = true;
-  });
-  afterAll(async () => {
-    if (started) await harness.stop();
-    await closeTestConnections();
-  });
-  return harness;
 }
 
 export function offboardInput(

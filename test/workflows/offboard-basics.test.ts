@@ -13,8 +13,8 @@ import {
   successes,
   waitForStage,
   waitForStatus,
-  useHarness,
 } from './harness';
+import { useHarness } from './use-harness';
 import { recordHistory } from './record';
 
 const h = useHarness('offboard-basics');

@@ -8,16 +8,8 @@ import {
   statusQuery,
 } from '../../common/messages';
 import { OffboardingStage } from '../../common/stages';
-import {
-  emulatorState,
-  journal,
-  offboardInput,
-  resetWorld,
-  startOffboard,
-  successes,
-  waitForStage,
-  useHarness,
-} from './harness';
+import { emulatorState, journal, offboardInput, resetWorld, startOffboard, successes, waitForStage } from './harness';
+import { useHarness } from './use-harness';
 import { recordHistory } from './record';
 
 const h = useHarness('offboard-decisions');
