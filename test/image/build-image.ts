@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import {
+  DockerfileError,
   initialConfig,
   nextConfig,
   parseDockerfile,
@@ -19,7 +20,11 @@ import {
 export interface BuiltImage extends StageConfig {
   /** The last stage's filesystem root on this machine. */
   root: string;
-  baseImage: string;
+}
+
+/** Progress in CI's log, without jest's console decoration. */
+function log(line: string): void {
+  process.stdout.write(`[image] ${line}\n`);
 }
 
 /** Where a path of a stage's filesystem is on this machine. */
@@ -38,6 +43,16 @@ export function hostEnv(image: { root: string; env: Record<string, string> }): R
   return { ...env, PATH: process.env.PATH ?? '/usr/bin:/bin' };
 }
 
+type Filter = (path: string) => boolean;
+
+/** One piece of a .dockerignore glob as a regular expression: `**` any directories, `*` and `?` within a name. */
+function globPiece(piece: string): string {
+  if (piece.startsWith('**')) return '(.*/)?';
+  if (piece === '*') return '[^/]*';
+  if (piece === '?') return '[^/]';
+  return piece.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+}
+
 /** The .dockerignore rules as a predicate on context-relative paths (Docker's syntax: globs, `**`, `!` exceptions). */
 export function dockerignore(text: string): Filter {
   const rules = text
@@ -49,25 +64,16 @@ export function dockerignore(text: string): Filter {
       const glob = posix.normalize((negated ? line.slice(1) : line).replace(/^\/+/, '')).replace(/\/$/, '');
       const source = glob
         .split(/(\*\*\/?|\*|\?)/)
-        .map((part) =>
-          part.startsWith('**')
-            ? '(.*/)?'
-            : part === '*'
-              ? '[^/]*'
-              : part === '?'
-                ? '[^/]'
-                : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
-        )
+        .map(globPiece)
         .join('');
+      // A path is ignored with everything under it.
       return { negated, pattern: new RegExp(`^${source}(/.*)?$`) };
     });
   return (path) => rules.reduce((ignored, rule) => (rule.pattern.test(path) ? !rule.negated : ignored), false);
 }
 
-type Filter = (path: string) => boolean;
-
 function fail(instruction: { line: number }, problem: string): never {
-  throw new Error(`Dockerfile line ${instruction.line}: ${problem}`);
+  throw new DockerfileError(instruction.line, problem);
 }
 
 /** The base image must be what this machine is: the Node image of this Node major. */
@@ -82,7 +88,7 @@ function checkBaseImage(stage: Stage): void {
 const builderEnvNames = ['HOME', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
 
 function run(instruction: Extract<Instruction, { kind: 'RUN' }>, stage: { root: string } & StageConfig): void {
-  console.log(`[image] line ${instruction.line}: RUN ${instruction.argv.join(' ')}`);
+  log(`line ${instruction.line}: RUN ${instruction.argv.join(' ')}`);
   const builderEnv = Object.fromEntries(
     Object.entries(process.env).filter(
       (entry): entry is [string, string] => builderEnvNames.includes(entry[0].toUpperCase()) && entry[1] !== undefined,
@@ -137,7 +143,7 @@ export function buildImage(options: { dockerfile: string; context: string; scrat
     const root = join(scratch, stage.name);
     mkdirSync(root, { recursive: true });
     roots.set(stage.name, root);
-    console.log(`[image] line ${stage.line}: FROM ${stage.image} AS ${stage.name} → ${root}`);
+    log(`line ${stage.line}: FROM ${stage.image} AS ${stage.name} → ${root}`);
     let config = initialConfig;
     for (const instruction of stage.instructions) {
       if (instruction.kind === 'COPY') copy(instruction, { root, workdir: config.workdir, context, roots, inContext });
@@ -148,5 +154,5 @@ export function buildImage(options: { dockerfile: string; context: string; scrat
     configs.set(stage.name, config);
   }
   const last = stages[stages.length - 1];
-  return { ...configs.get(last.name)!, root: roots.get(last.name)!, baseImage: last.image };
+  return { ...configs.get(last.name)!, root: roots.get(last.name)! };
 }
