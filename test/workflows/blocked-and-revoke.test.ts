@@ -1,7 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { abortUpdate, approveDeletionUpdate, retryUpdate } from '../../common/messages';
 import { OffboardingStage } from '../../common/stages';
-import { closeTestConnections } from '../support/temporal';
 import {
   emulatorState,
   journal,
@@ -10,24 +9,15 @@ import {
   revokeInput,
   setFaults,
   setWorkerClusterAccess,
-  startHarness,
   startOffboard,
   startRevoke,
   successes,
   waitForStage,
-  type Harness,
 } from './harness';
+import { useHarness } from './use-harness';
 import { recordHistory } from './record';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness('blocked-revoke');
-});
-afterAll(async () => {
-  await h?.stop();
-  await closeTestConnections();
-});
+const h = useHarness('blocked-revoke');
 beforeEach(() => resetWorld(h, ['alice', 'bob']));
 
 test('access denied blocks the run (not failed, not retried forever); fixed, then retried, it completes', async () => {
