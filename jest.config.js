@@ -5,6 +5,8 @@ module.exports = {
   // Jest's module system cannot require() ES modules (Node 20 can): these ESM-only packages are transpiled too.
   transformIgnorePatterns: ['/node_modules/(?!(jose|@noble|@scure)/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The production image check has its own config (jest.image.config.js), run by .ci/run.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/image/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -8,31 +8,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertPortFree, freePort, repoRoot } from '../../scripts/temporal-server';
+import { waitForOutput } from '../support/process-output';
 
 let demo: ChildProcess | undefined;
 afterAll(() => {
   if (demo?.pid && demo.exitCode === null) process.kill(demo.pid, 'SIGKILL');
 });
-
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${output}`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (pattern.test(output)) {
-        clearTimeout(timer);
-        resolve(output);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`npm start exited (${code}) early; output:\n${output}`)));
-  });
-}
 
 /** The printed command line that contains `needle`, without its trailing comment. */
 function printedCommand(output: string, needle: string): string {

@@ -1,20 +1,12 @@
 import fc from 'fast-check';
 import { type JournalEntry } from '../../emulator';
-import { closeTestConnections } from '../support/temporal';
-import { startHarness, type Harness } from '../workflows/harness';
+import { useHarness } from '../workflows/use-harness';
 import { orderViolations, runSchedule, scheduleArb, type Outcome } from './invariant';
 
 /** CI-bounded; `npx tsx scripts/property-soak.ts --runs 100` runs many more. */
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 6);
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('property');
-});
-afterAll(async () => {
-  await h?.stop();
-  await closeTestConnections();
-});
+const h = useHarness('property');
 
 test('the checker itself catches a deletion before verified revocation', () => {
   const uid = '2034000000000002';

@@ -3,11 +3,10 @@
  * `npm run temporal`, on free ports, in memory), or the server named by TEMPORAL_ADDRESS; and the workflow bundle,
  * built once so that each test worker starts in milliseconds instead of re-bundling.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import {
   ensureSearchAttributes,
   ensureTemporalCli,
@@ -15,6 +14,7 @@ import {
   repoRoot,
   startDevServer,
 } from '../../scripts/temporal-server';
+import { workflowsPath, writeWorkflowBundle } from '../../scripts/build-workflow-bundle';
 
 declare global {
   var __TEMPORAL_TEST_SERVER_PID__: number | undefined;
@@ -47,14 +47,9 @@ export default async function globalSetup(): Promise<void> {
     );
   }
 
-  const workflowsPath = join(repoRoot, 'workflows', 'index.ts');
   if (existsSync(workflowsPath)) {
-    const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
     const bundlePath = join(tmpdir(), `acs-offboarding-workflows-${process.pid}.js`);
-    writeFileSync(bundlePath, code);
+    await writeWorkflowBundle(bundlePath);
     process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE = bundlePath;
   }
 }
-
-const noop = () => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error };

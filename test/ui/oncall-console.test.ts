@@ -5,27 +5,18 @@
 import { type Browser, type Page } from 'playwright-core';
 import { OffboardingStage } from '../../common/stages';
 import { launchBrowser, screenshotPath } from '../support/browser';
-import { closeTestConnections } from '../support/temporal';
-import {
-  offboardInput,
-  setWorkerClusterAccess,
-  startHarness,
-  startOffboard,
-  waitForStage,
-  type Harness,
-} from '../workflows/harness';
+import { offboardInput, setWorkerClusterAccess, startOffboard, waitForStage } from '../workflows/harness';
+import { useHarness } from '../workflows/use-harness';
 
-let h: Harness;
 let browser: Browser;
 
-beforeAll(async () => {
-  h = await startHarness('ui-console');
-  browser = await launchBrowser();
-});
+// Declared first, so that the browser closes before the harness stops.
 afterAll(async () => {
   await browser?.close();
-  await h?.stop();
-  await closeTestConnections();
+});
+const h = useHarness('ui-console');
+beforeAll(async () => {
+  browser = await launchBrowser();
 });
 
 /**

@@ -1,6 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { OffboardingStage } from '../../common/stages';
-import { closeTestConnections } from '../support/temporal';
 import { decide, people } from '../support/trust';
 import {
   emulatorState,
@@ -10,24 +9,15 @@ import {
   revokeInput,
   setFaults,
   setWorkerClusterAccess,
-  startHarness,
   startOffboard,
   startRevoke,
   successes,
   waitForStage,
-  type Harness,
 } from './harness';
+import { useHarness } from './use-harness';
 import { recordHistory } from './record';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness('blocked-revoke');
-});
-afterAll(async () => {
-  await h?.stop();
-  await closeTestConnections();
-});
+const h = useHarness('blocked-revoke');
 beforeEach(() => resetWorld(h, ['alice', 'bob']));
 
 test('access denied blocks the run (not failed, not retried forever); fixed, then retried, it completes', async () => {
@@ -47,7 +37,7 @@ test('access denied blocks the run (not failed, not retried forever); fixed, the
   // Only admins may retry, and only a Blocked run.
   const outsider = await decide(h, handle, 'retry', {}, people.bob).catch((e) => e);
   expect(outsider).toBeInstanceOf(WorkflowUpdateFailedError);
-  expect(outsider.cause.type).toBe('NotAnAdmin');
+  expect(outsider.cause.type).toBe('MissingRole');
 
   await setWorkerClusterAccess(h.emulator, true);
   await decide(h, handle, 'retry', { reason: 'policy re-attached' }, people.carol);

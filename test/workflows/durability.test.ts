@@ -6,34 +6,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { OffboardingStage } from '../../common/stages';
-import { closeTestConnections } from '../support/temporal';
 import { decide, people } from '../support/trust';
-import {
-  emulatorState,
-  journal,
-  offboardInput,
-  setFaults,
-  startHarness,
-  startOffboard,
-  successes,
-  waitForStage,
-  type Harness,
-} from './harness';
+import { emulatorState, journal, offboardInput, setFaults, startOffboard, successes, waitForStage } from './harness';
+import { useHarness } from './use-harness';
 import { recordHistory } from './record';
 
 const repoRoot = join(__dirname, '..', '..');
-let h: Harness;
 const children = new Set<ChildProcess>();
 
-beforeAll(async () => {
-  // A slow clean task (3 s) leaves time to kill the worker while the run verifies the revocation.
-  h = await startHarness('durability', { inProcessWorker: false, taskDelayMs: 3_000 });
-});
-afterAll(async () => {
+// Declared first, so that the worker processes are gone before the harness stops.
+afterAll(() => {
   for (const child of children) killGroup(child);
-  await h?.stop();
-  await closeTestConnections();
 });
+// A slow clean task (3 s) leaves time to kill the worker while the run verifies the revocation.
+const h = useHarness('durability', { inProcessWorker: false, taskDelayMs: 3_000 });
 
 /** Starts `tsx worker/main.ts` and resolves once it polls the task queue. */
 async function startWorkerProcess(): Promise<ChildProcess> {

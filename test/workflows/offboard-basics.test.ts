@@ -4,31 +4,21 @@ import { statusQuery } from '../../common/messages';
 import { offboardWorkflowId } from '../../common/ids';
 import { SearchAttributes } from '../../common/search-attributes';
 import { OffboardingStage } from '../../common/stages';
-import { closeTestConnections } from '../support/temporal';
 import { decide, people, signalDecision } from '../support/trust';
 import {
   emulatorState,
   journal,
   offboardInput,
   resetWorld,
-  startHarness,
   startOffboard,
   successes,
   waitForStage,
   waitForStatus,
-  type Harness,
 } from './harness';
+import { useHarness } from './use-harness';
 import { recordHistory } from './record';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness('offboard-basics');
-});
-afterAll(async () => {
-  await h?.stop();
-  await closeTestConnections();
-});
+const h = useHarness('offboard-basics');
 beforeEach(() => resetWorld(h, ['alice', 'bob', 'former-contractor', 'nobody'], ['legacy-deploy-role']));
 
 function allSecrets(): string[] {

@@ -2,30 +2,12 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { statusQuery } from '../../common/messages';
 import { OffboardingStage } from '../../common/stages';
-import { closeTestConnections } from '../support/temporal';
 import { decide, people } from '../support/trust';
-import {
-  emulatorState,
-  journal,
-  offboardInput,
-  resetWorld,
-  startHarness,
-  startOffboard,
-  successes,
-  waitForStage,
-  type Harness,
-} from './harness';
+import { emulatorState, journal, offboardInput, resetWorld, startOffboard, successes, waitForStage } from './harness';
+import { useHarness } from './use-harness';
 import { recordHistory } from './record';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness('offboard-decisions');
-});
-afterAll(async () => {
-  await h?.stop();
-  await closeTestConnections();
-});
+const h = useHarness('offboard-decisions');
 beforeEach(() => resetWorld(h, ['alice', 'bob', 'ci-deployer']));
 
 interface UserView {
