@@ -2,7 +2,7 @@ import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import type { ActionDef } from '../action';
 import { ApiError } from '../api-error';
 import type { UserState } from '../state/world';
-import { required, requireUser } from './params';
+import { boolParam, required, requireUser } from './params';
 import { loginProfileBody } from './render';
 
 /** Console sign-in: a user's login profile (password never stored) and MFA device. */
@@ -34,8 +34,8 @@ export const loginActions: ActionDef[] = [
       }
       const profile = {
         created: ctx.now,
-        passwordResetRequired: query.PasswordResetRequired === 'true',
-        mfaBindRequired: query.MFABindRequired === 'true',
+        passwordResetRequired: boolParam(query, 'PasswordResetRequired', false),
+        mfaBindRequired: boolParam(query, 'MFABindRequired', false),
       };
       user.loginProfile = profile;
       return { LoginProfile: loginProfileBody(user.name, profile) };

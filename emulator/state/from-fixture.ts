@@ -29,7 +29,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
     regionId: f.regionId,
     account: { id: f.account.id, name: f.account.name, rootAccessKeys: f.account.rootAccessKeys.map(key) },
     options: { ...f.options },
-    policies: new Map(f.policies.map((p) => [policyKey(p.type, p.name), { ...p }])),
+    policies: new Map(f.policies.map((p) => [policyKey(p.type, p.name), { ...p, created: t(p.created) }])),
     groups: new Map(
       f.groups.map((g) => [
         g.name,
@@ -97,7 +97,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
       deleted: t(d.deleted),
     });
   }
-  for (const c of f.clusters) {
+  for (const c of [...f.clusters, ...generatedClusters(f)]) {
     const regionId = c.regionId ?? f.regionId;
     world.clusters.set(c.id, {
       id: c.id,
@@ -114,6 +114,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
       vpcId: c.vpcId,
       resourceGroupId: c.resourceGroupId,
       auditLog: c.auditLog,
+      certStatesUnknown: c.certStatesUnknown,
       tags: c.tags,
     });
   }
@@ -123,7 +124,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
     if (kind === 'role') return f.roles.find((r) => r.name === name)!.id; // crossCheck guarantees it exists
     return (f.users.find((u) => u.name === name) ?? f.deletedUsers.find((u) => u.name === name))!.id;
   };
-  for (const k of f.kubeconfigs) {
+  for (const k of [...f.kubeconfigs, ...generatedKubeconfigs(f)]) {
     const issued = tOpt(k.issued) ?? (k.state === 'Unissued' ? undefined : now - 180 * DAY_MS);
     const expires = tOpt(k.expires) ?? (issued === undefined ? undefined : issued + KUBECONFIG_VALIDITY_MS);
     const rec: KubeconfigRecord = {
@@ -150,6 +151,42 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
     world.grants.set(uid, [...list.filter((x) => x.resourceId !== grant.resourceId), grant]);
   }
   return world;
+}
+
+type FixtureCluster = Fixture['clusters'][number];
+type FixtureKubeconfig = Fixture['kubeconfigs'][number];
+
+/** The ids of `generatedClusters`: `<idPrefix>0001`, `<idPrefix>0002`, … */
+export function generatedClusterIds(f: Fixture): string[] {
+  const g = f.generatedClusters;
+  if (!g) return [];
+  return Array.from({ length: g.count }, (_, i) => `${g.idPrefix}${String(i + 1).padStart(4, '0')}`);
+}
+
+function generatedClusters(f: Fixture): FixtureCluster[] {
+  return generatedClusterIds(f).map((id) => ({
+    id,
+    name: id.replace(/^c-/, ''),
+    state: 'running',
+    clusterType: 'ManagedKubernetes',
+    clusterSpec: 'ack.pro.small',
+    profile: 'Default',
+    version: '1.31.1-aliyun.1',
+    size: 3,
+    created: '-200d',
+    vpcId: 'vpc-demo0000000000000001',
+    resourceGroupId: 'rg-demo000000000001',
+    auditLog: true,
+    certStatesUnknown: false,
+    tags: [{ key: 'generated', value: 'true' }],
+  }));
+}
+
+function generatedKubeconfigs(f: Fixture): FixtureKubeconfig[] {
+  const who = f.generatedClusters?.kubeconfigsOf ?? [];
+  return generatedClusterIds(f).flatMap((cluster) =>
+    who.map((identity) => ({ identity, cluster, state: 'Unexpired' as const, issued: '-100d', lastAccess: '-30d' })),
+  );
 }
 
 /** The default trust policy: the account itself may assume the role. */
