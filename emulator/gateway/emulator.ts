@@ -94,7 +94,9 @@ class Emulator implements ApiGateway, AdminGateway {
   }
 
   async listen(port: number, host: string): Promise<RunningEmulator> {
-    const server = createServer((req, res) => this.onRequest(req, res));
+    // RPC products carry every parameter in the query: a 6144-character policy document, percent-encoded, is
+    // beyond Node's default 16 KiB of headers.
+    const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => this.onRequest(req, res));
     // Longer than any client idle time, so a keep-alive socket is never closed under a request being sent on it.
     server.keepAliveTimeout = 65_000;
     this.server = server;

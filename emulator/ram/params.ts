@@ -1,7 +1,7 @@
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import { ApiError } from '../api-error';
 import { parseBoolean, parseInteger } from '../param-types';
-import { type DocumentKind, parsePolicyDocument } from '../state/policy-document';
+import { type DocumentKind, MAX_POLICY_DOCUMENT_LENGTH, parsePolicyDocument } from '../state/policy-document';
 import { policyKey, type PolicyState, type RoleState, type UserState, type WorldState } from '../state/world';
 
 /** RAM request parameters (all in the query) and the entities they name; each refusal is RAM's own error. */
@@ -55,6 +55,9 @@ export function intParam(q: Record<string, string>, name: string, min: number, m
 /** A policy document parameter, checked as RAM checks it (state/policy-document.ts). */
 export function policyDocumentParam(q: Record<string, string>, name: string, kind: DocumentKind): string {
   const text = required(q, name);
+  if (text.length > MAX_POLICY_DOCUMENT_LENGTH) {
+    throw new ApiError(E.invalidPolicyDocumentLength, 400, `${name} exceeds ${MAX_POLICY_DOCUMENT_LENGTH} characters.`);
+  }
   const problem = parsePolicyDocument(text, kind);
   if (typeof problem === 'string') throw new ApiError(E.malformedPolicyDocument, 400, problem);
   return text;

@@ -20,11 +20,11 @@ export interface PolicyDocument {
 /** A permission policy needs a Resource per statement; a trust policy (who may assume a role) a Principal. */
 export type DocumentKind = 'permission' | 'trust';
 
-const MAX_DOCUMENT_LENGTH = 6144;
+/** RAM's limit on a policy document's length (InvalidParameter.PolicyDocument.Length beyond). */
+export const MAX_POLICY_DOCUMENT_LENGTH = 6144;
 
 /** The document, or the problem with it (the text of a MalformedPolicyDocument error). */
 export function parsePolicyDocument(text: string, kind: DocumentKind): PolicyDocument | string {
-  if (text.length > MAX_DOCUMENT_LENGTH) return `The policy document exceeds ${MAX_DOCUMENT_LENGTH} characters.`;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
