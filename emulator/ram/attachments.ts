@@ -1,4 +1,4 @@
-import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
+import { type AlibabaErrorCode, AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import type { ActionDef } from '../action';
 import { ApiError } from '../api-error';
 import type { PolicyAttachment, PolicyType, WorldState } from '../state/world';
@@ -7,86 +7,77 @@ import { requirePolicy, requireRole, requireUser } from './params';
 import { policyList } from './render';
 
 /**
- * Policy attachments of users and roles. An attachment is named by policy type, name and optional resource group;
- * the policy must exist (from the fixture, or CreatePolicy in policies.ts).
+ * Policy attachments of users and roles: the same three operations for each (list, attach, detach), with each kind's
+ * own codes. An attachment is named by policy type, name and optional resource group; the policy must exist (from the
+ * fixture, or CreatePolicy in policies.ts).
  */
 
+/** What differs between the users' and the roles' attachment operations. */
+interface Owners {
+  /** `User` or `Role`, as in the operation names. */
+  kind: 'User' | 'Role';
+  find(world: WorldState, q: Record<string, string>): { name: string; policies: PolicyAttachment[] };
+  alreadyAttached: AlibabaErrorCode;
+  notAttached: AlibabaErrorCode;
+}
+
+function attachmentOperations({ kind, find, alreadyAttached, notAttached }: Owners): ActionDef[] {
+  const owner = kind === 'User' ? '' : 'role ';
+  return [
+    {
+      product: 'ram',
+      name: `ListPoliciesFor${kind}`,
+      need: 'ram-read',
+      run: (ctx, { query }) => policyList(ctx.world, find(ctx.world, query).policies),
+    },
+    {
+      product: 'ram',
+      name: `AttachPolicyTo${kind}`,
+      need: 'ram-write',
+      run(ctx, { query }) {
+        const p = policyParams(ctx.world, query);
+        const o = find(ctx.world, query);
+        addOnce(
+          o.policies,
+          (a) => sameAttachment(a, p),
+          { name: p.name, type: p.type, attached: ctx.now, ...(p.rg && { resourceGroupId: p.rg }) },
+          () => new ApiError(alreadyAttached, 409, `${p.name} is already attached to ${owner}${o.name}.`),
+        );
+        return {};
+      },
+    },
+    {
+      product: 'ram',
+      name: `DetachPolicyFrom${kind}`,
+      need: 'ram-write',
+      run(ctx, { query }) {
+        const p = policyParams(ctx.world, query);
+        const o = find(ctx.world, query);
+        removeOne(
+          o.policies,
+          (a) => sameAttachment(a, p),
+          () => new ApiError(notAttached, 404, `${p.name} is not attached to ${owner}${o.name}.`),
+        );
+        return {};
+      },
+    },
+  ];
+}
+
 export const attachmentActions: ActionDef[] = [
-  {
-    product: 'ram',
-    name: 'ListPoliciesForUser',
-    need: 'ram-read',
-    run: (ctx, { query }) => policyList(ctx.world, requireUser(ctx.world, query).policies),
-  },
-  {
-    product: 'ram',
-    name: 'AttachPolicyToUser',
-    need: 'ram-write',
-    run(ctx, { query }) {
-      const p = policyParams(ctx.world, query);
-      const user = requireUser(ctx.world, query);
-      addOnce(
-        user.policies,
-        (a) => sameAttachment(a, p),
-        { name: p.name, type: p.type, attached: ctx.now, ...(p.rg && { resourceGroupId: p.rg }) },
-        () => new ApiError(E.userPolicyAlreadyExists, 409, `${p.name} is already attached to ${user.name}.`),
-      );
-      return {};
-    },
-  },
-  {
-    product: 'ram',
-    name: 'DetachPolicyFromUser',
-    need: 'ram-write',
-    run(ctx, { query }) {
-      const p = policyParams(ctx.world, query);
-      const user = requireUser(ctx.world, query);
-      removeOne(
-        user.policies,
-        (a) => sameAttachment(a, p),
-        () => new ApiError(E.userPolicyNotFound, 404, `${p.name} is not attached to ${user.name}.`),
-      );
-      return {};
-    },
-  },
-  {
-    product: 'ram',
-    name: 'ListPoliciesForRole',
-    need: 'ram-read',
-    run: (ctx, { query }) => policyList(ctx.world, requireRole(ctx.world, query).policies),
-  },
-  {
-    product: 'ram',
-    name: 'AttachPolicyToRole',
-    need: 'ram-write',
-    run(ctx, { query }) {
-      const p = policyParams(ctx.world, query);
-      const role = requireRole(ctx.world, query);
-      addOnce(
-        role.policies,
-        (a) => sameAttachment(a, p),
-        { name: p.name, type: p.type, attached: ctx.now, ...(p.rg && { resourceGroupId: p.rg }) },
-        () => new ApiError(E.rolePolicyAlreadyExists, 409, `${p.name} is already attached to role ${role.name}.`),
-      );
-      return {};
-    },
-  },
-  {
-    product: 'ram',
-    name: 'DetachPolicyFromRole',
-    need: 'ram-write',
-    run(ctx, { query }) {
-      const p = policyParams(ctx.world, query);
-      const role = requireRole(ctx.world, query);
-      // 404 assumed: only third-party code shows this code (reference §2.4).
-      removeOne(
-        role.policies,
-        (a) => sameAttachment(a, p),
-        () => new ApiError(E.rolePolicyNotFound, 404, `${p.name} is not attached to role ${role.name}.`),
-      );
-      return {};
-    },
-  },
+  ...attachmentOperations({
+    kind: 'User',
+    find: requireUser,
+    alreadyAttached: E.userPolicyAlreadyExists,
+    notAttached: E.userPolicyNotFound,
+  }),
+  ...attachmentOperations({
+    kind: 'Role',
+    find: requireRole,
+    alreadyAttached: E.rolePolicyAlreadyExists,
+    // 404 assumed: only third-party code shows this code (reference §2.4).
+    notAttached: E.rolePolicyNotFound,
+  }),
 ];
 
 interface PolicyParams {

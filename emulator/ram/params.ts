@@ -1,4 +1,4 @@
-import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
+import { type AlibabaErrorCode, AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import { ApiError } from '../api-error';
 import { parseBoolean, parseInteger } from '../param-types';
 import { type DocumentKind, MAX_POLICY_DOCUMENT_LENGTH, parsePolicyDocument } from '../state/policy-document';
@@ -18,19 +18,59 @@ export function required(q: Record<string, string>, name: string): string {
   return v;
 }
 
-export function userNameParam(q: Record<string, string>): string {
-  const name = required(q, 'UserName');
-  if (name.length > 64)
-    throw new ApiError(E.invalidUserNameLength, 400, 'The length of UserName must be from 1 to 64.');
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) {
-    throw new ApiError(
-      E.invalidUserName,
-      400,
-      'UserName may contain only letters, digits, periods (.), hyphens (-) and underscores (_).',
-    );
+/** The naming rule of a kind of RAM entity, and the codes for breaking it. */
+interface NameRule {
+  field: string;
+  maxLength: number;
+  chars: RegExp;
+  /** What `chars` allows, in words. */
+  allowed: string;
+  charsCode: AlibabaErrorCode;
+  lengthCode: AlibabaErrorCode;
+}
+
+const USER_NAME: NameRule = {
+  field: 'UserName',
+  maxLength: 64,
+  chars: /^[A-Za-z0-9._-]+$/,
+  allowed: 'letters, digits, periods (.), hyphens (-) and underscores (_)',
+  charsCode: E.invalidUserName,
+  lengthCode: E.invalidUserNameLength,
+};
+
+const ROLE_NAME: NameRule = {
+  field: 'RoleName',
+  maxLength: 64,
+  chars: /^[A-Za-z0-9.-]+$/,
+  allowed: 'letters, digits, periods (.) and hyphens (-)',
+  charsCode: E.invalidRoleName,
+  lengthCode: E.invalidRoleNameLength,
+};
+
+const POLICY_NAME: NameRule = {
+  field: 'PolicyName',
+  maxLength: 128,
+  chars: /^[A-Za-z0-9-]+$/,
+  allowed: 'letters, digits and hyphens (-)',
+  charsCode: E.invalidPolicyName,
+  lengthCode: E.invalidPolicyNameLength,
+};
+
+function nameParam(q: Record<string, string>, rule: NameRule): string {
+  const name = required(q, rule.field);
+  if (name.length > rule.maxLength) {
+    throw new ApiError(rule.lengthCode, 400, `The length of ${rule.field} must be from 1 to ${rule.maxLength}.`);
   }
+  if (!rule.chars.test(name))
+    throw new ApiError(rule.charsCode, 400, `${rule.field} may contain only ${rule.allowed}.`);
   return name;
 }
+
+export const userNameParam = (q: Record<string, string>): string => nameParam(q, USER_NAME);
+/** A new role's name (existing ones are looked up as they are). */
+export const roleNameParam = (q: Record<string, string>): string => nameParam(q, ROLE_NAME);
+/** A new custom policy's name. */
+export const policyNameParam = (q: Record<string, string>): string => nameParam(q, POLICY_NAME);
 
 /** A Boolean parameter in any SDK's rendering (param-types.ts); `dflt` when absent. */
 export function boolParam(q: Record<string, string>, name: string, dflt: boolean): boolean {
@@ -61,32 +101,6 @@ export function policyDocumentParam(q: Record<string, string>, name: string, kin
   const problem = parsePolicyDocument(text, kind);
   if (typeof problem === 'string') throw new ApiError(E.malformedPolicyDocument, 400, problem);
   return text;
-}
-
-/** A new role's name: 1–64 letters, digits, periods or hyphens. */
-export function roleNameParam(q: Record<string, string>): string {
-  const name = required(q, 'RoleName');
-  if (name.length > 64) throw new ApiError(E.invalidRoleNameLength, 400, 'The length of RoleName must be 1 to 64.');
-  if (!/^[A-Za-z0-9.-]+$/.test(name)) {
-    throw new ApiError(
-      E.invalidRoleName,
-      400,
-      'RoleName may contain only letters, digits, periods (.) and hyphens (-).',
-    );
-  }
-  return name;
-}
-
-/** A custom policy's name: 1–128 letters, digits or hyphens. */
-export function policyNameParam(q: Record<string, string>): string {
-  const name = required(q, 'PolicyName');
-  if (name.length > 128) {
-    throw new ApiError(E.invalidPolicyNameLength, 400, 'The length of PolicyName must be 1 to 128.');
-  }
-  if (!/^[A-Za-z0-9-]+$/.test(name)) {
-    throw new ApiError(E.invalidPolicyName, 400, 'PolicyName may contain only letters, digits and hyphens (-).');
-  }
-  return name;
 }
 
 /** The user named by `UserName`. */

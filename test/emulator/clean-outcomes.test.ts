@@ -2,7 +2,17 @@ import type Cs from '@alicloud/cs20151215';
 import * as $Cs from '@alicloud/cs20151215';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import { type RunningEmulator, startEmulator } from '../../emulator';
-import { admin, clients, sdkError, setCluster, setOptions, sleep, startWithFixture, UID } from './clients';
+import {
+  admin,
+  certStates as certStatesOf,
+  clients,
+  finishedTask,
+  sdkError,
+  setCluster,
+  setOptions,
+  startWithFixture,
+  UID,
+} from './clients';
 
 /**
  * How a clean can end other than in success (issue 13 items 3, 12, 14): a task that ends `fail`, `timeout` or
@@ -25,19 +35,9 @@ const clean = (uid: string, req: ConstructorParameters<typeof $Cs.CleanUserPermi
 const cleanCluster = (clusterId: string, uid: string, force = false) =>
   cs.cleanClusterUserPermissions(clusterId, uid, new $Cs.CleanClusterUserPermissionsRequest({ force }));
 
-async function finalTask(taskId: string): Promise<$Cs.DescribeTaskInfoResponseBody> {
-  for (let i = 0; i < 80; i++) {
-    const { body } = await cs.describeTaskInfo(taskId);
-    if (body!.state !== 'running') return body!;
-    await sleep(10);
-  }
-  throw new Error(`task ${taskId} still running`);
-}
+const finalTask = (taskId: string) => finishedTask(cs, taskId);
 
-async function certStates(uid: string): Promise<Record<string, string>> {
-  const { body } = await cs.listUserKubeConfigStates(uid, new $Cs.ListUserKubeConfigStatesRequest({}));
-  return Object.fromEntries(body!.states!.map((s) => [s.clusterId!, s.certState!]));
-}
+const certStates = (uid: string) => certStatesOf(cs, uid);
 
 describe('clean tasks that end without success', () => {
   test.each([

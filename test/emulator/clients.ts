@@ -1,4 +1,4 @@
-import Cs from '@alicloud/cs20151215';
+import Cs, * as $Cs from '@alicloud/cs20151215';
 import Ram from '@alicloud/ram20150501';
 import Sts from '@alicloud/sts20150401';
 import * as $Ram from '@alicloud/ram20150501';
@@ -142,3 +142,35 @@ export async function keyFor(emu: RunningEmulator, userName: string): Promise<{ 
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** uid's kubeconfig state per cluster, as ListUserKubeConfigStates shows it to `cs`'s caller. */
+export async function certStates(cs: Cs, uid: string): Promise<Record<string, string>> {
+  const { body } = await cs.listUserKubeConfigStates(uid, new $Cs.ListUserKubeConfigStatesRequest({ pageSize: 100 }));
+  return Object.fromEntries(body!.states!.map((s) => [s.clusterId!, s.certState!]));
+}
+
+/** Polls DescribeTaskInfo until the clean task is no longer running. */
+export async function finishedTask(cs: Cs, taskId: string): Promise<$Cs.DescribeTaskInfoResponseBody> {
+  for (let i = 0; i < 100; i++) {
+    const { body } = await cs.describeTaskInfo(taskId);
+    if (body!.state !== 'running') return body!;
+    await sleep(20);
+  }
+  throw new Error(`task ${taskId} still running`);
+}
+
+/** Strips the demo fixture's alice of everything DeleteUser refuses over, then deletes her. */
+export async function deleteAlice(ram: Ram): Promise<void> {
+  for (const policyName of ['AliyunCSReadOnlyAccess', 'AliyunOSSReadOnlyAccess']) {
+    await ram.detachPolicyFromUser(
+      new $Ram.DetachPolicyFromUserRequest({ policyName, policyType: 'System', userName: 'alice' }),
+    );
+  }
+  await ram.removeUserFromGroup(new $Ram.RemoveUserFromGroupRequest({ userName: 'alice', groupName: 'developers' }));
+  await ram.deleteAccessKey(
+    new $Ram.DeleteAccessKeyRequest({ userName: 'alice', userAccessKeyId: 'LTAIdemoAlice000000001' }),
+  );
+  await ram.deleteLoginProfile(new $Ram.DeleteLoginProfileRequest({ userName: 'alice' }));
+  await ram.unbindMFADevice(new $Ram.UnbindMFADeviceRequest({ userName: 'alice' }));
+  await ram.deleteUser(new $Ram.DeleteUserRequest({ userName: 'alice' }));
+}

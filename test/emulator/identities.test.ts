@@ -4,7 +4,18 @@ import type Ram from '@alicloud/ram20150501';
 import * as $Ram from '@alicloud/ram20150501';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import { type RunningEmulator, startEmulator } from '../../emulator';
-import { ACCOUNT, clients, clientsWithKey, expectApiError, keyFor, setOptions, startWithFixture, UID } from './clients';
+import {
+  ACCOUNT,
+  certStates as certStatesOf,
+  clients,
+  clientsWithKey,
+  deleteAlice,
+  expectApiError,
+  keyFor,
+  setOptions,
+  startWithFixture,
+  UID,
+} from './clients';
 
 /**
  * Identities as the fail-closed checks see them (issue 13): a name re-created after deletion is a new identity whose
@@ -23,34 +34,15 @@ beforeAll(async () => {
 beforeEach(() => emu.reset());
 afterAll(() => emu.close());
 
-async function certStates(uid: string): Promise<Record<string, string>> {
-  const { body } = await cs.listUserKubeConfigStates(uid, new $Cs.ListUserKubeConfigStatesRequest({}));
-  return Object.fromEntries(body!.states!.map((s) => [s.clusterId!, s.certState!]));
-}
+const certStates = (uid: string) => certStatesOf(cs, uid);
 
 async function grantIds(uid: string): Promise<string[]> {
   return (await cs.describeUserPermission(uid)).body!.map((g) => g.resourceId!);
 }
 
-/** Strips alice of everything DeleteUser refuses over, then deletes her. */
-async function deleteAlice(): Promise<void> {
-  for (const policyName of ['AliyunCSReadOnlyAccess', 'AliyunOSSReadOnlyAccess']) {
-    await ram.detachPolicyFromUser(
-      new $Ram.DetachPolicyFromUserRequest({ policyName, policyType: 'System', userName: 'alice' }),
-    );
-  }
-  await ram.removeUserFromGroup(new $Ram.RemoveUserFromGroupRequest({ userName: 'alice', groupName: 'developers' }));
-  await ram.deleteAccessKey(
-    new $Ram.DeleteAccessKeyRequest({ userName: 'alice', userAccessKeyId: 'LTAIdemoAlice000000001' }),
-  );
-  await ram.deleteLoginProfile(new $Ram.DeleteLoginProfileRequest({ userName: 'alice' }));
-  await ram.unbindMFADevice(new $Ram.UnbindMFADeviceRequest({ userName: 'alice' }));
-  await ram.deleteUser(new $Ram.DeleteUserRequest({ userName: 'alice' }));
-}
-
 describe('rehire: a name deleted and created again', () => {
   test('CreateUser of a deleted name gives a new id; the old id keeps its kubeconfigs and grants (the risk)', async () => {
-    await deleteAlice();
+    await deleteAlice(ram);
     const created = await ram.createUser(new $Ram.CreateUserRequest({ userName: 'alice', displayName: 'Alice 2' }));
     const newUid = created.body!.user!.userId!;
     expect(newUid).toMatch(/^\d{16}$/);

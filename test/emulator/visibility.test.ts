@@ -5,13 +5,14 @@ import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import { type RunningEmulator, startEmulator } from '../../emulator';
 import {
   admin,
+  certStates as certStatesOf,
   clients,
   expectApiError,
   journal,
+  finishedTask,
   sdkError,
   setCluster,
   setOptions,
-  sleep,
   startWithFixture,
   UID,
 } from './clients';
@@ -35,10 +36,7 @@ afterAll(() => emu.close());
 const grantIds = async (uid: string, client: Cs = cs): Promise<string[]> =>
   (await client.describeUserPermission(uid)).body!.map((g) => `${g.resourceId}:${g.roleType}`).sort();
 
-async function certStates(uid: string): Promise<Record<string, string>> {
-  const { body } = await cs.listUserKubeConfigStates(uid, new $Cs.ListUserKubeConfigStatesRequest({}));
-  return Object.fromEntries(body!.states!.map((s) => [s.clusterId!, s.certState!]));
-}
+const certStates = (uid: string) => certStatesOf(cs, uid);
 
 describe('grants on clusters where the worker is not RBAC admin', () => {
   test('once the worker is admin of c-prod-1 only, DescribeUserPermission hides every grant on c-staging-1', async () => {
@@ -176,12 +174,7 @@ describe('cert_state Unknown', () => {
     // Never issued stays Unissued.
     expect(await certStates(UID.bob)).toEqual({ 'c-prod-1': 'Unexpired', 'c-staging-1': 'Unissued' });
     const task = await cs.cleanUserPermissions(UID.alice, new $Cs.CleanUserPermissionsRequest({ force: true }));
-    let state = 'running';
-    for (let i = 0; i < 40 && state === 'running'; i++) {
-      await sleep(25);
-      state = (await cs.describeTaskInfo(task.body!.taskId!)).body!.state!;
-    }
-    expect(state).toBe('success');
+    expect((await finishedTask(cs, task.body!.taskId!)).state).toBe('success');
     expect(await certStates(UID.alice)).toEqual({ 'c-prod-1': 'Removed', 'c-staging-1': 'Unknown' });
     const { body } = await cs.listClusterKubeconfigStates(
       'c-staging-1',
