@@ -1,9 +1,10 @@
-import { type ServerResponse, STATUS_CODES } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import { ApiError } from '../api-error';
 import type { TaskFailureState } from '../state/world';
+import { foreignReply } from './foreign-reply';
 import type { Reply } from './render';
 
 /**
@@ -161,30 +162,5 @@ export async function applyFaultBefore(fault: FaultRule, res: ServerResponse): P
     case 'task-timeout':
     case 'task-canceled':
       return 'continue';
-  }
-}
-
-/**
- * What answers when the endpoint is not Alibaba's gateway at all — a mis-pointed endpoint, a proxy, a load balancer:
- * a bare status with its own body, no Alibaba code, no request id.
- */
-function foreignReply(fault: FaultRule): Reply {
-  const status = fault.statusCode ?? 404;
-  const reason = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
-  switch (fault.body ?? 'html') {
-    case 'html':
-      return {
-        status,
-        raw: `<html>\r\n<head><title>${reason}</title></head>\r\n<body>\r\n<center><h1>${reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
-        headers: { 'content-type': 'text/html' },
-      };
-    case 'text':
-      return { status, raw: `${reason.toLowerCase()}\n`, headers: { 'content-type': 'text/plain; charset=utf-8' } };
-    case 'json':
-      return {
-        status,
-        raw: JSON.stringify({ message: 'no Route matched with those values' }),
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-      };
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Fixture, fixtureSchema } from './fixture-schema';
-import { generatedClusterIds } from './from-fixture';
+import { generatedClusterIds } from './generated-clusters';
 import { parsePolicyDocument } from './policy-document';
 
 /** Loading a fixture (emulator/fixtures/*.json): schema, then the references between its parts. */

@@ -1,5 +1,6 @@
 import { DAY_MS } from '../time';
 import { type Fixture, resolveTime } from './fixture-schema';
+import { generatedClusters, generatedKubeconfigs } from './generated-clusters';
 import { KUBECONFIG_VALIDITY_MS, kubeconfigsOf, newSerial } from './kubeconfigs';
 import {
   type AccessKeyState,
@@ -151,42 +152,6 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
     world.grants.set(uid, [...list.filter((x) => x.resourceId !== grant.resourceId), grant]);
   }
   return world;
-}
-
-type FixtureCluster = Fixture['clusters'][number];
-type FixtureKubeconfig = Fixture['kubeconfigs'][number];
-
-/** The ids of `generatedClusters`: `<idPrefix>0001`, `<idPrefix>0002`, … */
-export function generatedClusterIds(f: Fixture): string[] {
-  const g = f.generatedClusters;
-  if (!g) return [];
-  return Array.from({ length: g.count }, (_, i) => `${g.idPrefix}${String(i + 1).padStart(4, '0')}`);
-}
-
-function generatedClusters(f: Fixture): FixtureCluster[] {
-  return generatedClusterIds(f).map((id) => ({
-    id,
-    name: id.replace(/^c-/, ''),
-    state: 'running',
-    clusterType: 'ManagedKubernetes',
-    clusterSpec: 'ack.pro.small',
-    profile: 'Default',
-    version: '1.31.1-aliyun.1',
-    size: 3,
-    created: '-200d',
-    vpcId: 'vpc-demo0000000000000001',
-    resourceGroupId: 'rg-demo000000000001',
-    auditLog: true,
-    certStatesUnknown: false,
-    tags: [{ key: 'generated', value: 'true' }],
-  }));
-}
-
-function generatedKubeconfigs(f: Fixture): FixtureKubeconfig[] {
-  const who = f.generatedClusters?.kubeconfigsOf ?? [];
-  return generatedClusterIds(f).flatMap((cluster) =>
-    who.map((identity) => ({ identity, cluster, state: 'Unexpired' as const, issued: '-100d', lastAccess: '-30d' })),
-  );
 }
 
 /** The default trust policy: the account itself may assume the role. */
