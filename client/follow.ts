@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminalStage, type RunStatus } from '../common';
 import { CliError, ExitCode } from './errors';
 import { type Ctx } from './context';
-import { queryStatus, type Run } from './runs';
+import { queryStatus, type RunRef } from './runs';
 import { shortTime } from './render';
 import { type TemporalSession } from './temporal';
 
@@ -24,7 +24,7 @@ const STAGE_ENTRY = /^stage (\S+) → (\S+)$/;
 export async function follow(
   ctx: Ctx,
   session: TemporalSession,
-  run: Run,
+  run: RunRef,
   timeoutMs: number,
 ): Promise<{ status: RunStatus; transitions: Transition[] }> {
   const deadline = Date.now() + timeoutMs;

@@ -1,8 +1,21 @@
-import { checkOffboardInput, type OffboardIdentityInput, type OffboardReason } from '../../common';
+import { Option } from 'commander';
+import { checkOffboardInput, type OffboardIdentityInput, type OffboardReason, OffboardReasons } from '../../common';
+import { type CommandModule } from '../command';
 import { accountSettings } from '../config';
 import { type Ctx } from '../context';
 import { ExitCode } from '../errors';
-import { checkActor, checkClusters, checkText, inputProblemsError, requireTarget, type TargetFlags } from '../flags';
+import {
+  checkActor,
+  checkClusters,
+  checkText,
+  clusterOption,
+  durationArg,
+  inputProblemsError,
+  requireTarget,
+  roleOption,
+  type TargetFlags,
+  userOption,
+} from '../flags';
 import { follow } from '../follow';
 import { fields } from '../output';
 import { nextSteps, waitingFor } from '../render';
@@ -30,7 +43,31 @@ export function startFlagOf(field: string, flags: TargetFlags): string {
   return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-export async function startCommand(ctx: Ctx, flags: StartFlags): Promise<ExitCode> {
+export const start: CommandModule<StartFlags> = {
+  description:
+    'Start offboarding a RAM user or role. Prints the run id. A second start for the same identity joins the ' +
+    'running offboarding. With --wait, follows the stages until the run waits for a human or ends.',
+  options: [
+    userOption(),
+    roleOption(),
+    new Option('--reason <reason>', 'why').choices(OffboardReasons).makeOptionMandatory(),
+    new Option(
+      '--requested-by <who>',
+      'who asks (HR person or system); may not also approve the deletion',
+    ).makeOptionMandatory(),
+    new Option('--ticket <id>', 'the HR ticket, recorded with the request'),
+    new Option('--comment <text>', 'free text shown to the approvers'),
+    clusterOption(),
+    new Option('--delete-not-before <iso>', 'delete no earlier than this ISO-8601 time, even if approved before'),
+    new Option('--wait', 'follow the stages until the run waits for a human or ends'),
+    new Option('--wait-timeout <duration>', 'stop following after this long (the run goes on)')
+      .default(15 * 60_000, '15m')
+      .argParser(durationArg),
+  ],
+  action: startOffboardingRun,
+};
+
+async function startOffboardingRun(ctx: Ctx, flags: StartFlags): Promise<ExitCode> {
   const target = requireTarget(flags);
   checkActor('--requested-by', flags.requestedBy);
   if (flags.ticket !== undefined) checkActor('--ticket', flags.ticket);
