@@ -4,8 +4,8 @@
  *   --help       starting the CLI (no Temporal, no cloud)                                  target ≤ 300 ms
  *   status RUN   one run waiting for approval, against a running dev server and worker     target ≤ 600 ms
  * For `status` it starts a local stack (test/workflows/local-stack.ts: the dev server, or TEMPORAL_ADDRESS when set,
- * the emulator and an in-process worker). It also times each command once with an empty compile cache, as after a
- * fresh clone or a change to every source (bin/compile-cache.js then compiles the modules the command loads).
+ * the emulator and an in-process worker). It also times each command once with an empty cache, as after a fresh
+ * clone or a change to a source: bin/compiled-cli.js then compiles the CLI, and V8 its code cache for the command.
  *   npm run bench:cli -- [--runs 10]
  */
 import { execFile } from 'node:child_process';
@@ -21,10 +21,10 @@ import { waitForStage, workerEnv } from '../test/workflows/harness';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'offboard.js');
-// The launcher's compile cache: emptied, the next run compiles the modules it loads, as after a fresh clone. bin/ is
-// plain JavaScript (it runs before any TypeScript can), hence require.
+// The launcher's cache: emptied, the next run compiles the CLI, as after a fresh clone. bin/ is plain JavaScript (it
+// runs before any TypeScript can), hence require.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cacheDir } = require('../bin/compile-cache') as { cacheDir: () => string };
+const { cacheDir } = require('../bin/compiled-cli') as { cacheDir: () => string };
 
 const TARGET_HELP_MS = 300;
 const TARGET_STATUS_MS = 600;
@@ -53,7 +53,7 @@ function timeNode(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 const timeCli = (args: string[], env: NodeJS.ProcessEnv) => timeNode([BIN, ...args], env);
 
-/** One run with an empty compile cache, then `runs` timed runs. */
+/** One run with an empty cache, then `runs` timed runs. */
 async function timeRuns(args: string[], env: NodeJS.ProcessEnv): Promise<{ cold: number; warm: number[] }> {
   rmSync(cacheDir(), { recursive: true, force: true });
   const cold = await timeCli(args, env);
@@ -70,7 +70,7 @@ function report(what: string, { cold, warm }: { cold: number; warm: number[] }, 
   return [
     `  ${what.padEnd(12)} median ${ms(median(warm))}   max ${ms(sorted[sorted.length - 1])}   min ${ms(sorted[0])}   ` +
       `target ${targetMs} ms: ${median(warm) <= targetMs ? 'met' : 'MISSED'}`,
-    `  ${''.padEnd(12)} first run with an empty compile cache: ${ms(cold)}`,
+    `  ${''.padEnd(12)} first run with an empty cache (compiles the CLI): ${ms(cold)}`,
   ].join('\n');
 }
 
