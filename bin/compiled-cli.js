@@ -45,30 +45,28 @@ function writeAtomically(file, data) {
   fs.renameSync(partial, file);
 }
 
-/** The last build, if none of its inputs has changed since. */
-function freshBuild(dir) {
-  try {
-    const build = JSON.parse(fs.readFileSync(path.join(dir, 'build.json'), 'utf8'));
-    return Object.entries(build.inputs).every(([file, s]) => stamp(file) === s) ? build : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * Reads our own modules for esbuild: records each one's stamp just before reading it (a file saved during the build
+ * is then compiled again at the next start), and gives it its own directory as __dirname, not the bundle's (config/
+ * finds the demo fixture by it).
+ */
+function ownSources(stamps) {
+  return {
+    name: 'own-sources',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        stamps[path.relative(ROOT, args.path)] = stamp(path.relative(ROOT, args.path));
+        const source = await fs.promises.readFile(args.path, 'utf8');
+        return { loader: 'ts', contents: source.replace(/\b__dirname\b/g, JSON.stringify(path.dirname(args.path))) };
+      });
+    },
+  };
 }
-
-/** Our modules keep their own directory as __dirname (config/ finds the demo fixture by it), not the bundle's. */
-const ownDirname = {
-  name: 'own-dirname',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, async (args) => {
-      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      return { loader: 'ts', contents: source.replaceAll('__dirname', JSON.stringify(path.dirname(args.path))) };
-    });
-  },
-};
 
 async function compile() {
   const esbuild = require('esbuild');
+  const inputs = Object.fromEntries(BUILD_INPUTS.map((f) => [f, stamp(f)]));
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: [ENTRY],
@@ -81,22 +79,19 @@ async function compile() {
     minifyWhitespace: true,
     // import() becomes require(): the bundle runs as one script, without Node's ESM loader.
     supported: { 'dynamic-import': false },
-    plugins: [ownDirname],
-    metafile: true,
+    plugins: [ownSources(inputs)],
     write: false,
     outfile: 'cli.js',
     logLevel: 'error',
   });
   const code = result.outputFiles[0].text;
-  const ours = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
-  const inputs = Object.fromEntries([...ours, ...BUILD_INPUTS].map((f) => [f, stamp(f)]));
   const id = require('node:crypto').createHash('sha256').update(code).digest('hex').slice(0, 16);
   // Pure ASCII (as esbuild writes it, but for regular expressions) reads faster as latin1 than as UTF-8.
   const encoding = /[^\t\n\r\x20-\x7e]/.test(code) ? 'utf8' : 'latin1';
   return { id, inputs, encoding, code };
 }
 
-/** Compiles into the cache and removes the bundles of older builds; undefined where the cache is not writable. */
+/** Compiles into the cache, removing older builds; where the cache cannot be written, the code is only in memory. */
 async function compileIntoCache(dir) {
   const { id, inputs, encoding, code } = await compile();
   try {
@@ -109,7 +104,18 @@ async function compileIntoCache(dir) {
   for (const file of fs.readdirSync(dir)) {
     if (file.startsWith('cli.') && !file.startsWith(`cli.${id}.`)) fs.rmSync(path.join(dir, file), { force: true });
   }
-  return { id, encoding };
+  return { id, code };
+}
+
+/** The code of the last build, if none of its inputs has changed since. */
+function freshBuild(dir) {
+  try {
+    const build = JSON.parse(fs.readFileSync(path.join(dir, 'build.json'), 'utf8'));
+    if (!Object.entries(build.inputs).every(([file, s]) => stamp(file) === s)) return undefined;
+    return { id: build.id, code: fs.readFileSync(path.join(dir, `cli.${build.id}.js`), build.encoding) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -118,24 +124,19 @@ async function compileIntoCache(dir) {
  */
 async function loadCli(command) {
   const dir = cacheDir();
-  const build = freshBuild(dir) ?? (await compileIntoCache(dir));
-  // Compiled in memory (read-only cache), the bundle resolves packages as if it were in client/.
-  const file = build.id ? path.join(dir, `cli.${build.id}.js`) : path.join(ROOT, 'client', 'cli.js');
-  let code = build.code;
-  try {
-    code ??= fs.readFileSync(file, build.encoding);
-  } catch {
-    // removed by a CLI that compiled newer sources just now
-    return loadCli(command);
-  }
-  const codeCacheFile = build.id && /^[a-z-]+$/.test(command) ? path.join(dir, `cli.${build.id}.${command}.v8`) : '';
+  const { id, code } = freshBuild(dir) ?? (await compileIntoCache(dir));
+  // Compiled in memory only (a read-only cache), the bundle resolves packages as if it were in client/.
+  const file = id ? path.join(dir, `cli.${id}.js`) : path.join(ROOT, 'client', 'cli.js');
+  const codeCacheFile = id && /^[a-z-]+$/.test(command) ? path.join(dir, `cli.${id}.${command}.v8`) : '';
   let cachedData;
   try {
     cachedData = codeCacheFile ? fs.readFileSync(codeCacheFile) : undefined;
   } catch {
     // this command has not run yet with this build
   }
-  const script = new vm.Script(Module.wrap(code), { filename: file, cachedData });
+  // The wrapper of a CommonJS module, as Node's own loader puts around a file.
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
+  const script = new vm.Script(wrapper, { filename: file, cachedData });
   const module = { exports: {} };
   const args = [module.exports, Module.createRequire(file), module, file, path.dirname(file)];
   script.runInThisContext().apply(module.exports, args);
