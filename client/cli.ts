@@ -127,7 +127,7 @@ const runHelp =
   'or leave it out and name the identity with --user/--role.';
 
 /** The program with every command as a stub: its name, summary and RUN argument, enough for `offboard --help`. */
-function buildProgram(io: Io): Command {
+function buildProgram(io: Io): { program: Command; stubs: Map<CommandEntry, Command> } {
   const program = new Command('offboard')
     .description(description)
     .showHelpAfterError('(add --help for usage)')
@@ -136,11 +136,13 @@ function buildProgram(io: Io): Command {
     // A stub has no options yet, but every command has some (--json at least): list each by its usage.
     .configureHelp({ subcommandTerm: (cmd) => `${cmd.name()} ${cmd.usage()}`.trimEnd() })
     .addHelpText('after', `\n${exitCodeHelp}\n\n${environmentHelp}\n\n${examples}\n`);
+  const stubs = new Map<CommandEntry, Command>();
   for (const entry of commands) {
-    const command = program.command(entry.name).summary(entry.summary);
-    if (entry.actsOnRun) command.argument('[run]', 'the run id (or use --user/--role)');
+    const stub = program.command(entry.name).summary(entry.summary);
+    if (entry.actsOnRun) stub.argument('[run]', 'the run id (or use --user/--role)');
+    stubs.set(entry, stub);
   }
-  return program;
+  return { program, stubs };
 }
 
 /** Completes a stub with its module: description, options, help and the action that runs it. */
@@ -191,16 +193,14 @@ function commandNamed(args: string[]): CommandEntry | undefined {
 /** Runs the CLI; never throws. Returns the exit code (see `offboard --help`). */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let exitCode: ExitCode = ExitCode.Ok;
-  const program = buildProgram(io);
+  const { program, stubs } = buildProgram(io);
   try {
     const entry = commandNamed(argv.slice(2));
-    if (entry) {
-      const command = program.commands.find((c) => c.name() === entry.name);
-      if (command) {
-        completeCommand(command, entry, await entry.load(), io, (code) => {
-          exitCode = code;
-        });
-      }
+    const stub = entry && stubs.get(entry);
+    if (entry && stub) {
+      completeCommand(stub, entry, await entry.load(), io, (code) => {
+        exitCode = code;
+      });
     }
     await program.parseAsync(argv);
   } catch (err) {

@@ -91,6 +91,17 @@ export function checkClusters(ids: string[] | undefined): string[] | undefined {
   return ids;
 }
 
+/** Which flag (or variable) sets each field of a workflow input (start, revoke), for error messages. */
+export function flagOfInputField(field: string, flags: TargetFlags): string {
+  if (field === 'accountId') return 'OFFBOARD_ACCOUNT_ID';
+  if (field.startsWith('target')) return flags.role !== undefined ? '--role' : '--user';
+  if (field === 'requestedBy') return '--requested-by';
+  if (field === 'clusterIds' || field.startsWith('clusterIds[')) return '--cluster';
+  if (field === 'deleteNotBefore') return '--delete-not-before';
+  if (field === 'comment') return '--comment/--ticket';
+  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** How the fields of a workflow input map back onto the flags (and configuration) the user can change. */
 export function inputProblemsError(problems: InputProblem[], flagOf: (field: string) => string): CliError {
   const lines = problems.map((p) => `${flagOf(p.field)}: ${p.rule}`);

@@ -17,6 +17,7 @@ import {
   checkClusters,
   clusterOption,
   durationArg,
+  flagOfInputField,
   inputProblemsError,
   requireTarget,
   roleOption,
@@ -27,7 +28,6 @@ import { follow } from '../follow';
 import { fields, formatDuration } from '../output';
 import { nextSteps } from '../render';
 import { startRevocation } from '../start-run';
-import { startFlagOf } from './start';
 
 export interface RevokeFlags extends TargetFlags {
   cluster?: string[];
@@ -83,7 +83,7 @@ async function revokeNow(ctx: Ctx, flags: RevokeFlags): Promise<ExitCode> {
   };
 
   const problems = checkRevokeInput(input, { workerIdentity });
-  if (problems.length) throw inputProblemsError(problems, (f) => startFlagOf(f, flags));
+  if (problems.length) throw inputProblemsError(problems, (f) => flagOfInputField(f, flags));
 
   const session = await ctx.temporal();
   const t0 = Date.now();

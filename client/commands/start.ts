@@ -10,6 +10,7 @@ import {
   checkText,
   clusterOption,
   durationArg,
+  flagOfInputField,
   inputProblemsError,
   requireTarget,
   roleOption,
@@ -30,17 +31,6 @@ export interface StartFlags extends TargetFlags {
   deleteNotBefore?: string;
   wait?: boolean;
   waitTimeout: number;
-}
-
-/** Which flag (or variable) sets each field of the workflow input, for error messages. */
-export function startFlagOf(field: string, flags: TargetFlags): string {
-  if (field === 'accountId') return 'OFFBOARD_ACCOUNT_ID';
-  if (field.startsWith('target')) return flags.role !== undefined ? '--role' : '--user';
-  if (field === 'requestedBy') return '--requested-by';
-  if (field === 'clusterIds' || field.startsWith('clusterIds[')) return '--cluster';
-  if (field === 'deleteNotBefore') return '--delete-not-before';
-  if (field === 'comment') return '--comment/--ticket';
-  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 export const start: CommandModule<StartFlags> = {
@@ -87,7 +77,7 @@ async function startOffboardingRun(ctx: Ctx, flags: StartFlags): Promise<ExitCod
 
   // The workflow's own input rules, checked here first so that bad input never reaches Temporal.
   const problems = checkOffboardInput(input, { workerIdentity });
-  if (problems.length) throw inputProblemsError(problems, (f) => startFlagOf(f, flags));
+  if (problems.length) throw inputProblemsError(problems, (f) => flagOfInputField(f, flags));
 
   const session = await ctx.temporal();
   const started = await startOffboarding(session, input, workerIdentity);
