@@ -7,7 +7,7 @@ import { offboardWorkflowId } from '../../common/ids';
 import { closeTestConnections } from '../support/temporal';
 import { startHarness, type Harness } from '../workflows/harness';
 import { argv, type Flags } from './argv';
-import { journalLength, json, offboard, runExists, stateWithoutKeyUse } from './cli-harness';
+import { journalLength, json, offboard, packagesLoadedBy, runExists, stateWithoutKeyUse } from './cli-harness';
 
 let h: Harness;
 let env: Record<string, string>;
@@ -57,6 +57,12 @@ test('offboard --help documents the commands, the exit codes and the environment
   const none = await offboard(env, argv());
   expect(none.code).toBe(2);
   expect(none.stderr).toContain('Usage: offboard');
+});
+
+test('offboard --help loads neither the Temporal client nor an Alibaba SDK: each command is loaded when it runs', async () => {
+  const loaded = await packagesLoadedBy(argv({ help: true }));
+  expect(loaded).toContain('commander');
+  expect(loaded.filter((p) => /^(@temporalio|@alicloud)\/|^zod$/.test(p))).toEqual([]);
 });
 
 // [flags beside a valid reason and requester, the message expected on stderr]
