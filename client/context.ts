@@ -1,6 +1,5 @@
-import { temporalSettings } from './config';
 import { type Io, type Output } from './output';
-import { connectTemporal, type TemporalSession } from './temporal';
+import { type TemporalSession } from './temporal';
 
 /** What a command gets: where to write, and a Temporal connection opened on first use (never for bad input). */
 export class Ctx {
@@ -16,7 +15,11 @@ export class Ctx {
   }
 
   async temporal(): Promise<TemporalSession> {
-    this.session ??= await connectTemporal(temporalSettings(this.io.env));
+    if (!this.session) {
+      // Loaded here, not on import: `offboard --help` and bad input never pay for the Temporal client.
+      const [{ connectTemporal }, { temporalSettings }] = await Promise.all([import('./temporal'), import('./config')]);
+      this.session = await connectTemporal(temporalSettings(this.io.env));
+    }
     return this.session;
   }
 

@@ -1,3 +1,5 @@
+import { FailureType } from '../common/errors';
+
 /**
  * Exit codes and the one error type of the CLI. Every failure becomes a CliError with an exit code and a message
  * written for the person at the terminal; `offboard --help` documents the codes.
@@ -59,4 +61,26 @@ export class CliError extends Error {
 
 export function badInput(message: string, hint?: string): CliError {
   return new CliError(ExitCode.BadInput, message, 'BadInput', hint);
+}
+
+/**
+ * The one map from the failure types of an Alibaba Cloud call (activities/classify) to exit codes. Alibaba answered,
+ * so its refusals are 4 (refused, nothing changed), not 2, which means that nothing was contacted.
+ */
+const failureExitCodes: Partial<Record<string, ExitCode>> = {
+  [FailureType.NotFound]: ExitCode.NotFound,
+  [FailureType.AccessDenied]: ExitCode.Refused,
+  [FailureType.InvalidInput]: ExitCode.Refused,
+  [FailureType.Conflict]: ExitCode.Refused,
+  [FailureType.Throttled]: ExitCode.Unreachable,
+  [FailureType.Unavailable]: ExitCode.Unreachable,
+};
+
+/** A failed Alibaba Cloud call as a CliError; `hints` says what to do next, by failure type. */
+export function cloudCallError(
+  failure: { type?: string | null; message: string },
+  hints: Partial<Record<string, string>> = {},
+): CliError {
+  const type = failure.type ?? FailureType.Unexpected;
+  return new CliError(failureExitCodes[type] ?? ExitCode.Unexpected, failure.message, type, hints[type]);
 }

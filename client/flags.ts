@@ -1,22 +1,36 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { type InputProblem } from '../common/errors';
+import { type TargetIdentity } from '../common/types';
 import {
-  type InputProblem,
   isNonEmptyText,
   isValidActor,
   isValidClusterId,
   isValidRamName,
+  parseDurationMs,
   Rules,
-  type TargetIdentity,
-} from '../common';
+} from '../common/validation';
 import { badInput, CliError } from './errors';
 
 /**
- * Flag checks, run before anything is contacted. The rules are common/'s (the same sentences the workflows use);
- * the CLI only says which flag broke them.
+ * The options that several commands share, their parsers, and the flag checks that run before anything is contacted.
+ * The rules are common/'s (the same sentences the workflows use); the CLI only says which flag broke them.
  */
 
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** Parses a duration flag (`90s`, `15m`) into milliseconds. */
+export function durationArg(value: string): number {
+  const ms = parseDurationMs(value);
+  if (ms === undefined) throw new InvalidArgumentError(Rules.duration);
+  return ms;
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
 }
 
 export const userOption = () => new Option('--user <name>', 'a RAM user name').conflicts('role');
@@ -30,6 +44,11 @@ export const clusterOption = () =>
 export interface TargetFlags {
   user?: string;
   role?: string;
+}
+
+/** A command that acts on one run names it by RUN (its workflow id) or by the identity whose run it is. */
+export interface RunFlags extends TargetFlags {
+  run?: string;
 }
 
 export function targetFromFlags(flags: TargetFlags): TargetIdentity | undefined {
@@ -70,6 +89,17 @@ export function checkClusters(ids: string[] | undefined): string[] | undefined {
     if (!isValidClusterId(id)) throw badInput(`--cluster ${JSON.stringify(id)}: ${Rules.clusterId}`);
   if (new Set(ids).size !== ids.length) throw badInput(`--cluster: ${Rules.clusterIds}`);
   return ids;
+}
+
+/** Which flag (or variable) sets each field of a workflow input (start, revoke), for error messages. */
+export function flagOfInputField(field: string, flags: TargetFlags): string {
+  if (field === 'accountId') return 'OFFBOARD_ACCOUNT_ID';
+  if (field.startsWith('target')) return flags.role !== undefined ? '--role' : '--user';
+  if (field === 'requestedBy') return '--requested-by';
+  if (field === 'clusterIds' || field.startsWith('clusterIds[')) return '--cluster';
+  if (field === 'deleteNotBefore') return '--delete-not-before';
+  if (field === 'comment') return '--comment/--ticket';
+  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** How the fields of a workflow input map back onto the flags (and configuration) the user can change. */

@@ -14,21 +14,17 @@ import {
 } from '../common';
 import { accountSettings } from './config';
 import { badInput, CliError, ExitCode } from './errors';
-import { targetFromFlags, type TargetFlags } from './flags';
+import { type RunFlags, targetFromFlags } from './flags';
 import { temporalError, type TemporalSession, withRpcDeadline } from './temporal';
 
 /** A run the command acts on: its workflow id, a handle, and what the server says about it. */
-export interface Run {
+export interface RunRef {
   workflowId: string;
   handle: WorkflowHandle;
   info: WorkflowExecutionDescription;
 }
 
-export const runArgumentHelp =
-  'the run: its workflow id (offboard/<account>/<user|role>/<name> or revoke/…, as `offboard list` shows), ' +
-  'or leave it out and name the identity with --user/--role';
-
-async function describe(session: TemporalSession, workflowId: string): Promise<Run | undefined> {
+async function describe(session: TemporalSession, workflowId: string): Promise<RunRef | undefined> {
   const handle = session.client.workflow.getHandle(workflowId);
   try {
     return { workflowId, handle, info: await handle.describe() };
@@ -42,34 +38,33 @@ async function describe(session: TemporalSession, workflowId: string): Promise<R
  * RUN is a workflow id, or `--user NAME` / `--role NAME`: then the offboarding run of that identity, or its
  * kubeconfig revocation run, whichever is running (an open run wins over a closed one; two open runs are ambiguous).
  */
-export async function resolveRun(
-  session: TemporalSession,
-  env: NodeJS.ProcessEnv,
-  runArg: string | undefined,
-  flags: TargetFlags,
-): Promise<Run> {
+export async function resolveRun(session: TemporalSession, env: NodeJS.ProcessEnv, flags: RunFlags): Promise<RunRef> {
   const target = targetFromFlags(flags);
-  if (runArg !== undefined && target) throw badInput('give either RUN or --user/--role, not both');
-  if (runArg !== undefined) {
-    if (!parseRunWorkflowId(runArg)) {
+  if (flags.run !== undefined && target) throw badInput('give either RUN or --user/--role, not both');
+  if (flags.run !== undefined) {
+    if (!parseRunWorkflowId(flags.run)) {
       throw badInput(
-        `RUN ${JSON.stringify(runArg)}: must be a run id like offboard/<account>/user/<name> or revoke/<account>/role/<name>`,
+        `RUN ${JSON.stringify(flags.run)}: must be a run id like offboard/<account>/user/<name> or revoke/<account>/role/<name>`,
         'See `offboard list` for the runs, or use --user NAME / --role NAME.',
       );
     }
-    const run = await describe(session, runArg);
+    const run = await describe(session, flags.run);
     if (!run)
-      throw new CliError(ExitCode.NotFound, `no run ${runArg} in namespace ${session.config.namespace}`, 'NotFound');
+      throw new CliError(ExitCode.NotFound, `no run ${flags.run} in namespace ${session.config.namespace}`, 'NotFound');
     return run;
   }
   if (!target) throw badInput('name the run: give RUN (a workflow id) or --user NAME / --role NAME');
   return resolveByTarget(session, env, target);
 }
 
-async function resolveByTarget(session: TemporalSession, env: NodeJS.ProcessEnv, target: TargetIdentity): Promise<Run> {
+async function resolveByTarget(
+  session: TemporalSession,
+  env: NodeJS.ProcessEnv,
+  target: TargetIdentity,
+): Promise<RunRef> {
   const { accountId } = accountSettings(env);
   const ids = [offboardWorkflowId(accountId, target), revokeKubeconfigWorkflowId(accountId, target)];
-  const found = (await Promise.all(ids.map((id) => describe(session, id)))).filter((r): r is Run => r !== undefined);
+  const found = (await Promise.all(ids.map((id) => describe(session, id)))).filter((r): r is RunRef => r !== undefined);
   const ref = `${target.type}/${target.name}`;
   if (found.length === 0) {
     throw new CliError(
@@ -90,16 +85,16 @@ async function resolveByTarget(session: TemporalSession, env: NodeJS.ProcessEnv,
   return found.sort((a, b) => b.info.startTime.getTime() - a.info.startTime.getTime())[0];
 }
 
-export function isOpen(run: Run): boolean {
+export function isOpen(run: RunRef): boolean {
   return run.info.status.name === 'RUNNING';
 }
 
-export function stageOf(run: Run): string | undefined {
+export function stageOf(run: RunRef): string | undefined {
   return run.info.typedSearchAttributes.get(SearchAttributes.stage);
 }
 
 /** The run's `status` query; needs a worker (also for closed runs: the worker replays their history to answer). */
-export async function queryStatus(session: TemporalSession, run: Run): Promise<RunStatus> {
+export async function queryStatus(session: TemporalSession, run: RunRef): Promise<RunStatus> {
   try {
     return await withRpcDeadline(session, () => run.handle.query(statusQuery));
   } catch (err) {
@@ -113,7 +108,7 @@ export async function queryStatus(session: TemporalSession, run: Run): Promise<R
  */
 export async function sendUpdate<A>(
   session: TemporalSession,
-  run: Run,
+  run: RunRef,
   update: UpdateDefinition<MessageAccepted, [A]>,
   args: A,
 ): Promise<MessageAccepted> {

@@ -7,7 +7,7 @@ import {
   revokeKubeconfigWorkflowId,
 } from '../common';
 import { startOffboardIdentity, startRevokeKubeconfig } from '../config/start';
-import { type Run } from './runs';
+import { type RunRef } from './runs';
 import { temporalError, type TemporalSession } from './temporal';
 
 /**
@@ -19,7 +19,7 @@ async function startAndTell(
   session: TemporalSession,
   workflowId: string,
   start: () => Promise<{ runId: string }>,
-): Promise<{ run: Run; joined: boolean }> {
+): Promise<{ run: RunRef; joined: boolean }> {
   const handle = session.client.workflow.getHandle(workflowId);
   let before;
   try {

@@ -27,8 +27,16 @@ export const AlibabaErrorCodes = {
   csForbidden: 'StatusForbidden',
   clusterNotFound: 'ErrorClusterNotFound',
   csInvalidParameter: 'InvalidParameter',
-  /** SYNTHETIC: the Clean* operations refuse without Force when the identity used the cluster in the last 7 days. */
+  /**
+   * SYNTHETIC: the Clean* operations refuse without Force when the identity used the cluster in the last 7 days, or
+   * when the cluster has no audit logs to check that (400).
+   */
   recentClusterAccess: 'ErrorCleanPermissions.RecentAccess',
+  /**
+   * SYNTHETIC, a second form of the same refusal (403), with a generic code: the real code is undocumented, so a
+   * client must recognise the refusal by its message (recent access, audit logs), not by this code.
+   */
+  cleanOperationDenied: 'OperationDenied',
   /** SYNTHETIC: cleaning the root account's permissions is not supported. */
   cleanRootNotSupported: 'ErrorCleanPermissions.RootAccount',
   /** SYNTHETIC: cleaning the calling identity's own permissions is not supported. */
@@ -38,7 +46,7 @@ export const AlibabaErrorCodes = {
   taskNotFound: 'ErrorTaskNotFound',
   /** GrantPermissions/UpdateUserPermissions by a RAM identity that is not RBAC admin of the clusters concerned. */
   forbiddenGrantPermissions: 'ForbiddenGrantPermissions',
-  /** SYNTHETIC: `error.code` of a DescribeTaskInfo result whose clean task ended `fail`. */
+  /** SYNTHETIC: `error.code` of a DescribeTaskInfo result whose clean task ended `fail`, `timeout` or `canceled`. */
   cleanTaskFailed: 'ErrorCleanPermissions.TaskFailed',
 
   // RAM, documented.
@@ -55,6 +63,11 @@ export const AlibabaErrorCodes = {
   policyNotFound: 'EntityNotExist.Policy',
   userAlreadyExists: 'EntityAlreadyExists.User',
   userPolicyAlreadyExists: 'EntityAlreadyExists.User.Policy',
+  roleAlreadyExists: 'EntityAlreadyExists.Role',
+  rolePolicyAlreadyExists: 'EntityAlreadyExists.Role.Policy',
+  policyAlreadyExists: 'EntityAlreadyExists.Policy',
+  /** A policy or trust-policy document that is not a valid policy (400, CreatePolicy/CreateRole/UpdateRole). */
+  malformedPolicyDocument: 'MalformedPolicyDocument',
   userGroupAlreadyExists: 'EntityAlreadyExists.User.Group',
   loginProfileAlreadyExists: 'EntityAlreadyExists.User.LoginProfile',
   deleteConflictUserPolicy: 'DeleteConflict.User.Policy',
@@ -66,12 +79,20 @@ export const AlibabaErrorCodes = {
   invalidUserName: 'InvalidParameter.UserName.InvalidChars',
   invalidUserNameLength: 'InvalidParameter.UserName.Length',
   invalidPolicyType: 'InvalidParameter.PolicyType',
+  invalidPolicyName: 'InvalidParameter.PolicyName.InvalidChars',
+  invalidPolicyNameLength: 'InvalidParameter.PolicyName.Length',
+  invalidPolicyDocumentLength: 'InvalidParameter.PolicyDocument.Length',
+  invalidRoleName: 'InvalidParameter.RoleName.InvalidChars',
+  invalidRoleNameLength: 'InvalidParameter.RoleName.Length',
   limitExceededAccessKey: 'LimitExceeded.User.AccessKey',
   passwordTooWeak: 'InvalidParameter.Password.TooWeak',
   /** Follows RAM's `InvalidParameter.<Field>` pattern; the exact code for these three was not found. */
   invalidAccessKeyStatus: 'InvalidParameter.Status',
   invalidMaxItems: 'InvalidParameter.MaxItems',
   invalidMarker: 'InvalidParameter.Marker',
+  /** RAM's refusal of a value that is not of its documented type (a boolean, an integer out of range) where no
+   * field-specific code is known; the same text as CS's InvalidParameter. */
+  ramInvalidParameter: 'InvalidParameter',
 } as const;
 
 export type AlibabaErrorCode = (typeof AlibabaErrorCodes)[keyof typeof AlibabaErrorCodes];

@@ -6,5 +6,7 @@
 
 export { type EmulatorOptions, type RunningEmulator, startEmulator } from './gateway/emulator';
 export type { JournalEntry } from './gateway/journal';
+export { RAM_DOCUMENTED_QUOTAS } from './gateway/quotas';
 export { DEFAULT_FIXTURE_PATH, fixtureCredentials } from './state/fixture';
 export type { Fixture } from './state/fixture-schema';
+export type { WorldOptions } from './state/options';

@@ -11,7 +11,7 @@ function int(value: string): number {
 
 const program = new Command()
   .name('emulator')
-  .description('Local emulator of the Alibaba Cloud CS (2015-12-15) and RAM (2015-05-01) OpenAPIs')
+  .description('Local emulator of the Alibaba Cloud CS (2015-12-15), RAM (2015-05-01) and STS (2015-04-01) OpenAPIs')
   .option('--port <port>', 'port to listen on (0 = any free port)', int, 18080)
   .option('--host <host>', 'address to bind; loopback by default', '127.0.0.1')
   .option('--fixture <file>', 'fixture to start from and reset to', DEFAULT_FIXTURE_PATH)
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   for (const [who, k] of keys) console.log(`    ${who.padEnd(width)}  ${k.id}  ${k.secret}`);
   console.log('  admin (loopback only): GET /__emulator/journal  POST|GET|DELETE /__emulator/faults');
   console.log('                         POST /__emulator/reset    GET /__emulator/state');
+  console.log('                         POST|GET /__emulator/options  POST /__emulator/clusters/<id>');
   if (!/^(127\.|::1$|localhost$)/.test(opts.host)) {
     console.warn(
       `  warning: bound to ${opts.host}; the API is reachable beyond this machine (admin stays loopback-only)`,

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { repoRoot } from './temporal-server';
+import { repoRoot } from './local-temporal';
 
 export const workflowsPath = join(repoRoot, 'workflows', 'index.ts');
 

@@ -27,7 +27,7 @@ import {
   startLocalServer,
   stopProcess,
   TemporalSetupError,
-} from './temporal-server';
+} from './local-temporal';
 
 const program = new Command()
   .name('npm start --')

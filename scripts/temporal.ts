@@ -11,7 +11,7 @@ import {
   startLocalServer,
   stopLocalServer,
   TemporalSetupError,
-} from './temporal-server';
+} from './local-temporal';
 
 async function main(command: string | undefined): Promise<number> {
   switch (command) {

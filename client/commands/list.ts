@@ -1,9 +1,11 @@
 import { type WorkflowExecutionInfo } from '@temporalio/client';
+import { Option } from 'commander';
 import { identityRef, OffboardingStage, SearchAttributes } from '../../common';
+import { type CommandModule } from '../command';
 import { accountSettings } from '../config';
 import { type Ctx } from '../context';
 import { badInput, ExitCode } from '../errors';
-import { checkActor, targetFromFlags, type TargetFlags } from '../flags';
+import { checkActor, positiveInt, roleOption, targetFromFlags, type TargetFlags, userOption } from '../flags';
 import { table } from '../output';
 import { shortTime } from '../render';
 import { temporalError } from '../temporal';
@@ -47,7 +49,23 @@ function row(info: WorkflowExecutionInfo) {
   };
 }
 
-export async function listCommand(ctx: Ctx, flags: ListFlags): Promise<ExitCode> {
+export const list: CommandModule<ListFlags> = {
+  description:
+    'List offboarding and revocation runs of the configured account (OFFBOARD_ACCOUNT_ID) from Temporal ' +
+    'visibility, newest first.',
+  options: [
+    new Option('--stage <stage>', 'only runs in this stage').choices(Object.values(OffboardingStage)),
+    new Option('--requested-by <who>', 'only runs requested by this person or system'),
+    userOption(),
+    roleOption(),
+    new Option('--open', 'only runs that have not ended'),
+    new Option('--all-accounts', 'runs of every account, not only OFFBOARD_ACCOUNT_ID'),
+    new Option('--limit <n>', 'at most this many runs').default(50).argParser(positiveInt),
+  ],
+  action: listRuns,
+};
+
+async function listRuns(ctx: Ctx, flags: ListFlags): Promise<ExitCode> {
   const stages = Object.values(OffboardingStage) as string[];
   if (flags.stage !== undefined && !stages.includes(flags.stage)) {
     throw badInput(`--stage ${JSON.stringify(flags.stage)}: must be one of ${stages.join(', ')}`);

@@ -10,10 +10,19 @@ import {
   type TargetIdentity,
 } from '../../common';
 import { activityDepsFromConfig } from '../../activities/from-config';
+import { type CommandModule } from '../command';
 import { workerSettings } from '../config';
 import { type Ctx } from '../context';
-import { CliError, ExitCode } from '../errors';
-import { checkClusters, inputProblemsError, requireTarget, type TargetFlags } from '../flags';
+import { CliError, cloudCallError, ExitCode } from '../errors';
+import {
+  checkClusters,
+  clusterOption,
+  inputProblemsError,
+  requireTarget,
+  roleOption,
+  type TargetFlags,
+  userOption,
+} from '../flags';
 import { indent, table } from '../output';
 import { readOnlyClients } from '../../activities/read-only';
 
@@ -153,7 +162,18 @@ export function renderPlan(plan: Plan): string {
   return out.join('\n');
 }
 
-export async function planCommand(ctx: Ctx, flags: TargetFlags & { cluster?: string[] }): Promise<ExitCode> {
+type PlanFlags = TargetFlags & { cluster?: string[] };
+
+export const plan: CommandModule<PlanFlags> = {
+  description:
+    'Dry run: reads the identity in Alibaba Cloud (RAM and ACS, read-only calls only) and shows what an ' +
+    'offboarding would quarantine, revoke and delete, and what the dependency probes find. Changes nothing and ' +
+    "starts no run. Reads with the worker's configuration (OFFBOARD_* and ALIBABA_CLOUD_* variables).",
+  options: [userOption(), roleOption(), clusterOption()],
+  action: dryRun,
+};
+
+async function dryRun(ctx: Ctx, flags: PlanFlags): Promise<ExitCode> {
   const target = requireTarget(flags);
   checkClusters(flags.cluster);
   const config = workerSettings(ctx.env);
@@ -174,29 +194,20 @@ export async function planCommand(ctx: Ctx, flags: TargetFlags & { cluster?: str
   // The root account and the worker's own identity are refused before anything is read, as the runs refuse them.
   const problems = checkTarget(target, { field: 'target', accountId, workerIdentity: config.alibaba.workerIdentity });
   if (problems.length) throw inputProblemsError(problems, () => `--${target.type}`);
-  let plan: Plan;
+  let planned: Plan;
   try {
     const result = await activities.inventoryIdentity({ accountId, target });
     const findings = result.exists ? await activities.checkDependencies({ inventory: result.inventory }) : [];
-    plan = buildPlan(accountId, result, findings, flags.cluster);
+    planned = buildPlan(accountId, result, findings, flags.cluster);
   } catch (err) {
     if (err instanceof ApplicationFailure) {
-      const code =
-        err.type === FailureType.InvalidInput
-          ? ExitCode.BadInput
-          : err.type === FailureType.AccessDenied
-            ? ExitCode.Refused
-            : err.type === FailureType.Unavailable || err.type === FailureType.Throttled
-              ? ExitCode.Unreachable
-              : ExitCode.Unexpected;
-      const hint =
-        code === ExitCode.Unreachable
-          ? `Is the emulator (or Alibaba Cloud) reachable? OFFBOARD_CS_ENDPOINT=${config.alibaba.csEndpoint ?? 'default'}, OFFBOARD_RAM_ENDPOINT=${config.alibaba.ramEndpoint ?? 'default'} (npm run emulator starts the emulator).`
-          : undefined;
-      throw new CliError(code, err.message, err.type ?? 'Unexpected', hint);
+      const unreachable =
+        `Is the emulator (or Alibaba Cloud) reachable? OFFBOARD_CS_ENDPOINT=${config.alibaba.csEndpoint ?? 'default'}, ` +
+        `OFFBOARD_RAM_ENDPOINT=${config.alibaba.ramEndpoint ?? 'default'} (npm run emulator starts the emulator).`;
+      throw cloudCallError(err, { [FailureType.Unavailable]: unreachable, [FailureType.Throttled]: unreachable });
     }
     throw err;
   }
-  ctx.out.result(plan, renderPlan(plan));
-  return plan.exists ? ExitCode.Ok : ExitCode.NotFound;
+  ctx.out.result(planned, renderPlan(planned));
+  return planned.exists ? ExitCode.Ok : ExitCode.NotFound;
 }

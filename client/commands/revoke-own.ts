@@ -1,11 +1,13 @@
 import Credential from '@alicloud/credentials';
 import { ApplicationFailure } from '@temporalio/common';
+import { Option } from 'commander';
 import { createAlibabaClients } from '../../activities/alibaba';
 import { makeRedactor, toFailure } from '../../activities/classify';
 import { FailureType, isValidClusterId, Rules } from '../../common';
+import { type CommandModule } from '../command';
 import { alibabaSettings } from '../config';
 import { type Ctx } from '../context';
-import { badInput, CliError, ExitCode } from '../errors';
+import { badInput, CliError, cloudCallError, ExitCode } from '../errors';
 import { fields } from '../output';
 
 const credentialsHint =
@@ -13,28 +15,21 @@ const credentialsHint =
   "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (your RAM user's key), or configure a profile " +
   '(~/.alibabacloud/credentials, ALIBABA_CLOUD_PROFILE).';
 
-function exitCodeOf(type: string | undefined): ExitCode {
-  switch (type) {
-    case FailureType.NotFound:
-      return ExitCode.NotFound;
-    case FailureType.AccessDenied:
-    case FailureType.InvalidInput:
-    case FailureType.Conflict:
-      return ExitCode.Refused;
-    case FailureType.Throttled:
-    case FailureType.Unavailable:
-      return ExitCode.Unreachable;
-    default:
-      return ExitCode.Unexpected;
-  }
-}
-
 /**
  * A RAM user revokes their own kubeconfig on one cluster: RevokeK8sClusterKubeConfig takes no user, it acts on the
  * caller. So the call is signed with the caller's own credentials (default chain), never the worker's; endpoints,
  * protocol and region come from the shared configuration, and the SDK clients from the activities' one factory.
  */
-export async function revokeOwnCommand(ctx: Ctx, flags: { cluster: string }): Promise<ExitCode> {
+export const revokeOwn: CommandModule<{ cluster: string }> = {
+  description:
+    'Revoke your own kubeconfig on one cluster (RevokeK8sClusterKubeConfig), signed with your own credentials ' +
+    'from the default credential chain (ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, a profile, an instance role). ' +
+    'The cluster then issues you a new kubeconfig. Needs no Temporal.',
+  options: [new Option('--cluster <id>', 'the cluster').makeOptionMandatory()],
+  action: revokeOwnKubeconfig,
+};
+
+async function revokeOwnKubeconfig(ctx: Ctx, flags: { cluster: string }): Promise<ExitCode> {
   if (!isValidClusterId(flags.cluster))
     throw badInput(`--cluster ${JSON.stringify(flags.cluster)}: ${Rules.clusterId}`);
   const alibaba = alibabaSettings(ctx.env);
@@ -67,12 +62,7 @@ export async function revokeOwnCommand(ctx: Ctx, flags: { cluster: string }): Pr
     requestId = res.headers?.['x-acs-request-id'];
   } catch (err) {
     const failure: ApplicationFailure = toFailure('RevokeK8sClusterKubeConfig', err, makeRedactor(secrets));
-    throw new CliError(
-      exitCodeOf(failure.type ?? undefined),
-      failure.message,
-      failure.type ?? 'Unexpected',
-      failure.type === FailureType.AccessDenied ? credentialsHint : undefined,
-    );
+    throw cloudCallError(failure, { [FailureType.AccessDenied]: credentialsHint });
   }
   ctx.out.result(
     { cluster: flags.cluster, revoked: true, requestId, credentials: source, mode: alibaba.mode },

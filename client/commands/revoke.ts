@@ -1,20 +1,33 @@
 import { userInfo } from 'node:os';
+import { Option } from 'commander';
 import {
   checkRevokeInput,
   isValidActor,
   type OffboardReason,
+  OffboardReasons,
   OffboardingStage,
   type RevokeKubeconfigInput,
 } from '../../common';
+import { type CommandModule } from '../command';
 import { accountSettings } from '../config';
 import { type Ctx } from '../context';
 import { badInput, ExitCode } from '../errors';
-import { checkActor, checkClusters, inputProblemsError, requireTarget, type TargetFlags } from '../flags';
+import {
+  checkActor,
+  checkClusters,
+  clusterOption,
+  durationArg,
+  flagOfInputField,
+  inputProblemsError,
+  requireTarget,
+  roleOption,
+  type TargetFlags,
+  userOption,
+} from '../flags';
 import { follow } from '../follow';
 import { fields, formatDuration } from '../output';
 import { nextSteps } from '../render';
 import { startRevocation } from '../start-run';
-import { startFlagOf } from './start';
 
 export interface RevokeFlags extends TargetFlags {
   cluster?: string[];
@@ -33,11 +46,28 @@ function defaultRequester(): string | undefined {
   }
 }
 
+export const revoke: CommandModule<RevokeFlags> = {
+  description:
+    'Revoke the kubeconfigs and RBAC grants of a RAM user or role at once (no approval, nothing deleted), wait ' +
+    'until the revocation is verified on every cluster, and print how long it took.',
+  options: [
+    userOption(),
+    roleOption(),
+    clusterOption(),
+    new Option('--requested-by <who>', 'who asks (default: your login name)'),
+    new Option('--reason <reason>', 'why').choices(OffboardReasons).default('compromise'),
+    new Option('--timeout <duration>', 'stop waiting after this long (the run goes on)')
+      .default(10 * 60_000, '10m')
+      .argParser(durationArg),
+  ],
+  action: revokeNow,
+};
+
 /**
  * Leaked-kubeconfig response: starts (or joins) revokeKubeconfig, follows it until revocation is verified, and
  * says how long that took. The figure is the run's own: from its start to its verification read.
  */
-export async function revokeCommand(ctx: Ctx, flags: RevokeFlags): Promise<ExitCode> {
+async function revokeNow(ctx: Ctx, flags: RevokeFlags): Promise<ExitCode> {
   const target = requireTarget(flags);
   checkClusters(flags.cluster);
   const requestedBy = flags.requestedBy ?? defaultRequester();
@@ -53,7 +83,7 @@ export async function revokeCommand(ctx: Ctx, flags: RevokeFlags): Promise<ExitC
   };
 
   const problems = checkRevokeInput(input, { workerIdentity });
-  if (problems.length) throw inputProblemsError(problems, (f) => startFlagOf(f, flags));
+  if (problems.length) throw inputProblemsError(problems, (f) => flagOfInputField(f, flags));
 
   const session = await ctx.temporal();
   const t0 = Date.now();

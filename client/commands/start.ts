@@ -1,8 +1,22 @@
-import { checkOffboardInput, type OffboardIdentityInput, type OffboardReason } from '../../common';
+import { Option } from 'commander';
+import { checkOffboardInput, type OffboardIdentityInput, type OffboardReason, OffboardReasons } from '../../common';
+import { type CommandModule } from '../command';
 import { accountSettings } from '../config';
 import { type Ctx } from '../context';
 import { ExitCode } from '../errors';
-import { checkActor, checkClusters, checkText, inputProblemsError, requireTarget, type TargetFlags } from '../flags';
+import {
+  checkActor,
+  checkClusters,
+  checkText,
+  clusterOption,
+  durationArg,
+  flagOfInputField,
+  inputProblemsError,
+  requireTarget,
+  roleOption,
+  type TargetFlags,
+  userOption,
+} from '../flags';
 import { follow } from '../follow';
 import { fields } from '../output';
 import { nextSteps, waitingFor } from '../render';
@@ -19,18 +33,31 @@ export interface StartFlags extends TargetFlags {
   waitTimeout: number;
 }
 
-/** Which flag (or variable) sets each field of the workflow input, for error messages. */
-export function startFlagOf(field: string, flags: TargetFlags): string {
-  if (field === 'accountId') return 'OFFBOARD_ACCOUNT_ID';
-  if (field.startsWith('target')) return flags.role !== undefined ? '--role' : '--user';
-  if (field === 'requestedBy') return '--requested-by';
-  if (field === 'clusterIds' || field.startsWith('clusterIds[')) return '--cluster';
-  if (field === 'deleteNotBefore') return '--delete-not-before';
-  if (field === 'comment') return '--comment/--ticket';
-  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
+export const start: CommandModule<StartFlags> = {
+  description:
+    'Start offboarding a RAM user or role. Prints the run id. A second start for the same identity joins the ' +
+    'running offboarding. With --wait, follows the stages until the run waits for a human or ends.',
+  options: [
+    userOption(),
+    roleOption(),
+    new Option('--reason <reason>', 'why').choices(OffboardReasons).makeOptionMandatory(),
+    new Option(
+      '--requested-by <who>',
+      'who asks (HR person or system); may not also approve the deletion',
+    ).makeOptionMandatory(),
+    new Option('--ticket <id>', 'the HR ticket, recorded with the request'),
+    new Option('--comment <text>', 'free text shown to the approvers'),
+    clusterOption(),
+    new Option('--delete-not-before <iso>', 'delete no earlier than this ISO-8601 time, even if approved before'),
+    new Option('--wait', 'follow the stages until the run waits for a human or ends'),
+    new Option('--wait-timeout <duration>', 'stop following after this long (the run goes on)')
+      .default(15 * 60_000, '15m')
+      .argParser(durationArg),
+  ],
+  action: startOffboardingRun,
+};
 
-export async function startCommand(ctx: Ctx, flags: StartFlags): Promise<ExitCode> {
+async function startOffboardingRun(ctx: Ctx, flags: StartFlags): Promise<ExitCode> {
   const target = requireTarget(flags);
   checkActor('--requested-by', flags.requestedBy);
   if (flags.ticket !== undefined) checkActor('--ticket', flags.ticket);
@@ -50,7 +77,7 @@ export async function startCommand(ctx: Ctx, flags: StartFlags): Promise<ExitCod
 
   // The workflow's own input rules, checked here first so that bad input never reaches Temporal.
   const problems = checkOffboardInput(input, { workerIdentity });
-  if (problems.length) throw inputProblemsError(problems, (f) => startFlagOf(f, flags));
+  if (problems.length) throw inputProblemsError(problems, (f) => flagOfInputField(f, flags));
 
   const session = await ctx.temporal();
   const started = await startOffboarding(session, input, workerIdentity);

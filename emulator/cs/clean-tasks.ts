@@ -37,8 +37,8 @@ export class CleanTasks {
         continue;
       }
       if (task.landsAt > now) continue;
-      if (task.failWith) {
-        task.state = 'fail';
+      if (task.failure) {
+        task.state = task.failure.state;
       } else {
         applyClean(world, task.uid, task.clusterIds, task.allClusters, task.landsAt);
         task.state = 'success';

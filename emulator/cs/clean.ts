@@ -1,21 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
-import type { CallContext, RoutedActionDef } from '../action';
+import type { RoutedActionDef } from '../action';
 import { ApiError } from '../api-error';
-import type { ResolvedIdentity } from '../state/identities';
 import { revokeKubeconfig } from '../state/kubeconfigs';
-import type { ClusterState, TaskState, WorldState } from '../state/world';
-import { DAY_MS, iso } from '../time';
+import type { TaskFailureState, TaskState, WorldState } from '../state/world';
+import { checkCleanAllowed } from './clean-rules';
 import { grantCluster, storeGrants } from './grants';
-import { boolParam, requireCluster, requireKnownUid } from './params';
+import { boolParam, listParam, requireCluster, requireKnownUid } from './params';
 import { describeTask } from './render';
 
 /**
  * Cleaning an identity's permissions: revoke its kubeconfigs and remove its RBAC grants. CleanUserPermissions answers
- * with a task that lands later (clean-tasks.ts); CleanClusterUserPermissions cleans one cluster at once.
+ * with a task that lands later (clean-tasks.ts); CleanClusterUserPermissions cleans one cluster at once. What may
+ * refuse a clean is in clean-rules.ts.
  */
-
-const RECENT_ACCESS_WINDOW_MS = 7 * DAY_MS;
 
 export const cleanActions: RoutedActionDef[] = [
   {
@@ -27,7 +25,7 @@ export const cleanActions: RoutedActionDef[] = [
     run(ctx, { path, query }) {
       const { world } = ctx;
       const force = boolParam(query, 'Force') ?? false;
-      const ids = (query.ClusterIds ?? '').split(',').filter((s) => s !== '');
+      const ids = listParam(query, 'ClusterIds');
       const clusters =
         ids.length > 0 ? [...new Set(ids)].map((id) => requireCluster(world, id)) : [...world.clusters.values()];
       const who = requireKnownUid(world, path.Uid);
@@ -44,7 +42,7 @@ export const cleanActions: RoutedActionDef[] = [
         created: ctx.now,
         landsAt: ctx.now + ctx.taskDelayMs,
         updated: ctx.now,
-        ...(ctx.failTask && { failWith: 'Injected fault: the clean task failed on the cluster side.' }),
+        ...(ctx.endTaskAs && { failure: { state: ctx.endTaskAs, message: TASK_FAILURE_MESSAGES[ctx.endTaskAs] } }),
       };
       world.tasks.set(task.id, task);
       ctx.startTask(task);
@@ -81,45 +79,11 @@ export const cleanActions: RoutedActionDef[] = [
   },
 ];
 
-/** The three refusals the docs give for both Clean operations: root account, the caller itself, recent access. */
-function checkCleanAllowed(ctx: CallContext, who: ResolvedIdentity, clusters: ClusterState[], force: boolean): void {
-  // SYNTHETIC codes: the docs state the rules but not the codes; 400 like other ACK business-rule refusals.
-  if (who.kind === 'root') {
-    throw new ApiError(
-      E.cleanRootNotSupported,
-      400,
-      'Cleaning the permissions of the Alibaba Cloud account is not supported.',
-    );
-  }
-  if (who.uid === ctx.caller.uid) {
-    throw new ApiError(
-      E.cleanSelfNotSupported,
-      400,
-      'Cleaning the permissions of the calling identity is not supported.',
-    );
-  }
-  if (force) return;
-  const records = ctx.world.kubeconfigs.get(who.uid);
-  for (const cluster of clusters) {
-    // "If access records exist or cannot be retrieved, deletion is refused": no audit log means cannot retrieve.
-    if (!cluster.auditLog) {
-      throw new ApiError(
-        E.recentClusterAccess,
-        400,
-        `Cannot check the access records of cluster ${cluster.id} (audit logging is disabled); set Force=true to clean anyway.`,
-      );
-    }
-    const last = records?.get(cluster.id)?.lastAccess;
-    if (last !== undefined && ctx.now - last < RECENT_ACCESS_WINDOW_MS) {
-      throw new ApiError(
-        E.recentClusterAccess,
-        400,
-        `${who.uid} accessed cluster ${cluster.id} within the last 7 days (last access ${iso(last)}); ` +
-          'set Force=true to clean anyway.',
-      );
-    }
-  }
-}
+const TASK_FAILURE_MESSAGES: Record<TaskFailureState, string> = {
+  fail: 'Injected fault: the clean task failed on the cluster side.',
+  timeout: 'Injected fault: the clean task timed out before the clusters answered.',
+  canceled: 'Injected fault: the clean task was canceled.',
+};
 
 /** Revokes the kubeconfigs (state Removed) and removes the RBAC grants of `uid` on `clusterIds`. */
 export function applyClean(

@@ -1,8 +1,12 @@
 import type { RoutedActionDef } from '../action';
 import { pageOf, pagingParams, requireCluster } from './params';
-import { clusterDetail, clusterSummary } from './render';
+import { auditProjectName, clusterDetail, clusterSummary } from './render';
 
-/** Clusters, read-only: the fixture decides which exist. */
+/**
+ * Clusters, read-only: the fixture decides which exist (and /__emulator/clusters/<id> flips their switches). Whether
+ * API-server auditing is on shows the documented way in GetClusterAuditProject, and as real clusters show it in
+ * DescribeClusterDetail's `meta_data.AuditProjectName` (seen in real answers, not documented as a field).
+ */
 
 export const clusterActions: RoutedActionDef[] = [
   {
@@ -36,5 +40,16 @@ export const clusterActions: RoutedActionDef[] = [
     method: 'GET',
     path: '/clusters/:ClusterId',
     run: (ctx, { path }) => clusterDetail(requireCluster(ctx.world, path.ClusterId)),
+  },
+  {
+    product: 'cs',
+    name: 'GetClusterAuditProject',
+    need: 'cs-read',
+    method: 'GET',
+    path: '/clusters/:ClusterId/audit',
+    run(ctx, { path }) {
+      const c = requireCluster(ctx.world, path.ClusterId);
+      return { audit_enabled: c.auditLog, sls_project_name: c.auditLog ? auditProjectName(c) : '' };
+    },
   },
 ];

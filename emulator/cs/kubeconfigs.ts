@@ -7,6 +7,7 @@ import {
   KUBECONFIG_VALIDITY_MS,
   kubeconfigsOf,
   newSerial,
+  reportedCertState,
   revokeKubeconfig,
 } from '../state/kubeconfigs';
 import { iso } from '../time';
@@ -44,11 +45,12 @@ export const kubeconfigActions: RoutedActionDef[] = [
       const records = world.kubeconfigs.get(who.uid);
       const clusters = [...world.clusters.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
       const { items, info } = pageOf(clusters, paging);
+      const { total_count: _omitted, ...withoutTotal } = info;
       return {
-        page: info,
+        page: world.options.omitKubeconfigStatesTotalCount ? withoutTotal : info,
         states: items.map((c) => {
           const rec = records?.get(c.id);
-          return userKubeconfigRow(c, rec, effectiveCertState(rec, ctx.now));
+          return userKubeconfigRow(c, rec, reportedCertState(c, rec, ctx.now));
         }),
       };
     },
@@ -69,9 +71,11 @@ export const kubeconfigActions: RoutedActionDef[] = [
       if (!cloudService) {
         for (const [uid, records] of world.kubeconfigs) {
           const rec = records.get(cluster.id);
-          const state = effectiveCertState(rec, ctx.now);
+          const state = reportedCertState(cluster, rec, ctx.now);
           if (!rec || (state !== 'Unexpired' && state !== 'Expired' && state !== 'Unknown')) continue;
-          rows.push(clusterKubeconfigRow(uid, resolveUid(world, uid), rec, state));
+          const who = resolveUid(world, uid);
+          const nameless = world.options.namelessDeletedIdentities && (!who || who.kind === 'deleted');
+          rows.push(clusterKubeconfigRow(uid, who, rec, state, nameless));
         }
         rows.sort((a, b) => (String(a.account_id) < String(b.account_id) ? -1 : 1));
       }

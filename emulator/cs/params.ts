@@ -1,5 +1,6 @@
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import { ApiError } from '../api-error';
+import { parseBoolean, parseInteger, parseList } from '../param-types';
 import { type ResolvedIdentity, resolveUid } from '../state/identities';
 import type { ClusterState, WorldState } from '../state/world';
 
@@ -10,17 +11,26 @@ export const invalid = (message: string): ApiError => new ApiError(E.csInvalidPa
 export function boolParam(q: Record<string, string>, name: string): boolean | undefined {
   const v = q[name];
   if (v === undefined || v === '') return undefined;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw invalid(`${name} must be true or false.`);
+  const b = parseBoolean(v);
+  if (b === undefined) throw invalid(`${name} must be true or false.`);
+  return b;
 }
 
 export function intParam(q: Record<string, string>, name: string, min: number, max: number, dflt: number): number {
   const v = q[name];
   if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw invalid(`${name} must be an integer from ${min} to ${max}.`);
+  const n = parseInteger(v);
+  if (n === undefined || n < min || n > max) throw invalid(`${name} must be an integer from ${min} to ${max}.`);
   return n;
+}
+
+/** An Array of String parameter; empty when absent. */
+export function listParam(q: Record<string, string>, name: string): string[] {
+  const v = q[name];
+  if (v === undefined || v === '') return [];
+  const list = parseList(v);
+  if (list === undefined) throw invalid(`${name} must be a list of strings.`);
+  return list;
 }
 
 export interface Paging {

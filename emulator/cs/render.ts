@@ -47,7 +47,8 @@ export function clusterSummary(c: ClusterState): Record<string, unknown> {
       api_server_endpoint: `https://${c.id}.emulator.invalid:6443`,
       intranet_api_server_endpoint: `https://192.168.0.1:6443`,
     }),
-    meta_data: JSON.stringify({ AuditProjectName: c.auditLog ? `k8s-log-${c.id}` : '' }),
+    // Real clusters name their audit-log project here; without auditing there is none to name.
+    meta_data: JSON.stringify(c.auditLog ? { AuditProjectName: auditProjectName(c) } : {}),
     tags: c.tags,
     timezone: 'Asia/Shanghai',
     deletion_protection: true,
@@ -58,6 +59,11 @@ export function clusterSummary(c: ClusterState): Record<string, unknown> {
     maintenance_window: { enable: false },
     operation_policy: { cluster_auto_upgrade: { enabled: false, channel: 'stable' } },
   };
+}
+
+/** The Simple Log Service project that holds a cluster's API-server audit logs. */
+export function auditProjectName(c: ClusterState): string {
+  return `k8s-log-${c.id}`;
 }
 
 export function clusterDetail(c: ClusterState): Record<string, unknown> {
@@ -89,7 +95,7 @@ export function describeTask(t: TaskState): Record<string, unknown> {
       t.state === 'running'
         ? []
         : t.clusterIds.map((id) => ({ data: id, status: t.state === 'success' ? 'success' : 'failed' })),
-    ...(t.state === 'fail' && { error: { code: E.cleanTaskFailed, message: t.failWith ?? 'clean task failed' } }),
+    ...(t.failure && t.state !== 'running' && { error: { code: E.cleanTaskFailed, message: t.failure.message } }),
   };
 }
 
@@ -114,22 +120,28 @@ export function userKubeconfigRow(
   };
 }
 
-/** A row of ListClusterKubeconfigStates: one identity's kubeconfig on the cluster. */
+/**
+ * A row of ListClusterKubeconfigStates: one identity's kubeconfig on the cluster. `nameless`: a deleted identity whose
+ * name RAM can no longer resolve — no account_name or account_display_name at all.
+ */
 export function clusterKubeconfigRow(
   uid: string,
   who: ResolvedIdentity | undefined,
   rec: KubeconfigRecord,
   state: CertState,
+  nameless = false,
 ): Record<string, unknown> {
   return {
     account_id: uid,
-    account_name: who?.name ?? '',
-    account_display_name:
-      who?.kind === 'user'
-        ? who.user.displayName
-        : who?.kind === 'deleted'
-          ? (who.deleted.displayName ?? who.name)
-          : (who?.name ?? ''),
+    ...(!nameless && {
+      account_name: who?.name ?? '',
+      account_display_name:
+        who?.kind === 'user'
+          ? who.user.displayName
+          : who?.kind === 'deleted'
+            ? (who.deleted.displayName ?? who.name)
+            : (who?.name ?? ''),
+    }),
     account_type: accountType(who),
     // The very risk this project exists for: a deleted identity's kubeconfig still listed as valid.
     account_state: who === undefined || who.kind === 'deleted' ? 'Deleted' : 'Active',

@@ -6,16 +6,18 @@ import type { TaskState, WorldState } from '../state/world';
 import { authenticate } from './authenticate';
 import { authorize } from './authorize';
 import { CallRecord } from './call-record';
-import { applyFaultBefore, type FaultInjector } from './faults';
-import { type ReceivedRequest, sendJson } from './http';
+import { applyFaultBefore, type FaultInjector, TASK_ENDING_FAULTS } from './faults';
+import { type ReceivedRequest, sendJson, sendRaw } from './http';
 import { type Journal, journalLine } from './journal';
+import type { QuotaModel } from './quotas';
 import type { NonceStore } from './replay';
 import { errorReply, type Reply, successReply } from './render';
 import { type ActionTable, notFoundAction } from './routes';
 import { parseQuery } from './signature';
 
 /**
- * One API call through the gateway, as named steps: parse → authenticate → fault → dispatch → render → journal.
+ * One API call through the gateway, as named steps: parse → authenticate → quota → fault → dispatch → render →
+ * journal.
  * Each step adds what it learns to the call's CallRecord; a step that refuses throws an ApiError, which is answered
  * in the product's error format like an operation's own error.
  */
@@ -25,6 +27,7 @@ export interface ApiGateway {
   readonly actions: ActionTable;
   readonly faults: FaultInjector;
   readonly nonces: NonceStore;
+  readonly quotas: QuotaModel;
   readonly journal: Journal;
   readonly taskDelayMs: number;
   /** The world as it is: enough to check a key. */
@@ -63,9 +66,17 @@ async function answer(gw: ApiGateway, call: Call): Promise<Reply | undefined> {
     const { def, query } = parse(call);
     const caller = authenticate(gw.world, gw.nonces, call.request, query, call.now, call.record);
     gw.markDirty();
+    gw.quotas.admit(gw.world.options.quotas, gw.world.account.id, def, call.now);
     const fault = gw.faults.pick(def.name);
     call.record.fault = fault;
-    if (fault && (await applyFaultBefore(fault, call.res)) === 'dropped') return undefined;
+    if (fault) {
+      const applied = await applyFaultBefore(fault, call.res);
+      if (applied === 'dropped') return undefined;
+      if (applied !== 'continue') {
+        call.record.failed(applied.status);
+        return applied;
+      }
+    }
     return renderSuccess(call, dispatch(gw, call, def, caller));
   } catch (err) {
     return renderError(gw, call, err);
@@ -90,7 +101,7 @@ function dispatch(gw: ApiGateway, { request, record, now }: Call, def: ActionDef
     now,
     requestId: record.requestId,
     taskDelayMs: gw.taskDelayMs,
-    failTask: record.fault?.kind === 'task-fail',
+    endTaskAs: record.fault && TASK_ENDING_FAULTS[record.fault.kind],
     startTask: (task) => gw.startTask(task),
   };
   authorize(ctx, def);
@@ -132,7 +143,8 @@ function send({ res, record }: Call, reply: Reply): void {
     res.socket?.destroy();
     return;
   }
-  sendJson(res, reply.status, reply.body, { 'x-acs-request-id': record.requestId, ...reply.headers });
+  if (reply.raw !== undefined) sendRaw(res, reply.status, reply.raw, reply.headers);
+  else sendJson(res, reply.status, reply.body, { 'x-acs-request-id': record.requestId, ...reply.headers });
 }
 
 function journal(gw: ApiGateway, record: CallRecord): void {

@@ -33,7 +33,8 @@ export class CallRecord {
     this.response = response;
   }
 
-  failed(statusCode: number, errorCode: string): void {
+  /** `errorCode` is absent when the answer was not the service's (a `foreign-error` fault). */
+  failed(statusCode: number, errorCode?: string): void {
     this.statusCode = statusCode;
     this.errorCode = errorCode;
   }

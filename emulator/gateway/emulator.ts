@@ -8,11 +8,13 @@ import type { Fixture } from '../state/fixture-schema';
 import { worldFromFixture } from '../state/from-fixture';
 import { readWorldFile, serializeWorld } from '../state/persistence';
 import type { TaskState, WorldState } from '../state/world';
+import { stsActions } from '../sts';
 import { type AdminGateway, serveAdmin } from './admin';
 import { type ApiGateway, serveApiCall } from './api';
 import { FaultInjector } from './faults';
 import { receive, sendJson } from './http';
 import { Journal } from './journal';
+import { QuotaModel, unknownQuotaKeys } from './quotas';
 import { NonceStore } from './replay';
 import { ActionTable } from './routes';
 
@@ -55,10 +57,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 }
 
 class Emulator implements ApiGateway, AdminGateway {
-  readonly actions = new ActionTable(csActions, ramActions);
+  readonly actions = new ActionTable(csActions, [...ramActions, ...stsActions]);
   readonly journal = new Journal();
   readonly faults = new FaultInjector();
   readonly nonces = new NonceStore();
+  readonly quotas = new QuotaModel();
   readonly taskDelayMs: number;
   readonly log: (line: string) => void;
   readonly logCalls: boolean;
@@ -78,6 +81,7 @@ class Emulator implements ApiGateway, AdminGateway {
     const restored = options.statePath ? readWorldFile(options.statePath) : undefined;
     if (restored) this.log(`state loaded from ${options.statePath}`);
     this.world = restored ?? worldFromFixture(this.fixture, Date.now());
+    this.checkOptions(this.world.options);
     const now = Date.now();
     for (const task of this.world.tasks.values()) if (task.state === 'running') this.tasks.track(task, now);
     if (options.statePath) {
@@ -90,7 +94,9 @@ class Emulator implements ApiGateway, AdminGateway {
   }
 
   async listen(port: number, host: string): Promise<RunningEmulator> {
-    const server = createServer((req, res) => this.onRequest(req, res));
+    // RPC products carry every parameter in the query: a 6144-character policy document, percent-encoded, is
+    // beyond Node's default 16 KiB of headers.
+    const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => this.onRequest(req, res));
     // Longer than any client idle time, so a keep-alive socket is never closed under a request being sent on it.
     server.keepAliveTimeout = 65_000;
     this.server = server;
@@ -122,9 +128,11 @@ class Emulator implements ApiGateway, AdminGateway {
   reset(): void {
     this.fixture = loadFixture(this.fixturePath);
     this.world = worldFromFixture(this.fixture, Date.now());
+    this.checkOptions(this.world.options);
     this.journal.clear();
     this.faults.clear();
     this.nonces.clear();
+    this.quotas.clear();
     this.tasks.clear();
     this.persister?.markDirty();
   }
@@ -148,6 +156,12 @@ class Emulator implements ApiGateway, AdminGateway {
 
   markDirty(): void {
     this.persister?.markDirty();
+  }
+
+  /** Throws unless every quota key names an operation or a group (a typo would silently limit nothing). */
+  checkOptions(options: WorldState['options']): void {
+    const unknown = unknownQuotaKeys(options.quotas, this.actions.names);
+    if (unknown.length > 0) throw new Error(`quotas: unknown operation or group ${unknown.join(', ')}`);
   }
 
   startTask(task: TaskState): void {

@@ -3,13 +3,32 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import { ApiError } from '../api-error';
+import type { TaskFailureState } from '../state/world';
+import { foreignReply } from './foreign-reply';
+import type { Reply } from './render';
 
 /**
  * Fault injection: rules matched per call, in order; the first rule that fires decides the call's fault. Random draws
  * come from a seeded PRNG, so the same seed and the same sequence of calls give the same faults.
  */
 
-const FAULT_KINDS = ['throttle', 'server-error', 'latency', 'drop', 'task-fail'] as const;
+const FAULT_KINDS = [
+  'throttle',
+  'server-error',
+  'latency',
+  'drop',
+  'foreign-error',
+  'task-fail',
+  'task-timeout',
+  'task-canceled',
+] as const;
+
+/** The kinds that decide how the clean task a CleanUserPermissions call creates ends, and the state it ends in. */
+export const TASK_ENDING_FAULTS: Partial<Record<(typeof FAULT_KINDS)[number], TaskFailureState>> = {
+  'task-fail': 'fail',
+  'task-timeout': 'timeout',
+  'task-canceled': 'canceled',
+};
 const faultRuleSchema = z.strictObject({
   /** An action name (e.g. `DeleteUser`), or `*` / absent for every call. */
   action: z.string().min(1).optional(),
@@ -20,8 +39,10 @@ const faultRuleSchema = z.strictObject({
   count: z.number().int().positive().optional(),
   /** `latency`: delay before answering; default 1000. */
   latencyMs: z.number().int().min(0).max(600_000).optional(),
-  /** `server-error` (default 503) and `throttle` (default 400): the HTTP status. */
+  /** `server-error` (default 503), `throttle` (default 400) and `foreign-error` (default 404): the HTTP status. */
   statusCode: z.number().int().min(400).max(599).optional(),
+  /** `foreign-error`: the body of the answer — an nginx-style HTML page (default), plain text, or non-Alibaba JSON. */
+  body: z.enum(['html', 'text', 'json']).optional(),
   /** `throttle`: value of x-acs-retry-after (milliseconds, as the SDK reads it); default 100. */
   retryAfterMs: z.number().int().min(0).max(600_000).optional(),
   /** `drop`: whether the call takes effect before the connection is cut (the worst case for idempotency). */
@@ -61,8 +82,8 @@ export class FaultInjector {
   /** Replaces the rules. Returns the seed used (a random one if none was given, so a run can be reproduced). */
   configure(config: FaultConfig, knownActions: ReadonlySet<string>): { seed: number } {
     for (const r of config.rules) {
-      if (r.kind === 'task-fail' && r.action !== 'CleanUserPermissions') {
-        throw new Error('task-fail applies to action CleanUserPermissions only');
+      if (TASK_ENDING_FAULTS[r.kind] && r.action !== 'CleanUserPermissions') {
+        throw new Error(`${r.kind} applies to action CleanUserPermissions only`);
       }
     }
     for (const r of config.rules) {
@@ -107,10 +128,10 @@ export class FaultInjector {
 
 /**
  * Applies the part of a fault that comes before the operation runs: throws the error of `throttle` and `server-error`,
- * waits out `latency`, and cuts the connection for a `drop` that is not `processed`. A processed drop is cut after
- * the operation, in place of the answer.
+ * waits out `latency`, answers in place of the service for `foreign-error`, and cuts the connection for a `drop`
+ * that is not `processed`. A processed drop is cut after the operation, in place of the answer.
  */
-export async function applyFaultBefore(fault: FaultRule, res: ServerResponse): Promise<'dropped' | 'continue'> {
+export async function applyFaultBefore(fault: FaultRule, res: ServerResponse): Promise<'dropped' | 'continue' | Reply> {
   switch (fault.kind) {
     case 'throttle':
       throw new ApiError(
@@ -135,7 +156,11 @@ export async function applyFaultBefore(fault: FaultRule, res: ServerResponse): P
       if (fault.processed) return 'continue';
       res.socket?.destroy();
       return 'dropped';
+    case 'foreign-error':
+      return foreignReply(fault);
     case 'task-fail':
+    case 'task-timeout':
+    case 'task-canceled':
       return 'continue';
   }
 }

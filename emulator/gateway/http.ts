@@ -62,3 +62,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   });
   res.end(text);
 }
+
+/** An answer as is (one that is not the service's, e.g. a proxy's HTML page). */
+export function sendRaw(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
+  res.writeHead(status, { 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}

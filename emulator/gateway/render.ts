@@ -5,26 +5,32 @@ import type { ApiError } from '../api-error';
 
 export interface Reply {
   status: number;
-  body: unknown;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as is, in place of `body`: an answer that is not the service's (a `foreign-error` fault). */
+  raw?: string;
   headers?: Record<string, string>;
 }
 
-/** RAM (RPC) bodies carry the request id at the top; CS (ROA) bodies are what the operation returns. */
+/** RPC products (RAM, STS) answer PascalCase with HostId; CS (ROA) lower camel case. */
+const RPC_HOSTS: Partial<Record<Product, string>> = { ram: 'ram.aliyuncs.com', sts: 'sts.aliyuncs.com' };
+
+/** RPC bodies carry the request id at the top; CS (ROA) bodies are what the operation returns. */
 export function successReply(product: Product, result: unknown, requestId: string): Reply {
   return {
     status: 200,
-    body: product === 'ram' ? { RequestId: requestId, ...(result as Record<string, unknown>) } : result,
+    body: RPC_HOSTS[product] ? { RequestId: requestId, ...(result as Record<string, unknown>) } : result,
   };
 }
 
 /**
- * RAM errors are PascalCase with HostId; CS errors use lower camel case, which the SDK reads as well (it takes
+ * RPC errors are PascalCase with HostId; CS errors use lower camel case, which the SDK reads as well (it takes
  * `Code || code`, `Message || message`, `RequestId || requestId`).
  */
 export function errorReply(product: Product, err: ApiError, requestId: string): Reply {
-  const body =
-    product === 'ram'
-      ? { RequestId: requestId, HostId: 'ram.aliyuncs.com', Code: err.code, Message: err.message, ...err.extra }
-      : { code: err.code, message: err.message, requestId, ...err.extra };
+  const host = RPC_HOSTS[product];
+  const body = host
+    ? { RequestId: requestId, HostId: host, Code: err.code, Message: err.message, ...err.extra }
+    : { code: err.code, message: err.message, requestId, ...err.extra };
   return { status: err.status, body, ...(err.headers && { headers: err.headers }) };
 }

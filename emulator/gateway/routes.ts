@@ -5,12 +5,15 @@ import { ApiError } from '../api-error';
 import { header, type ReceivedRequest } from './http';
 
 /**
- * Which operation a request names. RAM (RPC): `POST /` with x-acs-action; CS (ROA): method + path. Either way the
- * x-acs-version must be the product's API version.
+ * Which operation a request names. RAM and STS (RPC): `POST /` with x-acs-action, the product told apart by
+ * x-acs-version; CS (ROA): method + path. Either way the x-acs-version must be the product's API version.
  */
 
-const RAM_VERSION = '2015-05-01';
 const CS_VERSION = '2015-12-15';
+const RPC_PRODUCTS = new Map<string, Exclude<Product, 'cs'>>([
+  ['2015-05-01', 'ram'],
+  ['2015-04-01', 'sts'],
+]);
 
 export interface Route {
   product: Product;
@@ -25,14 +28,15 @@ export interface Route {
 
 export class ActionTable {
   private readonly cs = Router();
-  private readonly ram = new Map<string, ActionDef>();
-  /** Every action name, for checking fault rules. */
+  /** RPC operations by product and name. */
+  private readonly rpc = new Map<string, ActionDef>();
+  /** Every action name, for checking fault rules and quotas. */
   readonly names: ReadonlySet<string>;
 
-  constructor(cs: readonly RoutedActionDef[], ram: readonly ActionDef[]) {
+  constructor(cs: readonly RoutedActionDef[], rpc: readonly ActionDef[]) {
     for (const def of cs) this.cs.on(def.method, def.path, () => undefined, def);
-    for (const def of ram) this.ram.set(def.name, def);
-    this.names = new Set([...cs, ...ram].map((d) => d.name));
+    for (const def of rpc) this.rpc.set(`${def.product}:${def.name}`, def);
+    this.names = new Set([...cs, ...rpc].map((d) => d.name));
   }
 
   route({ req, method, rawPath }: ReceivedRequest): Route {
@@ -46,8 +50,10 @@ export class ActionTable {
       version,
     });
     const rpc = method === 'POST' && rawPath === '/';
-    if (version === RAM_VERSION || rpc) {
-      return named('ram', rpc && version === RAM_VERSION ? this.ram.get(asked ?? '') : undefined);
+    const rpcProduct = RPC_PRODUCTS.get(version ?? '');
+    if (rpcProduct || rpc) {
+      const product = rpcProduct ?? 'ram';
+      return named(product, rpc && rpcProduct ? this.rpc.get(`${product}:${asked ?? ''}`) : undefined);
     }
     const found = this.cs.find(method as Router.HTTPMethod, rawPath);
     if (!found || version !== CS_VERSION) return named('cs', undefined);

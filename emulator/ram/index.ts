@@ -1,5 +1,6 @@
 import type { ActionDef } from '../action';
 import { accessKeyActions } from './access-keys';
+import { attachmentActions } from './attachments';
 import { groupActions } from './groups';
 import { loginActions } from './login';
 import { policyActions } from './policies';
@@ -17,4 +18,5 @@ export const ramActions: readonly ActionDef[] = [
   ...loginActions,
   ...groupActions,
   ...policyActions,
+  ...attachmentActions,
 ];

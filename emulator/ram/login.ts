@@ -2,7 +2,7 @@ import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import type { ActionDef } from '../action';
 import { ApiError } from '../api-error';
 import type { UserState } from '../state/world';
-import { required, requireUser } from './params';
+import { boolParam, required, requireUser } from './params';
 import { loginProfileBody } from './render';
 
 /** Console sign-in: a user's login profile (password never stored) and MFA device. */
@@ -25,6 +25,8 @@ export const loginActions: ActionDef[] = [
     run(ctx, { query }) {
       const user = requireUser(ctx.world, query);
       const password = required(query, 'Password');
+      const passwordResetRequired = boolParam(query, 'PasswordResetRequired', false);
+      const mfaBindRequired = boolParam(query, 'MFABindRequired', false);
       // The default RAM password policy: at least 8 characters, with letters and digits. Never stored.
       if (password.length < 8 || !/[A-Za-z]/.test(password) || !/\d/.test(password)) {
         throw new ApiError(E.passwordTooWeak, 400, 'The password does not meet the password policy.');
@@ -32,11 +34,7 @@ export const loginActions: ActionDef[] = [
       if (user.loginProfile) {
         throw new ApiError(E.loginProfileAlreadyExists, 409, `The login profile of ${user.name} already exists.`);
       }
-      const profile = {
-        created: ctx.now,
-        passwordResetRequired: query.PasswordResetRequired === 'true',
-        mfaBindRequired: query.MFABindRequired === 'true',
-      };
+      const profile = { created: ctx.now, passwordResetRequired, mfaBindRequired };
       user.loginProfile = profile;
       return { LoginProfile: loginProfileBody(user.name, profile) };
     },

@@ -1,5 +1,6 @@
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import { ApiError } from '../api-error';
+import { parseInteger } from '../param-types';
 
 /**
  * RAM's Marker/MaxItems paging over names in sorted order. The marker is opaque to clients (here: the last name
@@ -11,8 +12,8 @@ export function pageByName<T extends { name: string }>(
   /** The page's list in RAM's `{ Plural: { Singular: [...] } }` wrapping. */
   list: (page: T[]) => Record<string, unknown>,
 ): Record<string, unknown> {
-  const max = q.MaxItems === undefined || q.MaxItems === '' ? 100 : Number(q.MaxItems);
-  if (!Number.isInteger(max) || max < 1 || max > 1000) {
+  const max = q.MaxItems === undefined || q.MaxItems === '' ? 100 : parseInteger(q.MaxItems);
+  if (max === undefined || max < 1 || max > 1000) {
     throw new ApiError(E.invalidMaxItems, 400, 'MaxItems must be an integer from 1 to 1000.');
   }
   let after = '';

@@ -1,98 +1,82 @@
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import type { ActionDef } from '../action';
 import { ApiError } from '../api-error';
-import { type PolicyAttachment, policyKey, type PolicyType, type WorldState } from '../state/world';
-import { addOnce, removeOne } from './lists';
-import { required, requireRole, requireUser } from './params';
-import { policyList } from './render';
+import { policyKey, type PolicyState, type WorldState } from '../state/world';
+import { iso } from '../time';
+import { policyDocumentParam, policyNameParam, requirePolicy } from './params';
 
 /**
- * Policy attachments of users and roles. An attachment is named by policy type, name and optional resource group;
- * policies themselves come from the fixture.
+ * Policies themselves: system ones come from the fixture; custom ones from the fixture or CreatePolicy, with a policy
+ * document whose explicit denies are enforced on every call (gateway/authorize.ts). Attachments are in attachments.ts.
  */
+
+const MAX_DESCRIPTION_LENGTH = 1024;
 
 export const policyActions: ActionDef[] = [
   {
     product: 'ram',
-    name: 'ListPoliciesForUser',
-    need: 'ram-read',
-    run: (ctx, { query }) => policyList(ctx.world, requireUser(ctx.world, query).policies),
-  },
-  {
-    product: 'ram',
-    name: 'AttachPolicyToUser',
+    name: 'CreatePolicy',
     need: 'ram-write',
     run(ctx, { query }) {
-      const p = policyParams(ctx.world, query);
-      const user = requireUser(ctx.world, query);
-      addOnce(
-        user.policies,
-        (a) => sameAttachment(a, p),
-        { name: p.name, type: p.type, attached: ctx.now, ...(p.rg && { resourceGroupId: p.rg }) },
-        () => new ApiError(E.userPolicyAlreadyExists, 409, `${p.name} is already attached to ${user.name}.`),
-      );
-      return {};
+      const { world, now } = ctx;
+      const name = policyNameParam(query);
+      const document = policyDocumentParam(query, 'PolicyDocument', 'permission');
+      const description = query.Description ?? '';
+      if (description.length > MAX_DESCRIPTION_LENGTH) {
+        throw new ApiError(
+          E.ramInvalidParameter,
+          400,
+          `Description must be at most ${MAX_DESCRIPTION_LENGTH} characters.`,
+        );
+      }
+      const key = policyKey('Custom', name);
+      if (world.policies.has(key))
+        throw new ApiError(E.policyAlreadyExists, 409, `The policy already exists: ${name}.`);
+      const policy: PolicyState = { name, type: 'Custom', description, defaultVersion: 'v1', created: now, document };
+      world.policies.set(key, policy);
+      return {
+        Policy: {
+          PolicyName: name,
+          PolicyType: 'Custom',
+          Description: description,
+          DefaultVersion: 'v1',
+          CreateDate: iso(now),
+        },
+      };
     },
   },
   {
     product: 'ram',
-    name: 'DetachPolicyFromUser',
-    need: 'ram-write',
-    run(ctx, { query }) {
-      const p = policyParams(ctx.world, query);
-      const user = requireUser(ctx.world, query);
-      removeOne(
-        user.policies,
-        (a) => sameAttachment(a, p),
-        () => new ApiError(E.userPolicyNotFound, 404, `${p.name} is not attached to ${user.name}.`),
-      );
-      return {};
-    },
-  },
-  {
-    product: 'ram',
-    name: 'ListPoliciesForRole',
+    name: 'GetPolicy',
     need: 'ram-read',
-    run: (ctx, { query }) => policyList(ctx.world, requireRole(ctx.world, query).policies),
-  },
-  {
-    product: 'ram',
-    name: 'DetachPolicyFromRole',
-    need: 'ram-write',
     run(ctx, { query }) {
-      const p = policyParams(ctx.world, query);
-      const role = requireRole(ctx.world, query);
-      // 404 assumed: only third-party code shows this code (reference §2.4).
-      removeOne(
-        role.policies,
-        (a) => sameAttachment(a, p),
-        () => new ApiError(E.rolePolicyNotFound, 404, `${p.name} is not attached to role ${role.name}.`),
-      );
-      return {};
+      const p = requirePolicy(ctx.world, query);
+      // System policies carry no document here (their grants are modelled in gateway/authorize.ts).
+      const document = p.document !== undefined ? { PolicyDocument: p.document } : {};
+      return {
+        Policy: {
+          PolicyName: p.name,
+          PolicyType: p.type,
+          Description: p.description,
+          DefaultVersion: p.defaultVersion,
+          CreateDate: iso(p.created),
+          UpdateDate: iso(p.created),
+          AttachmentCount: attachmentCount(ctx.world, p),
+          ...document,
+        },
+        DefaultPolicyVersion: {
+          VersionId: p.defaultVersion,
+          IsDefaultVersion: true,
+          CreateDate: iso(p.created),
+          ...document,
+        },
+      };
     },
   },
 ];
 
-interface PolicyParams {
-  name: string;
-  type: PolicyType;
-  /** ResourceGroupId: an attachment scoped to one resource group. */
-  rg?: string;
-}
-
-/** PolicyType, PolicyName and ResourceGroupId, once the policy is known to exist. */
-function policyParams(world: WorldState, q: Record<string, string>): PolicyParams {
-  const type = q.PolicyType;
-  if (type !== 'System' && type !== 'Custom') {
-    throw new ApiError(E.invalidPolicyType, 400, 'PolicyType must be System or Custom.');
-  }
-  const name = required(q, 'PolicyName');
-  if (!world.policies.has(policyKey(type, name))) {
-    throw new ApiError(E.policyNotFound, 404, `The policy does not exist: ${type} ${name}.`);
-  }
-  return { name, type, ...(q.ResourceGroupId && { rg: q.ResourceGroupId }) };
-}
-
-function sameAttachment(a: PolicyAttachment, p: PolicyParams): boolean {
-  return a.name === p.name && a.type === p.type && (a.resourceGroupId ?? '') === (p.rg ?? '');
+/** How many users, roles and groups the policy is attached to. */
+function attachmentCount(world: WorldState, p: PolicyState): number {
+  const owners = [...world.users.values(), ...world.roles.values(), ...world.groups.values()];
+  return owners.filter((o) => o.policies.some((a) => a.name === p.name && a.type === p.type)).length;
 }

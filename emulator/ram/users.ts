@@ -1,8 +1,8 @@
-import { randomInt } from 'node:crypto';
 import { type AlibabaErrorCode, AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import type { ActionDef } from '../action';
 import { ApiError } from '../api-error';
-import type { UserState, WorldState } from '../state/world';
+import { newIdentityId } from '../state/identities';
+import type { UserState } from '../state/world';
 import { pageByName } from './paging';
 import { requireUser, userNameParam } from './params';
 import { userBody } from './render';
@@ -32,7 +32,7 @@ export const userActions: ActionDef[] = [
       const name = userNameParam(query);
       if (world.users.has(name)) throw new ApiError(E.userAlreadyExists, 409, `The user already exists: ${name}.`);
       const user: UserState = {
-        id: newUserId(world),
+        id: newIdentityId(world, 16),
         name,
         displayName: query.DisplayName || name,
         ...(query.Email && { email: query.Email }),
@@ -80,13 +80,3 @@ export const userActions: ActionDef[] = [
     },
   },
 ];
-
-/** A 16-digit id like RAM's, unused by any user, live or deleted; the first digit is never 0. */
-function newUserId(world: WorldState): string {
-  const users = [...world.users.values()];
-  for (;;) {
-    let id = String(randomInt(1, 10));
-    while (id.length < 16) id += String(randomInt(0, 10));
-    if (!users.some((u) => u.id === id) && !world.deletedIdentities.has(id)) return id;
-  }
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionsSchema } from './options';
 
 /**
  * The fixture format: the world an emulator starts from. Times are either absolute (ISO 8601) or relative to the
@@ -79,6 +80,9 @@ const policy = z.strictObject({
   type: z.enum(['System', 'Custom']),
   description: z.string().default(''),
   defaultVersion: z.string().default('v1'),
+  created: time.default('-365d'),
+  /** A custom policy's document (JSON text); its explicit Deny statements are enforced (gateway/authorize.ts). */
+  document: z.string().optional(),
 });
 
 const cluster = z.strictObject({
@@ -97,6 +101,8 @@ const cluster = z.strictObject({
   resourceGroupId: z.string().default('rg-demo000000000001'),
   /** Without audit logs the 7-day access check cannot run, and the real service then refuses a clean without Force. */
   auditLog: z.boolean().default(true),
+  /** The service cannot read this cluster's certificates: issued kubeconfigs read `Unknown`, and a clean cannot change that. */
+  certStatesUnknown: z.boolean().default(false),
   tags: z.array(z.strictObject({ key: z.string(), value: z.string() })).default([]),
 });
 
@@ -132,15 +138,7 @@ export const fixtureSchema = z.strictObject({
     name: z.string().default('demo-account'),
     rootAccessKeys: z.array(accessKey).min(1),
   }),
-  options: z
-    .strictObject({
-      /**
-       * The 2017 RAM docs say DeleteUser refuses while access keys, a login profile or an MFA device remain; the
-       * current docs only name policies and groups. Default: the stricter, older rule (the safe order works on both).
-       */
-      deleteUserRequiresNoCredentials: z.boolean().default(true),
-    })
-    .default({ deleteUserRequiresNoCredentials: true }),
+  options: optionsSchema.prefault({}),
   policies: z.array(policy).default([]),
   groups: z.array(group).default([]),
   users: z.array(user).default([]),
@@ -150,6 +148,20 @@ export const fixtureSchema = z.strictObject({
     .array(z.strictObject({ name: ramName, id: numericId, displayName: z.string().optional(), deleted: time }))
     .default([]),
   clusters: z.array(cluster).default([]),
+  /**
+   * Many more clusters than anyone would list by hand: `count` clusters `<idPrefix>0001`…, each with an Unexpired
+   * kubeconfig for every identity in `kubeconfigsOf` — so a client that stops paging early misses one.
+   */
+  generatedClusters: z
+    .strictObject({
+      count: z.number().int().min(1).max(10_000),
+      idPrefix: z
+        .string()
+        .regex(/^[a-z0-9-]{1,40}$/)
+        .default('c-gen-'),
+      kubeconfigsOf: z.array(identityRef).default([]),
+    })
+    .optional(),
   kubeconfigs: z.array(kubeconfig).default([]),
   grants: z.array(grant).default([]),
 });

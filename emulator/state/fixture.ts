@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Fixture, fixtureSchema } from './fixture-schema';
+import { generatedClusterIds } from './generated-clusters';
+import { parsePolicyDocument } from './policy-document';
 
 /** Loading a fixture (emulator/fixtures/*.json): schema, then the references between its parts. */
 
@@ -36,7 +38,7 @@ function crossCheck(f: Fixture): string[] {
     ['group', f.groups.map((g) => g.name)],
     ['user', f.users.map((u) => u.name)],
     ['role', f.roles.map((r) => r.name)],
-    ['cluster', f.clusters.map((c) => c.id)],
+    ['cluster', [...f.clusters.map((c) => c.id), ...generatedClusterIds(f)]],
     [
       'uid',
       [f.account.id, ...f.users.map((u) => u.id), ...f.roles.map((r) => r.id), ...f.deletedUsers.map((u) => u.id)],
@@ -63,6 +65,11 @@ function crossCheck(f: Fixture): string[] {
   for (const live of f.users) {
     if (f.deletedUsers.some((d) => d.name === live.name)) problems.push(`user ${live.name} is both live and deleted`);
   }
+  for (const p of f.policies) {
+    if (p.document === undefined) continue;
+    const doc = parsePolicyDocument(p.document, 'permission');
+    if (typeof doc === 'string') problems.push(`policy ${p.name}: ${doc}`);
+  }
   const needPolicy = (owner: string, names: string[]): void => {
     for (const n of names) if (!policies.has(n)) problems.push(`${owner}: unknown policy ${n}`);
   };
@@ -72,6 +79,9 @@ function crossCheck(f: Fixture): string[] {
   }
   for (const r of f.roles) needPolicy(`role ${r.name}`, r.policies);
   for (const g of f.groups) needPolicy(`group ${g.name}`, g.policies);
+  for (const who of f.generatedClusters?.kubeconfigsOf ?? []) {
+    if (!identities.has(who)) problems.push(`generatedClusters: unknown identity ${who}`);
+  }
   for (const k of f.kubeconfigs) {
     if (!identities.has(k.identity)) problems.push(`kubeconfig: unknown identity ${k.identity}`);
     if (!clusters.has(k.cluster)) problems.push(`kubeconfig: unknown cluster ${k.cluster}`);

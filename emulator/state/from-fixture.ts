@@ -1,5 +1,6 @@
 import { DAY_MS } from '../time';
 import { type Fixture, resolveTime } from './fixture-schema';
+import { generatedClusters, generatedKubeconfigs } from './generated-clusters';
 import { KUBECONFIG_VALIDITY_MS, kubeconfigsOf, newSerial } from './kubeconfigs';
 import {
   type AccessKeyState,
@@ -29,7 +30,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
     regionId: f.regionId,
     account: { id: f.account.id, name: f.account.name, rootAccessKeys: f.account.rootAccessKeys.map(key) },
     options: { ...f.options },
-    policies: new Map(f.policies.map((p) => [policyKey(p.type, p.name), { ...p }])),
+    policies: new Map(f.policies.map((p) => [policyKey(p.type, p.name), { ...p, created: t(p.created) }])),
     groups: new Map(
       f.groups.map((g) => [
         g.name,
@@ -97,7 +98,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
       deleted: t(d.deleted),
     });
   }
-  for (const c of f.clusters) {
+  for (const c of [...f.clusters, ...generatedClusters(f)]) {
     const regionId = c.regionId ?? f.regionId;
     world.clusters.set(c.id, {
       id: c.id,
@@ -114,6 +115,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
       vpcId: c.vpcId,
       resourceGroupId: c.resourceGroupId,
       auditLog: c.auditLog,
+      certStatesUnknown: c.certStatesUnknown,
       tags: c.tags,
     });
   }
@@ -123,7 +125,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
     if (kind === 'role') return f.roles.find((r) => r.name === name)!.id; // crossCheck guarantees it exists
     return (f.users.find((u) => u.name === name) ?? f.deletedUsers.find((u) => u.name === name))!.id;
   };
-  for (const k of f.kubeconfigs) {
+  for (const k of [...f.kubeconfigs, ...generatedKubeconfigs(f)]) {
     const issued = tOpt(k.issued) ?? (k.state === 'Unissued' ? undefined : now - 180 * DAY_MS);
     const expires = tOpt(k.expires) ?? (issued === undefined ? undefined : issued + KUBECONFIG_VALIDITY_MS);
     const rec: KubeconfigRecord = {

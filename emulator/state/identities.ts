@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AccessKeyState, DeletedIdentity, RoleState, UserState, WorldState } from './world';
 
 /** Lookups by id across the account's identities: the account itself, RAM users, roles, and deleted ones. */
@@ -28,4 +29,16 @@ export function findAccessKey(
     for (const key of user.accessKeys) if (key.id === accessKeyId) return { key, user };
   }
   return undefined;
+}
+
+/**
+ * A fresh numeric id of `digits` digits (RAM users have 16, roles 19 here), never 0-led, used by no identity live or
+ * deleted: a re-created name always gets a new id, and the old id keeps naming the deleted identity.
+ */
+export function newIdentityId(world: WorldState, digits: number): string {
+  for (;;) {
+    let id = String(randomInt(1, 10));
+    while (id.length < digits) id += String(randomInt(0, 10));
+    if (!resolveUid(world, id)) return id;
+  }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DAY_MS } from '../time';
-import type { CertState, KubeconfigRecord, WorldState } from './world';
+import type { CertState, ClusterState, KubeconfigRecord, WorldState } from './world';
 
 /** Kubeconfig records: keyed by uid, then cluster id, so they outlive the RAM identity they were issued to. */
 
@@ -27,6 +27,15 @@ export function effectiveCertState(rec: KubeconfigRecord | undefined, now: numbe
   if (!rec) return 'Unissued';
   if (rec.state === 'Unexpired' && rec.expires !== undefined && rec.expires <= now) return 'Expired';
   return rec.state;
+}
+
+/**
+ * The state the service reports on `cluster`: `Unknown` for every issued kubeconfig when it cannot read the cluster's
+ * certificates (`certStatesUnknown`) — whatever happened to the record underneath, which shows once it can again.
+ */
+export function reportedCertState(cluster: ClusterState, rec: KubeconfigRecord | undefined, now: number): CertState {
+  const state = effectiveCertState(rec, now);
+  return cluster.certStatesUnknown && state !== 'Unissued' ? 'Unknown' : state;
 }
 
 /** Revokes an issued kubeconfig: state Removed from `now`. Unissued and already removed records stay as they are. */

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { optionsSchema } from './options';
 import {
   type AccessKeyState,
   type ClusterState,
@@ -83,7 +84,8 @@ function deserializeWorld(text: string): WorldState {
   return {
     regionId: w.regionId,
     account: w.account,
-    options: w.options,
+    // Parsed, so a file written before an option existed gets its default.
+    options: optionsSchema.parse(w.options),
     policies: new Map(w.policies.map((p) => [policyKey(p.type, p.name), p])),
     groups: new Map(w.groups.map((g) => [g.name, g])),
     users: new Map(w.users.map((u) => [u.name, u])),

@@ -1,3 +1,5 @@
+import type { WorldOptions } from './options';
+
 /**
  * The emulated world: one Alibaba Cloud account with its RAM entities, ACK clusters, kubeconfig records and RBAC
  * grants. Kept in Maps (user-chosen names such as `__proto__` must not reach object prototypes) and converted to
@@ -63,6 +65,9 @@ export interface PolicyState {
   type: PolicyType;
   description: string;
   defaultVersion: string;
+  created: number;
+  /** The policy document of a custom policy (JSON text); system policies carry none here (see gateway/authorize.ts). */
+  document?: string;
 }
 
 export interface ClusterState {
@@ -80,6 +85,8 @@ export interface ClusterState {
   vpcId: string;
   resourceGroupId: string;
   auditLog: boolean;
+  /** The service cannot read this cluster's certificates: every issued kubeconfig reads `Unknown`, even after a clean. */
+  certStatesUnknown: boolean;
   tags: { key: string; value: string }[];
 }
 
@@ -105,7 +112,13 @@ export interface GrantState {
   isRamRole: 0 | 1;
 }
 
-/** The task a CleanUserPermissions call leaves: `running` until `landsAt`, then `success` or `fail`. */
+/**
+ * How a clean task ends without success, spelled as DescribeTaskInfo does (`fail` per the SDK model; `timeout` and
+ * `canceled` as Alibaba's ack-ram-tool reads them).
+ */
+export type TaskFailureState = 'fail' | 'timeout' | 'canceled';
+
+/** The task a CleanUserPermissions call leaves: `running` until `landsAt`, then `success` or its failure state. */
 export interface TaskState {
   id: string;
   type: string;
@@ -115,12 +128,12 @@ export interface TaskState {
   /** No ClusterIds given: the clean also removes all-clusters grants. */
   allClusters: boolean;
   force: boolean;
-  state: 'running' | 'success' | 'fail';
+  state: 'running' | 'success' | TaskFailureState;
   created: number;
   landsAt: number;
   updated: number;
-  /** Set when a `task-fail` fault fired: the task ends in `fail` with this message, and nothing changes. */
-  failWith?: string;
+  /** Set when a task-ending fault fired (`task-fail`, `task-timeout`, `task-canceled`): the task ends so, and nothing changes. */
+  failure?: { state: TaskFailureState; message: string };
 }
 
 export interface DeletedIdentity {
@@ -134,7 +147,8 @@ export interface DeletedIdentity {
 export interface WorldState {
   regionId: string;
   account: { id: string; name: string; rootAccessKeys: AccessKeyState[] };
-  options: { deleteUserRequiresNoCredentials: boolean };
+  /** The scenario switches: from the fixture's `options`, changed at run time by POST /__emulator/options. */
+  options: WorldOptions;
   policies: Map<string, PolicyState>;
   groups: Map<string, GroupState>;
   users: Map<string, UserState>;

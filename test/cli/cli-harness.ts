@@ -11,7 +11,8 @@ import { statusQuery } from '../../common/messages';
 import { type RunStatus } from '../../common/types';
 import { emulatorState, type Harness, journal } from '../workflows/harness';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'offboard.js');
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'offboard.js');
 
 export interface CliResult {
   code: number;
@@ -42,6 +43,28 @@ export function offboard(env: Record<string, string>, args: string[], timeoutMs 
         resolve({ code, stdout, stderr });
       },
     );
+  });
+}
+
+/**
+ * The packages that `offboard ARGS` loads, seen from the TypeScript sources run through tsx (in the compiled CLI,
+ * bundled packages are no modules of their own): for the checks that a command loads only what it needs.
+ */
+export function packagesLoadedBy(args: string[]): Promise<string[]> {
+  const script = `
+    const io = { stdout() {}, stderr() {}, env: process.env, now: () => new Date() };
+    require('./client/cli.ts').main(['node', 'offboard', ...process.argv.slice(1)], io).then(() => {
+      const packages = Object.keys(require.cache)
+        .filter((file) => file.includes('/node_modules/'))
+        .map((file) => file.split('/node_modules/').pop().split('/'))
+        .map(([scope, name]) => (scope.startsWith('@') ? scope + '/' + name : scope));
+      console.log(JSON.stringify([...new Set(packages)]));
+    });`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-r', 'tsx/cjs', '-e', script, '--', ...args], { cwd: ROOT }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${err.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as string[]);
+    });
   });
 }
 

@@ -1,5 +1,7 @@
-import Cs from '@alicloud/cs20151215';
+import Cs, * as $Cs from '@alicloud/cs20151215';
 import Ram from '@alicloud/ram20150501';
+import Sts from '@alicloud/sts20150401';
+import * as $Ram from '@alicloud/ram20150501';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,8 +45,12 @@ export function clients(
   emu: RunningEmulator,
   identity = 'user/offboarding-bot',
   extras: ConfigExtras = {},
-): { cs: Cs; ram: Ram } {
-  return { cs: new Cs(sdkConfig(emu, identity, extras)), ram: new Ram(sdkConfig(emu, identity, extras)) };
+): { cs: Cs; ram: Ram; sts: Sts } {
+  return {
+    cs: new Cs(sdkConfig(emu, identity, extras)),
+    ram: new Ram(sdkConfig(emu, identity, extras)),
+    sts: new Sts(sdkConfig(emu, identity, extras)),
+  };
 }
 
 /** Clients signing with an explicit key, e.g. one just returned by CreateAccessKey. */
@@ -53,7 +59,7 @@ export function clientsWithKey(
   accessKeyId: string,
   accessKeySecret: string,
   endpoint = emu.endpoint,
-): { cs: Cs; ram: Ram } {
+): { cs: Cs; ram: Ram; sts: Sts } {
   const config = (): $OpenApiUtil.Config =>
     new $OpenApiUtil.Config({
       accessKeyId,
@@ -62,7 +68,7 @@ export function clientsWithKey(
       protocol: 'http',
       regionId: 'cn-hangzhou',
     });
-  return { cs: new Cs(config()), ram: new Ram(config()) };
+  return { cs: new Cs(config()), ram: new Ram(config()), sts: new Sts(config()) };
 }
 
 /** Starts an emulator on a copy of the demo fixture changed by `edit`, written to a temp file. */
@@ -120,4 +126,51 @@ export async function admin<T = unknown>(
 
 export const journal = (emu: RunningEmulator): Promise<JournalEntry[]> => admin<JournalEntry[]>(emu, 'GET', 'journal');
 
+/** Changes the world's scenario switches (POST /__emulator/options merges them over the current ones). */
+export const setOptions = (emu: RunningEmulator, patch: Record<string, unknown>): Promise<unknown> =>
+  admin(emu, 'POST', 'options', patch);
+
+/** Flips a cluster's switches (`auditLog`, `certStatesUnknown`, `state`). */
+export const setCluster = (emu: RunningEmulator, id: string, patch: Record<string, unknown>): Promise<unknown> =>
+  admin(emu, 'POST', `clusters/${id}`, patch);
+
+/** A fresh access key for a fixture user that has none (carol, dave), created with the root key. */
+export async function keyFor(emu: RunningEmulator, userName: string): Promise<{ cs: Cs; ram: Ram; sts: Sts }> {
+  const root = clients(emu, 'root').ram;
+  const key = (await root.createAccessKey(new $Ram.CreateAccessKeyRequest({ userName }))).body!.accessKey!;
+  return clientsWithKey(emu, key.accessKeyId!, key.accessKeySecret!);
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** uid's kubeconfig state per cluster, as ListUserKubeConfigStates shows it to `cs`'s caller. */
+export async function certStates(cs: Cs, uid: string): Promise<Record<string, string>> {
+  const { body } = await cs.listUserKubeConfigStates(uid, new $Cs.ListUserKubeConfigStatesRequest({ pageSize: 100 }));
+  return Object.fromEntries(body!.states!.map((s) => [s.clusterId!, s.certState!]));
+}
+
+/** Polls DescribeTaskInfo until the clean task is no longer running. */
+export async function finishedTask(cs: Cs, taskId: string): Promise<$Cs.DescribeTaskInfoResponseBody> {
+  for (let i = 0; i < 100; i++) {
+    const { body } = await cs.describeTaskInfo(taskId);
+    if (body!.state !== 'running') return body!;
+    await sleep(20);
+  }
+  throw new Error(`task ${taskId} still running`);
+}
+
+/** Strips the demo fixture's alice of everything DeleteUser refuses over, then deletes her. */
+export async function deleteAlice(ram: Ram): Promise<void> {
+  for (const policyName of ['AliyunCSReadOnlyAccess', 'AliyunOSSReadOnlyAccess']) {
+    await ram.detachPolicyFromUser(
+      new $Ram.DetachPolicyFromUserRequest({ policyName, policyType: 'System', userName: 'alice' }),
+    );
+  }
+  await ram.removeUserFromGroup(new $Ram.RemoveUserFromGroupRequest({ userName: 'alice', groupName: 'developers' }));
+  await ram.deleteAccessKey(
+    new $Ram.DeleteAccessKeyRequest({ userName: 'alice', userAccessKeyId: 'LTAIdemoAlice000000001' }),
+  );
+  await ram.deleteLoginProfile(new $Ram.DeleteLoginProfileRequest({ userName: 'alice' }));
+  await ram.unbindMFADevice(new $Ram.UnbindMFADeviceRequest({ userName: 'alice' }));
+  await ram.deleteUser(new $Ram.DeleteUserRequest({ userName: 'alice' }));
+}

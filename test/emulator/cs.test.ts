@@ -5,12 +5,14 @@ import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import { type RunningEmulator, startEmulator } from '../../emulator';
 import {
   admin,
+  certStates as certStatesOf,
   clients,
   clientsWithKey,
+  deleteAlice,
   expectApiError,
+  finishedTask,
   journal,
   sdkError,
-  sleep,
   startWithFixture,
   UID,
 } from './clients';
@@ -28,10 +30,7 @@ beforeAll(async () => {
 beforeEach(() => emu.reset());
 afterAll(() => emu.close());
 
-async function certStates(uid: string, client: Cs = cs): Promise<Record<string, string>> {
-  const { body } = await client.listUserKubeConfigStates(uid, new $Cs.ListUserKubeConfigStatesRequest({}));
-  return Object.fromEntries(body!.states!.map((s) => [s.clusterId!, s.certState!]));
-}
+const certStates = (uid: string, client: Cs = cs) => certStatesOf(client, uid);
 
 async function grants(uid: string, client: Cs = cs): Promise<string[]> {
   const { body } = await client.describeUserPermission(uid);
@@ -44,14 +43,7 @@ const clean = (
   client: Cs = cs,
 ) => client.cleanUserPermissions(uid, new $Cs.CleanUserPermissionsRequest(req));
 
-async function waitForTask(taskId: string): Promise<$Cs.DescribeTaskInfoResponseBody> {
-  for (let i = 0; i < 50; i++) {
-    const { body } = await cs.describeTaskInfo(taskId);
-    if (body!.state !== 'running') return body!;
-    await sleep(25);
-  }
-  throw new Error(`task ${taskId} still running`);
-}
+const waitForTask = (taskId: string) => finishedTask(cs, taskId);
 
 describe('clusters', () => {
   test('DescribeClustersV1 lists and filters clusters with page_info', async () => {
@@ -414,27 +406,7 @@ describe('self-service and issuing', () => {
 
 test('a deleted RAM user keeps a valid kubeconfig until it is cleaned — the risk this project exists for', async () => {
   const { ram } = clients(emu);
-  await ram.detachPolicyFromUser(
-    new $Ram.DetachPolicyFromUserRequest({
-      policyName: 'AliyunCSReadOnlyAccess',
-      policyType: 'System',
-      userName: 'alice',
-    }),
-  );
-  await ram.detachPolicyFromUser(
-    new $Ram.DetachPolicyFromUserRequest({
-      policyName: 'AliyunOSSReadOnlyAccess',
-      policyType: 'System',
-      userName: 'alice',
-    }),
-  );
-  await ram.removeUserFromGroup(new $Ram.RemoveUserFromGroupRequest({ userName: 'alice', groupName: 'developers' }));
-  await ram.deleteAccessKey(
-    new $Ram.DeleteAccessKeyRequest({ userName: 'alice', userAccessKeyId: 'LTAIdemoAlice000000001' }),
-  );
-  await ram.deleteLoginProfile(new $Ram.DeleteLoginProfileRequest({ userName: 'alice' }));
-  await ram.unbindMFADevice(new $Ram.UnbindMFADeviceRequest({ userName: 'alice' }));
-  await ram.deleteUser(new $Ram.DeleteUserRequest({ userName: 'alice' }));
+  await deleteAlice(ram);
   await expectApiError(ram.getUser(new $Ram.GetUserRequest({ userName: 'alice' })), E.userNotFound, 404);
 
   // The user is gone, her kubeconfigs and RBAC grants are not.

@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertPortFree, freePort, repoRoot } from '../../scripts/temporal-server';
+import { assertPortFree, freePort, repoRoot } from '../../scripts/local-temporal';
 import { waitForOutput } from '../support/process-output';
 
 let demo: ChildProcess | undefined;

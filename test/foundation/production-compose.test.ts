@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { allSearchAttributeKeys } from '../../common/search-attributes';
-import { repoRoot } from '../../scripts/temporal-server';
+import { repoRoot } from '../../scripts/local-temporal';
 
 interface Service {
   image?: string;

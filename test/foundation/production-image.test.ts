@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../scripts/temporal-server';
+import { repoRoot } from '../../scripts/local-temporal';
 import { dockerignore } from '../image/build-image';
 import { parseDockerfile, stageConfig } from '../image/dockerfile';
 

@@ -13,7 +13,7 @@ import {
   freePort,
   localServerSettings,
   startDevServer,
-} from '../../scripts/temporal-server';
+} from '../../scripts/local-temporal';
 
 function fakeExecutable(dir: string, name: string, script = '#!/bin/sh\nexit 0\n'): string {
   mkdirSync(dir, { recursive: true });

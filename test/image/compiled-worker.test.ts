@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decide, people } from '../support/trust';
 import { OffboardingStage } from '../../common/stages';
-import { repoRoot } from '../../scripts/temporal-server';
+import { repoRoot } from '../../scripts/local-temporal';
 import { offboardInput, startOffboard, waitForStage } from '../workflows/harness';
 import { waitForOutput } from '../support/process-output';
 import { useHarness } from '../workflows/use-harness';

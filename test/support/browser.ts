@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser } from 'playwright-core';
-import { repoRoot } from '../../scripts/temporal-server';
+import { repoRoot } from '../../scripts/local-temporal';
 
 export const artifactsDir = join(repoRoot, 'test-artifacts');
 

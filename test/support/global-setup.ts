@@ -13,7 +13,7 @@ import {
   freePort,
   repoRoot,
   startDevServer,
-} from '../../scripts/temporal-server';
+} from '../../scripts/local-temporal';
 import { workflowsPath, writeWorkflowBundle } from '../../scripts/build-workflow-bundle';
 
 declare global {

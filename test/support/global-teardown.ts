@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { stopProcess } from '../../scripts/temporal-server';
+import { stopProcess } from '../../scripts/local-temporal';
 
 export default async function globalTeardown(): Promise<void> {
   if (globalThis.__TEMPORAL_TEST_SERVER_PID__) await stopProcess(globalThis.__TEMPORAL_TEST_SERVER_PID__);

@@ -15,7 +15,7 @@ import {
   freePort,
   startDevServer,
   stopProcess,
-} from '../../scripts/temporal-server';
+} from '../../scripts/local-temporal';
 import { consoleNotifier } from '../../activities';
 import { activitiesFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig, type WorkerConfig } from '../../config/worker';
