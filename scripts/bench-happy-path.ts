@@ -4,10 +4,11 @@
  *   npx tsx scripts/bench-happy-path.ts [--runs 5]
  * Uses TEMPORAL_ADDRESS when set, otherwise starts a dev server of its own.
  */
-import { approveDeletionUpdate, statusQuery } from '../common/messages';
+import { statusQuery } from '../common/messages';
 import { OffboardingStage } from '../common/stages';
 import { startLocalStack } from '../test/workflows/local-stack';
-import { startOffboardIdentity, startRevokeKubeconfig } from '../config/start';
+import { decide, people } from '../test/support/trust';
+import { offboardInput, revokeInput, startOffboard, startRevoke } from '../test/workflows/harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,23 +24,14 @@ async function main(): Promise<void> {
     for (let run = 0; run < runs; run++) {
       stack.emulator.reset();
       const t0 = performance.now();
-      const { handle } = await startOffboardIdentity(
-        stack.client,
-        {
-          accountId: stack.accountId,
-          target: { type: 'user', name: 'alice' },
-          requestedBy: 'hr-system',
-          reason: 'departure',
-        },
-        { taskQueue: stack.taskQueue, workerIdentity: stack.config.alibaba.workerIdentity },
-      );
+      const { handle } = await startOffboard(stack, offboardInput(stack, 'alice'));
       for (;;) {
         const s = await handle.query(statusQuery).catch(() => undefined);
         if (s?.stage === OffboardingStage.AwaitingApproval && s.pendingDecision === 'approval') break;
         await sleep(20);
       }
       const t1 = performance.now();
-      await handle.executeUpdate(approveDeletionUpdate, { args: [{ actor: 'carol' }] });
+      await decide(stack, handle, 'approveDeletion', {}, people.carol);
       const result = await handle.result();
       const t2 = performance.now();
       if (result.stage !== OffboardingStage.Completed) throw new Error(`run ended ${result.stage}`);
@@ -50,16 +42,7 @@ async function main(): Promise<void> {
       // The leaked-kubeconfig response: request → revocation verified.
       stack.emulator.reset();
       const r0 = performance.now();
-      const revoke = await startRevokeKubeconfig(
-        stack.client,
-        {
-          accountId: stack.accountId,
-          target: { type: 'user', name: 'bob' },
-          requestedBy: 'oncall',
-          reason: 'compromise',
-        },
-        { taskQueue: stack.taskQueue, workerIdentity: stack.config.alibaba.workerIdentity },
-      );
+      const revoke = await startRevoke(stack, revokeInput(stack, 'bob'));
       const revoked = await revoke.handle.result();
       if (revoked.stage !== OffboardingStage.Revoked) throw new Error(`revoke ended ${revoked.stage}`);
       toRevoked.push(performance.now() - r0);

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       const outcome = await runSchedule(
         {
           client: stack.client,
+          signer: stack.signer,
           taskQueue: stack.taskQueue,
           accountId: stack.accountId,
           emulatorUrl: stack.emulator.url,

@@ -151,7 +151,7 @@ export function revokeInput(
 
 /** Starts an offboarding as the API would for `person` (default: the input's requester, hr-jane): signed. */
 export async function startOffboard(
-  h: Harness,
+  h: Starter,
   input: Unsigned<OffboardIdentityInput>,
   person: Person = people.hrJane,
 ) {
