@@ -119,7 +119,8 @@ export async function signInWithDeviceFlow(p: {
   if (/name="confirm"/.test(page)) page = await browser.submit(page, /name="confirm"/);
   if (/name="password"/.test(page)) page = await logIn(browser, page, p.who);
   if (!/Signed in/.test(page)) throw new Error(`the device sign-in did not finish: ${page.slice(0, 400)}`);
-  return oidc.pollDeviceAuthorizationGrant(config, device);
+  // The person has confirmed already: the first poll gets the tokens, so it need not wait the usual interval first.
+  return oidc.pollDeviceAuthorizationGrant(config, { ...device, interval: 0 });
 }
 
 /**

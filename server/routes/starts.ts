@@ -1,7 +1,7 @@
 import { type FastifyInstance } from 'fastify';
-import { type OffboardReason } from '../../common/validation';
+import { checkTarget, type OffboardReason } from '../../common/validation';
 import { type TargetIdentity } from '../../common/types';
-import { problemResponses } from '../problems';
+import { badInput, problemResponses } from '../problems';
 import { clusterIds, document, duration, isoTime, reason, startedRun, target, text, actor } from '../schemas';
 import { type Services } from '../services';
 import { planOffboardingRun } from '../temporal/plan';
@@ -36,8 +36,8 @@ const startErrors = problemResponses(400, 401, 403, 413, 415, 503);
 
 export function startRoutes(services: Services) {
   const { config } = services;
-  const startContext = async () => ({
-    client: await services.temporal.client(),
+  const startContext = () => ({
+    client: () => services.temporal.client(),
     temporal: config.temporal,
     signer: services.signer,
     workerIdentity: config.workerIdentity,
@@ -77,7 +77,7 @@ export function startRoutes(services: Services) {
       async (request, reply) => {
         const person = request.person!;
         const started = await startOffboarding(
-          await startContext(),
+          startContext(),
           { ...request.body, accountId: config.accountId, requestedBy: person.subject, requestedByName: person.name },
           person,
         );
@@ -111,7 +111,7 @@ export function startRoutes(services: Services) {
         const person = request.person!;
         const { reason: why, ...rest } = request.body;
         const started = await startRevocation(
-          await startContext(),
+          startContext(),
           {
             ...rest,
             reason: why ?? 'compromise',
@@ -144,12 +144,20 @@ export function startRoutes(services: Services) {
           },
         },
       },
-      async (request) =>
-        planOffboardingRun(await services.temporal.client(), config.temporal, {
+      async (request) => {
+        // The root account and the worker's own identity are refused here, before the worker is asked.
+        const problems = checkTarget(request.body.target, {
+          field: 'target',
+          accountId: config.accountId,
+          workerIdentity: config.workerIdentity,
+        });
+        if (problems.length > 0) throw badInput(problems);
+        return planOffboardingRun(await services.temporal.client(), config.temporal, {
           accountId: config.accountId,
           target: request.body.target,
           clusterIds: request.body.clusterIds,
-        }),
+        });
+      },
     );
   };
 }

@@ -19,7 +19,8 @@ import { stageOf } from './runs';
  */
 
 export interface StartContext {
-  client: Client;
+  /** Connected only once the input has passed its checks. */
+  client: () => Promise<Client>;
   temporal: TemporalConfig;
   signer: TokenSigner;
   workerIdentity: string;
@@ -50,15 +51,16 @@ export function checkStartInput(
 async function startAndTell(
   ctx: StartContext,
   workflowId: string,
-  start: () => Promise<{ runId: string }>,
+  start: (client: Client) => Promise<{ runId: string }>,
 ): Promise<StartedRun> {
-  const handle = ctx.client.workflow.getHandle(workflowId);
+  const client = await ctx.client();
+  const handle = client.workflow.getHandle(workflowId);
   try {
     const before = await handle.describe().catch((err: unknown) => {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     });
-    const { runId } = await start();
+    const { runId } = await start(client);
     const joined = before?.status.name === 'RUNNING' && before.runId === runId;
     const after = await handle.describe();
     return { workflowId, runId, joined, stage: stageOf(after) };
@@ -76,9 +78,9 @@ export async function startOffboarding(
   checkStartInput('offboardIdentity', request, ctx.workerIdentity);
   const workflowId = offboardWorkflowId(request.accountId, request.target);
   const authorization = await ctx.signer.signRequest({ workflow: 'offboardIdentity', workflowId, request, person });
-  return startAndTell(ctx, workflowId, () =>
+  return startAndTell(ctx, workflowId, (client) =>
     startOffboardIdentity(
-      ctx.client,
+      client,
       { ...request, authorization },
       { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity },
     ),
@@ -89,9 +91,9 @@ export async function startRevocation(ctx: StartContext, request: UnsignedRevoke
   checkStartInput('revokeKubeconfig', request, ctx.workerIdentity);
   const workflowId = revokeKubeconfigWorkflowId(request.accountId, request.target);
   const authorization = await ctx.signer.signRequest({ workflow: 'revokeKubeconfig', workflowId, request, person });
-  return startAndTell(ctx, workflowId, () =>
+  return startAndTell(ctx, workflowId, (client) =>
     startRevokeKubeconfig(
-      ctx.client,
+      client,
       { ...request, authorization },
       { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity },
     ),
