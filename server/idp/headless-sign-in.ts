@@ -14,6 +14,8 @@ export interface Credentials {
 /** Cookies per host:port, enough for a provider and an API on loopback. */
 class CookieJar {
   private readonly jars = new Map<string, Map<string, string>>();
+  /** Every Set-Cookie line received, for tests that check a cookie's attributes. */
+  readonly received: string[] = [];
 
   header(url: URL): string {
     return [...(this.jars.get(url.host) ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -23,6 +25,7 @@ class CookieJar {
     const jar = this.jars.get(url.host) ?? new Map<string, string>();
     this.jars.set(url.host, jar);
     for (const line of response.headers.getSetCookie()) {
+      this.received.push(line);
       const [pair, ...attributes] = line.split(';');
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();
