@@ -121,7 +121,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
         body: options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
       });
       const text = await res.text();
-      let body: Record<string, unknown> = {};
+      let body: Record<string, unknown>;
       try {
         body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       } catch {
