@@ -25,6 +25,11 @@ export function browserSignIn(issuer: Issuer, publicUrl: string) {
   };
 
   return async function routes(app: FastifyInstance): Promise<void> {
+    // A sign-out button posts an (empty) form: accepted here, and its body is not read.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { bodyLimit: 1024 }, (_request, _payload, done) =>
+      done(null, {}),
+    );
+
     app.get<{ Querystring: { returnTo?: string } }>(
       '/login',
       {
@@ -58,7 +63,18 @@ export function browserSignIn(issuer: Issuer, publicUrl: string) {
       },
     );
 
-    app.get('/callback', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    const param = { type: 'string', maxLength: 4096, description: 'must be a string of at most 4096 characters' };
+    const callbackSchema = {
+      hide: true,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(
+          ['code', 'state', 'iss', 'session_state', 'error', 'error_description', 'error_uri'].map((k) => [k, param]),
+        ),
+      },
+    };
+    app.get('/callback', { config: { public: true }, schema: callbackSchema }, async (request, reply) => {
       requireEnabled();
       const login = request.session.get('login');
       request.session.set('login', undefined);

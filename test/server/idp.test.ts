@@ -58,7 +58,8 @@ test('the console sign-in: a sealed, HttpOnly, SameSite=Lax session cookie; sign
   const cookie = browser.cookies.header(new URL(api.url));
   expect((await me({ cookie })).body).toMatchObject({ subject: 'dave', roles: ['admin'] });
 
-  const page = await browser.request(new URL('/logout', api.url), { method: 'POST' });
+  // As a sign-out button would: a form post.
+  const page = await browser.request(new URL('/logout', api.url), { method: 'POST', form: { signout: 'yes' } });
   const signedOut = /Signed out/.test(page) ? page : await browser.submit(page, /name="logout"/);
   expect(signedOut).toMatch(/Signed out/);
   expect((await me({ cookie: browser.cookies.header(new URL(api.url)) })).status).toBe(401);
