@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   // Jest's module system cannot require() ES modules (Node 20 can): these ESM-only packages are transpiled too.
-  transformIgnorePatterns: ['/node_modules/(?!(jose|@noble|@scure)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@noble|@scure|openid-client|oauth4webapi)/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // The production image check has its own config (jest.image.config.js), run by .ci/run.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/image/'],

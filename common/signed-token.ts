@@ -114,6 +114,17 @@ function hasKindClaims(c: Record<string, unknown>): c is Record<string, unknown>
   return false;
 }
 
+/** RFC 8032 verification (no ZIP-215 leniency); a malformed signature or key is simply not valid. */
+function signatureVerifies(signature: string, signedText: string, publicKey: string): boolean {
+  try {
+    return ed25519.verify(base64urlnopad.decode(signature), asciiBytes(signedText), base64urlnopad.decode(publicKey), {
+      zip215: false,
+    });
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Checks the signature and the shape of a token against the trusted keys and the expected issuer. Time, run and
  * replay are the caller's checks (`checkTokenTime`, and the message and request rules).
@@ -130,18 +141,9 @@ export function verifySignedToken(token: unknown, keys: readonly TrustedKey[], i
   const key = keys.find((k) => k.kid === header.kid);
   if (!key)
     return refuse('TokenInvalid', `the token is signed with key "${header.kid}", which this run does not trust`);
-  let valid = false;
-  try {
-    valid = ed25519.verify(
-      base64urlnopad.decode(signaturePart),
-      asciiBytes(`${headerPart}.${payloadPart}`),
-      base64urlnopad.decode(key.x),
-      { zip215: false },
-    );
-  } catch {
-    valid = false;
+  if (!signatureVerifies(signaturePart, `${headerPart}.${payloadPart}`, key.x)) {
+    return refuse('TokenInvalid', 'the token signature does not verify');
   }
-  if (!valid) return refuse('TokenInvalid', 'the token signature does not verify');
   const claims = decodeJson(payloadPart);
   if (!isObject(claims) || !hasCommonClaims(claims) || !hasKindClaims(claims)) {
     return refuse('TokenInvalid', 'the token claims are missing or ill-typed');

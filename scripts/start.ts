@@ -1,7 +1,8 @@
 /**
  * `npm start`: the project's main job on this machine. It starts the local Temporal dev server (with its UI), the
- * Alibaba Cloud emulator with the demo fixture, and the worker; then it starts the offboarding of `alice` through
- * the `offboard` CLI, follows it until it waits for an admin's approval, and prints what to do next.
+ * Alibaba Cloud emulator with the demo fixture, the worker, and the offboarding API with its embedded identity
+ * provider; then hr-jane signs in and starts the offboarding of `alice` through the API, the run is followed until it
+ * waits for an admin's approval, and it prints how each demo person signs in and what to do next.
  * Ctrl-C stops everything it started (a Temporal server that was already running is left running).
  *
  *   npm start                  the demo, against the emulator
@@ -19,6 +20,8 @@ import { startEmulator, type RunningEmulator } from '../emulator';
 import { ConfigError } from '../config/env';
 import { DEMO_ACCOUNT_ID } from '../config/alibaba';
 import { describeConfig, loadWorkerConfig } from '../config/worker';
+import { loadServerConfig, type ServerConfig } from '../config/server';
+import { signInInstructions, startAliceAsHr } from './demo-run';
 import {
   dataDir,
   findTemporalCli,
@@ -68,17 +71,27 @@ function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
   return worker;
 }
 
-/** Runs the real CLI, as a user would type it, so the demo shows its real output. */
-function offboard(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'offboard.js'), ...args], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve(code ?? 1));
+/** The offboarding API (`npm run server`), with the embedded identity provider in emulator mode. */
+async function spawnServer(env: NodeJS.ProcessEnv, config: ServerConfig): Promise<ChildProcess> {
+  const server = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], {
+    cwd: repoRoot,
+    env: { ...env, OFFBOARD_LOG_LEVEL: env.OFFBOARD_LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
+  cleanups.push(async () => {
+    if (server.pid && server.exitCode === null) await stopProcess(server.pid, 15_000);
+  });
+  for (let i = 0; ; i++) {
+    if (server.exitCode !== null)
+      throw new Error(`The API server stopped (exit ${server.exitCode}); see its output above.`);
+    const up = await fetch(`${config.publicUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return server;
+    if (i > 600) throw new Error(`The API server did not answer at ${config.publicUrl} within 60 s.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function main(): Promise<void> {
@@ -131,41 +144,41 @@ async function main(): Promise<void> {
 
   const workflowId = offboardWorkflowId(DEMO_ACCOUNT_ID, { type: 'user', name: 'alice' });
   const uiRunUrl = `${server.uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(workflowId)}`;
-  if (!options.live) {
+  // The API in live mode needs the organisation's identity provider (OFFBOARD_OIDC_ISSUER …); without it, none.
+  const api = !options.live || env.OFFBOARD_OIDC_ISSUER ? loadServerConfig(env) : undefined;
+  if (api) {
+    const apiServer = await spawnServer(env, api);
+    say(`Offboarding API: ${api.publicUrl}  (identity provider: ${api.oidc.issuer}, ${api.idp.mode})`);
+    apiServer.on('exit', (code) => {
+      if (!stopping) void stopAll(code ?? 1);
+    });
+  }
+  if (!options.live && api) {
     say('\nDemo: HR offboards alice (departing; nothing depends on her credentials).');
-    say('$ npx offboard start --user alice --reason departure --requested-by hr-system --ticket HR-1042 --wait\n');
-    const code = await Promise.race([
-      offboard(
-        [
-          'start',
-          '--user',
-          'alice',
-          '--reason',
-          'departure',
-          '--requested-by',
-          'hr-system',
-          '--ticket',
-          'HR-1042',
-          '--wait',
-        ],
-        env,
-      ),
-      workerExited,
-    ]);
-    if (code !== 0) say(`(offboard start exited with ${code})`);
+    const demo = { apiUrl: api.publicUrl, issuer: api.oidc.issuer, dataDir: api.dataDir };
+    await Promise.race([startAliceAsHr(demo, say), workerExited]);
   }
 
-  const envHint = server.address === '127.0.0.1:7233' ? '' : `TEMPORAL_ADDRESS=${server.address} `;
+  const apiHint = api && api.publicUrl !== 'http://127.0.0.1:8088' ? `OFFBOARD_API_URL=${api.publicUrl} ` : '';
   say('\n──────────────────────────────────────────────────────────────────────────────');
   say(`Temporal UI:            ${server.uiUrl}`);
-  if (!options.live) {
+  if (api) say(`Offboarding API:        ${api.publicUrl}  (OpenAPI: ${api.publicUrl}/v1/openapi.json)`);
+  if (!options.live && api) {
     say(`alice's run in the UI:  ${uiRunUrl}`);
+    say('');
+    for (const line of signInInstructions({ apiUrl: api.publicUrl, issuer: api.oidc.issuer, dataDir: api.dataDir }))
+      say(line);
+    say(`Browser sign-in:        ${api.publicUrl}/login`);
     say('\nTry, in another terminal (in this folder):');
-    say(`  ${envHint}npx offboard status --user alice                 # where the run is and what it waits for`);
-    say(`  ${envHint}npx offboard approve --user alice --as carol     # an admin approves; the run deletes alice`);
-    say(`  ${envHint}npx offboard list                                # every run, from Temporal visibility`);
-    say(`  ${envHint}npx offboard revoke --user bob                   # a leaked kubeconfig: revoke it now`);
-    say(`  ${envHint}npx offboard audit --user alice --format md      # the audit trail`);
+    say(
+      `  ${apiHint}npx offboard login                               # sign in as carol (an admin): open the URL, enter the code`,
+    );
+    say(`  ${apiHint}npx offboard status --user alice                 # where the run is and what it waits for`);
+    say(`  ${apiHint}npx offboard approve --user alice                # carol approves; the run deletes alice`);
+    say(`  ${apiHint}npx offboard list                                # every run, from Temporal visibility`);
+    say(`  ${apiHint}npx offboard audit --user alice --format md      # the audit trail, with the signed decisions`);
+    say(`  ${apiHint}npx offboard logout && npx offboard login        # then sign in as sam (security) for:`);
+    say(`  ${apiHint}npx offboard revoke --user bob                   # a leaked kubeconfig: revoke it now`);
     const temporal = findTemporalCli()?.path ?? 'temporal';
     say(`  ${temporal} workflow list --address ${server.address} --query "OffboardingStage='AwaitingApproval'"`);
   }
@@ -185,7 +198,7 @@ async function stopAll(code: number): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
-    say(`\n${signal}: stopping the worker, the emulator and the Temporal server this started…`);
+    say(`\n${signal}: stopping the API, the worker, the emulator and the Temporal server this started…`);
     void stopAll(0);
   });
 }

@@ -1,0 +1,66 @@
+/**
+ * The offboarding API: `npm run server`. Reads and validates its configuration, starts the embedded identity provider
+ * when configured (the emulator mode's default), and serves the API; SIGINT/SIGTERM stop it gracefully (requests in
+ * flight finish, then the Temporal connection and the provider close). Logs are JSON lines on stdout.
+ */
+import { ConfigError } from '../config/env';
+import { describeServerConfig, loadServerConfig } from '../config/server';
+import { buildServer } from './app';
+import { Issuer } from './auth/issuer';
+import { type EmbeddedIdp, startEmbeddedIdp } from './idp/provider';
+import { createTokenSigner } from './signer';
+import { TemporalGateway } from './temporal/connection';
+
+async function main(): Promise<void> {
+  const config = loadServerConfig();
+  console.error(`[server] starting\n${describeServerConfig(config)}`);
+  let idp: EmbeddedIdp | undefined;
+  if (config.idp.mode === 'embedded') {
+    idp = await startEmbeddedIdp({
+      mode: config.mode,
+      port: config.idp.port,
+      dataDir: config.dataDir,
+      audience: config.oidc.audience,
+      cliClientId: config.oidc.cliClientId,
+      webClientId: config.oidc.webClientId,
+      webClientSecret: config.oidc.webClientSecret as string,
+      apiUrl: config.publicUrl,
+    });
+    console.error(
+      `[server] embedded identity provider at ${idp.issuer} (demo people; passwords in ${config.dataDir}/idp-users.json)`,
+    );
+  }
+  const app = await buildServer({
+    config,
+    temporal: new TemporalGateway(config.temporal),
+    signer: await createTokenSigner(config.signing.keys, config.signing.issuer),
+    issuer: new Issuer(config.oidc),
+  });
+  if (idp) app.addHook('onClose', () => idp.close());
+
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      app.log.info({ signal }, 'stopping');
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.log.error({ err }, 'stopping failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+  await app.listen({ host: config.listen.host, port: config.listen.port });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`[server] ${err.message}`);
+    process.exit(2);
+  }
+  console.error('[server] fatal:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

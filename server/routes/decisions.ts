@@ -1,0 +1,112 @@
+import { type FastifyInstance } from 'fastify';
+import { type MessageArgsByName, type MessageName } from '../../common/messages';
+import { problemResponses } from '../problems';
+import { messageAccepted, type RunParams, runParams, text, workflowIdOf } from '../schemas';
+import { type Services } from '../services';
+import { sendDecision } from '../temporal/decide';
+import { getRun } from '../temporal/runs';
+
+/**
+ * The decisions people send to a run, one route each. The role check comes first (403 naming the missing role);
+ * then the API signs the decision for the person and the run checks it again — stage, four eyes on subjects, not
+ * one's own offboarding, replay — answering 409 with its refusal type when it says no. Nothing changes then.
+ */
+
+const restoreAccess = { type: 'boolean', description: 'must be true or false' } as const;
+
+interface DecisionRoute<N extends MessageName> {
+  path: string;
+  message: N;
+  summary: string;
+  body: { required: string[]; properties: Record<string, unknown> };
+  args(body: Record<string, unknown>): MessageArgsByName[N];
+}
+
+const routes: { [N in MessageName]: DecisionRoute<N> } = {
+  approveDeletion: {
+    path: 'approve',
+    message: 'approveDeletion',
+    summary: 'Approve the deletion (admin; not the requester, not the target)',
+    body: { required: [], properties: { comment: text } },
+    args: (b) => ({ comment: b.comment as string | undefined }),
+  },
+  rejectDeletion: {
+    path: 'reject',
+    message: 'rejectDeletion',
+    summary: 'Reject the deletion, optionally restoring access (admin; not the requester, not the target)',
+    body: { required: ['reason', 'restoreAccess'], properties: { reason: text, restoreAccess } },
+    args: (b) => ({ reason: b.reason as string, restoreAccess: b.restoreAccess as boolean }),
+  },
+  resolveDependencies: {
+    path: 'resolve',
+    message: 'resolveDependencies',
+    summary: 'Answer a dependency finding: proceed or abort (admin; not the requester, not the target)',
+    body: {
+      required: ['decision', 'note'],
+      properties: {
+        decision: { type: 'string', enum: ['proceed', 'abort'], description: 'must be "proceed" or "abort"' },
+        note: text,
+      },
+    },
+    args: (b) => ({ decision: b.decision as 'proceed' | 'abort', reason: b.note as string }),
+  },
+  rescind: {
+    path: 'rescind',
+    message: 'rescind',
+    summary: 'Rescind the offboarding before deletion begins; access comes back (the requester, or an admin)',
+    body: { required: ['reason'], properties: { reason: text } },
+    args: (b) => ({ reason: b.reason as string }),
+  },
+  retry: {
+    path: 'retry',
+    message: 'retry',
+    summary: 'Retry the step a Blocked run stopped at (admin or oncall)',
+    body: { required: [], properties: { reason: text } },
+    args: (b) => ({ reason: b.reason as string | undefined }),
+  },
+  abort: {
+    path: 'abort',
+    message: 'abort',
+    summary: 'Abort a Blocked run, optionally restoring access (admin or oncall)',
+    body: { required: ['reason'], properties: { reason: text, restoreAccess } },
+    args: (b) => ({ reason: b.reason as string, restoreAccess: b.restoreAccess as boolean | undefined }),
+  },
+};
+
+export function decisionRoutes(services: Services) {
+  const { config } = services;
+
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    // A decision without arguments may come without a body.
+    app.addHook('preValidation', async (request) => {
+      request.body ??= {};
+    });
+
+    for (const route of Object.values(routes) as DecisionRoute<MessageName>[]) {
+      app.post<{ Params: RunParams; Body: Record<string, unknown> }>(
+        `/v1/runs/:kind/:account/:type/:name/${route.path}`,
+        {
+          config: { action: route.message },
+          schema: {
+            summary: route.summary,
+            tags: ['decisions'],
+            params: runParams,
+            body: { type: 'object', additionalProperties: false, ...route.body },
+            response: { 200: messageAccepted, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 503) },
+          },
+        },
+        async (request) => {
+          const client = await services.temporal.client();
+          const run = await getRun(client, config.temporal, workflowIdOf(request.params));
+          return sendDecision(
+            { client, temporal: config.temporal, signer: services.signer },
+            run,
+            route.message,
+            route.args(request.body),
+            request.person!,
+          );
+        },
+      );
+    }
+  };
+}

@@ -1,0 +1,163 @@
+import { type FastifyInstance } from 'fastify';
+import { checkTarget, type OffboardReason } from '../../common/validation';
+import { type TargetIdentity } from '../../common/types';
+import { badInput, problemResponses } from '../problems';
+import { clusterIds, document, duration, isoTime, reason, startedRun, target, text, actor } from '../schemas';
+import { type Services } from '../services';
+import { planOffboardingRun } from '../temporal/plan';
+import { startOffboarding, startRevocation } from '../temporal/start';
+
+/**
+ * Starting runs, signed for the person who asks (`requestedBy` is their subject, never a typed name), and the dry
+ * run. A second start for an identity whose run is open joins that run (`joined: true`).
+ */
+
+interface OffboardingBody {
+  target: TargetIdentity;
+  reason: OffboardReason;
+  ticket?: string;
+  comment?: string;
+  clusterIds?: string[];
+  deleteNotBefore?: string;
+  approvalReminderEvery?: string | number;
+  approvalExpiresAfter?: string | number;
+  blockedReminderEvery?: string | number;
+}
+
+interface RevocationBody {
+  target: TargetIdentity;
+  reason?: OffboardReason;
+  comment?: string;
+  clusterIds?: string[];
+  force?: boolean;
+}
+
+const startErrors = problemResponses(400, 401, 403, 413, 415, 503);
+
+export function startRoutes(services: Services) {
+  const { config } = services;
+  const startContext = () => ({
+    client: () => services.temporal.client(),
+    temporal: config.temporal,
+    signer: services.signer,
+    workerIdentity: config.workerIdentity,
+  });
+
+  return async function routes(app: FastifyInstance): Promise<void> {
+    app.post<{ Body: OffboardingBody }>(
+      '/v1/offboardings',
+      {
+        config: { action: 'startOffboarding' },
+        schema: {
+          summary: 'Start the offboarding of a RAM user or role (hr)',
+          tags: ['runs'],
+          body: {
+            type: 'object',
+            required: ['target', 'reason'],
+            additionalProperties: false,
+            properties: {
+              target,
+              reason,
+              ticket: {
+                ...actor,
+                description:
+                  'must be 1-255 letters, digits or ".", "_", "@", "+", "|", ":", "=", "-" (an HR ticket id)',
+              },
+              comment: text,
+              clusterIds,
+              deleteNotBefore: isoTime,
+              approvalReminderEvery: duration,
+              approvalExpiresAfter: duration,
+              blockedReminderEvery: duration,
+            },
+          },
+          response: { 201: startedRun, ...startErrors },
+        },
+      },
+      async (request, reply) => {
+        const person = request.person!;
+        const started = await startOffboarding(
+          startContext(),
+          { ...request.body, accountId: config.accountId, requestedBy: person.subject, requestedByName: person.name },
+          person,
+        );
+        return reply.code(201).send(started);
+      },
+    );
+
+    app.post<{ Body: RevocationBody }>(
+      '/v1/revocations',
+      {
+        config: { action: 'startRevocation' },
+        schema: {
+          summary: "Revoke an identity's kubeconfigs now: a leaked kubeconfig (security)",
+          tags: ['runs'],
+          body: {
+            type: 'object',
+            required: ['target'],
+            additionalProperties: false,
+            properties: {
+              target,
+              reason: { ...reason, default: 'compromise' },
+              comment: text,
+              clusterIds,
+              force: { type: 'boolean', description: 'must be true or false' },
+            },
+          },
+          response: { 201: startedRun, ...startErrors },
+        },
+      },
+      async (request, reply) => {
+        const person = request.person!;
+        const { reason: why, ...rest } = request.body;
+        const started = await startRevocation(
+          startContext(),
+          {
+            ...rest,
+            reason: why ?? 'compromise',
+            accountId: config.accountId,
+            requestedBy: person.subject,
+            requestedByName: person.name,
+          },
+          person,
+        );
+        return reply.code(201).send(started);
+      },
+    );
+
+    app.post<{ Body: { target: TargetIdentity; clusterIds?: string[] } }>(
+      '/v1/plans',
+      {
+        config: { action: 'plan' },
+        schema: {
+          summary: 'Dry run: what an offboarding would quarantine, revoke and delete (read-only, on the worker)',
+          tags: ['runs'],
+          body: {
+            type: 'object',
+            required: ['target'],
+            additionalProperties: false,
+            properties: { target, clusterIds },
+          },
+          response: {
+            200: document('the plan (common/plan.ts)'),
+            ...problemResponses(400, 401, 403, 413, 415, 502, 503),
+          },
+        },
+      },
+      async (request) => {
+        // The root account and the worker's own identity are refused here, before the worker is asked.
+        const problems = checkTarget(request.body.target, {
+          field: 'target',
+          accountId: config.accountId,
+          workerIdentity: config.workerIdentity,
+        });
+        if (problems.length > 0) throw badInput(problems);
+        return planOffboardingRun(await services.temporal.client(), config.temporal, {
+          accountId: config.accountId,
+          target: request.body.target,
+          clusterIds: request.body.clusterIds,
+        });
+      },
+    );
+  };
+}

@@ -1,0 +1,110 @@
+import { OffboardingStage } from '../common/stages';
+import { OffboardReasons, Rules } from '../common/validation';
+
+/**
+ * The JSON schemas the routes share. Each field's `description` is its rule, written as the sentence a refusal
+ * shows (problems.ts reads it back from a failed validation), and the same rules as common/validation.ts, so the
+ * API refuses what the workflow would refuse, before anything reaches Temporal.
+ */
+
+export const RAM_NAME_PATTERN = '^[A-Za-z0-9._-]{1,64}$';
+export const ACCOUNT_ID_PATTERN = '^[0-9]{16}$';
+export const ACTOR_PATTERN = '^[A-Za-z0-9._@+|:=-]{1,255}$';
+
+export const ramName = {
+  type: 'string',
+  pattern: RAM_NAME_PATTERN,
+  description: 'must be 1-64 characters: letters, digits, ".", "-" or "_" (RAM user and role name rules)',
+} as const;
+
+export const target = {
+  type: 'object',
+  description: 'is required: { type: "user" | "role", name }',
+  required: ['type', 'name'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', enum: ['user', 'role'], description: Rules.identityType },
+    name: ramName,
+  },
+} as const;
+
+export const text = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 1000,
+  pattern: '\\S',
+  description: Rules.text,
+} as const;
+
+export const reason = { type: 'string', enum: [...OffboardReasons], description: Rules.reason } as const;
+
+export const clusterIds = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 100,
+  uniqueItems: true,
+  description: Rules.clusterIds,
+  items: { type: 'string', pattern: '^c[a-z0-9-]{1,63}$', description: Rules.clusterId },
+} as const;
+
+export const duration = {
+  description: Rules.duration,
+  anyOf: [
+    { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)$', description: Rules.duration },
+    { type: 'integer', minimum: 1, description: Rules.duration },
+  ],
+} as const;
+
+export const isoTime = { type: 'string', format: 'date-time', description: Rules.isoTime } as const;
+
+export const stage = {
+  type: 'string',
+  enum: Object.values(OffboardingStage),
+  description: `must be one of ${Object.values(OffboardingStage).join(', ')}`,
+} as const;
+
+export const actor = { type: 'string', pattern: ACTOR_PATTERN, description: Rules.actor } as const;
+
+/** The path of a run: its workflow id, `offboard|revoke/<account>/<user|role>/<name>`. */
+export const runParams = {
+  type: 'object',
+  required: ['kind', 'account', 'type', 'name'],
+  additionalProperties: false,
+  properties: {
+    kind: { type: 'string', enum: ['offboard', 'revoke'], description: 'must be offboard or revoke' },
+    account: { type: 'string', pattern: ACCOUNT_ID_PATTERN, description: Rules.accountId },
+    type: { type: 'string', enum: ['user', 'role'], description: Rules.identityType },
+    name: ramName,
+  },
+} as const;
+
+export interface RunParams {
+  kind: 'offboard' | 'revoke';
+  account: string;
+  type: 'user' | 'role';
+  name: string;
+}
+
+export const workflowIdOf = (p: RunParams) => `${p.kind}/${p.account}/${p.type}/${p.name}`;
+
+export const startedRun = {
+  type: 'object',
+  required: ['workflowId', 'runId', 'joined'],
+  additionalProperties: false,
+  properties: {
+    workflowId: { type: 'string' },
+    runId: { type: 'string' },
+    joined: { type: 'boolean', description: 'a run for this identity was already open: nothing new was started' },
+    stage: { type: 'string' },
+  },
+} as const;
+
+export const messageAccepted = {
+  type: 'object',
+  required: ['accepted', 'stage', 'message'],
+  additionalProperties: false,
+  properties: { accepted: { type: 'boolean' }, stage: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+/** A big document (a run's status, a plan) whose shape is the workflow's own: described, passed through whole. */
+export const document = (description: string) => ({ type: 'object', description, additionalProperties: true }) as const;

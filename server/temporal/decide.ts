@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { type Client } from '@temporalio/client';
+import { type UpdateDefinition } from '@temporalio/common';
+import { decodeJwt } from 'jose';
+import { MessageRefusal } from '../../common/errors';
+import {
+  abortUpdate,
+  approveDeletionUpdate,
+  type MessageAccepted,
+  type MessageArgsByName,
+  type MessageName,
+  rejectDeletionUpdate,
+  rescindUpdate,
+  resolveDependenciesUpdate,
+  retryUpdate,
+  type SignedDecision,
+} from '../../common/messages';
+import { firstRunIdOf } from '../../config/start';
+import { type TemporalConfig } from '../../config/temporal';
+import { refusedByRun } from '../problems';
+import { type Person, type TokenSigner } from '../signer';
+import { temporalProblem } from './errors';
+import { isOpen, queryStatus, type Run, stageOf, withRpcDeadline } from './runs';
+
+/**
+ * How a person's decision reaches a run: signed for the run's first run id with the newest of the API's keys that
+ * the run trusts (its status lists them), and sent as a Workflow Update whose id derives from the token's jti, so a
+ * retried HTTP call is not applied twice. The run's validator verifies the token and answers at once: accepted, or
+ * refused with its type (WrongStage, FourEyes, OwnOffboarding, TokenReplayed, …), which the API returns as a 409.
+ */
+
+const updates: { [N in MessageName]: UpdateDefinition<MessageAccepted, [SignedDecision], N> } = {
+  approveDeletion: approveDeletionUpdate as UpdateDefinition<MessageAccepted, [SignedDecision], 'approveDeletion'>,
+  rejectDeletion: rejectDeletionUpdate as UpdateDefinition<MessageAccepted, [SignedDecision], 'rejectDeletion'>,
+  resolveDependencies: resolveDependenciesUpdate as UpdateDefinition<
+    MessageAccepted,
+    [SignedDecision],
+    'resolveDependencies'
+  >,
+  rescind: rescindUpdate as UpdateDefinition<MessageAccepted, [SignedDecision], 'rescind'>,
+  retry: retryUpdate as UpdateDefinition<MessageAccepted, [SignedDecision], 'retry'>,
+  abort: abortUpdate as UpdateDefinition<MessageAccepted, [SignedDecision], 'abort'>,
+};
+
+/** The update id of a decision token: the same token always makes the same update. */
+export function updateIdOf(token: string): string {
+  const { jti } = decodeJwt(token);
+  return `decision-${createHash('sha256').update(String(jti)).digest('hex')}`;
+}
+
+export async function sendDecision<N extends MessageName>(
+  p: { client: Client; temporal: TemporalConfig; signer: TokenSigner },
+  run: Run,
+  decision: N,
+  args: MessageArgsByName[N],
+  person: Person,
+): Promise<MessageAccepted> {
+  if (!isOpen(run)) {
+    const stage = stageOf(run.info);
+    throw refusedByRun(
+      MessageRefusal.WrongStage,
+      `${decision} refused: the run ${run.workflowId} has ended (${run.info.status.name.toLowerCase()}` +
+        `${stage ? `, stage ${stage}` : ''}); it accepts no more decisions`,
+    );
+  }
+  const status = await queryStatus(p.client, p.temporal, run);
+  const token = await p.signer.signDecision({
+    workflowId: run.workflowId,
+    runId: firstRunIdOf(run.info),
+    decision,
+    args,
+    person,
+    trustedKeyIds: status.trustedKeyIds,
+  });
+  try {
+    return await withRpcDeadline(p.client, () =>
+      run.handle.executeUpdate(updates[decision], { args: [{ token }], updateId: updateIdOf(token) }),
+    );
+  } catch (err) {
+    throw temporalProblem(err, p.temporal, `${decision} on ${run.workflowId}`);
+  }
+}

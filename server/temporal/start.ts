@@ -1,0 +1,101 @@
+import { type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids';
+import { checkOffboardInput, checkRevokeInput, InvalidInputError } from '../../common/inputs';
+import { type StartedWorkflow } from '../../common/requests';
+import { type OffboardIdentityInput, type RevokeKubeconfigInput } from '../../common/types';
+import { startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
+import { type TemporalConfig } from '../../config/temporal';
+import { badInput } from '../problems';
+import { type Person, type TokenSigner } from '../signer';
+import { temporalProblem } from './errors';
+import { stageOf } from './runs';
+
+/**
+ * How the API starts a run: the input checked first (bad input never reaches Temporal), then signed for the person
+ * who asked (the run verifies the signature before its first change), then started through the one start helper
+ * (config/start.ts: id from the target, USE_EXISTING, search attributes, the UI's summary). A start for an identity
+ * whose run is open joins that run, and says so.
+ */
+
+export interface StartContext {
+  /** Connected only once the input has passed its checks. */
+  client: () => Promise<Client>;
+  temporal: TemporalConfig;
+  signer: TokenSigner;
+  workerIdentity: string;
+}
+
+export interface StartedRun {
+  workflowId: string;
+  runId: string;
+  /** True when a run for this identity was already open: nothing new was started. */
+  joined: boolean;
+  stage?: string;
+}
+
+export type UnsignedOffboard = Omit<OffboardIdentityInput, 'authorization'>;
+export type UnsignedRevoke = Omit<RevokeKubeconfigInput, 'authorization'>;
+
+/** Refuses bad input before anything is signed or sent; the fields are named as in the request body. */
+export function checkStartInput(
+  workflow: StartedWorkflow,
+  input: UnsignedOffboard | UnsignedRevoke,
+  workerIdentity: string,
+) {
+  const check = workflow === 'offboardIdentity' ? checkOffboardInput : checkRevokeInput;
+  const problems = check(input, { workerIdentity });
+  if (problems.length > 0) throw badInput(problems);
+}
+
+async function startAndTell(
+  ctx: StartContext,
+  workflowId: string,
+  start: (client: Client) => Promise<{ runId: string }>,
+): Promise<StartedRun> {
+  const client = await ctx.client();
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    const before = await handle.describe().catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
+    const { runId } = await start(client);
+    const joined = before?.status.name === 'RUNNING' && before.runId === runId;
+    const after = await handle.describe();
+    return { workflowId, runId, joined, stage: stageOf(after) };
+  } catch (err) {
+    if (err instanceof InvalidInputError) throw badInput(err.problems);
+    throw temporalProblem(err, ctx.temporal, `start ${workflowId}`);
+  }
+}
+
+export async function startOffboarding(
+  ctx: StartContext,
+  request: UnsignedOffboard,
+  person: Person,
+): Promise<StartedRun> {
+  checkStartInput('offboardIdentity', request, ctx.workerIdentity);
+  const workflowId = offboardWorkflowId(request.accountId, request.target);
+  const authorization = await ctx.signer.signRequest({ workflow: 'offboardIdentity', workflowId, request, person });
+  return startAndTell(ctx, workflowId, (client) =>
+    startOffboardIdentity(
+      client,
+      { ...request, authorization },
+      { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity },
+    ),
+  );
+}
+
+export async function startRevocation(ctx: StartContext, request: UnsignedRevoke, person: Person): Promise<StartedRun> {
+  checkStartInput('revokeKubeconfig', request, ctx.workerIdentity);
+  const workflowId = revokeKubeconfigWorkflowId(request.accountId, request.target);
+  const authorization = await ctx.signer.signRequest({ workflow: 'revokeKubeconfig', workflowId, request, person });
+  return startAndTell(ctx, workflowId, (client) =>
+    startRevokeKubeconfig(
+      client,
+      { ...request, authorization },
+      { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity },
+    ),
+  );
+}
