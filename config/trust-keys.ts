@@ -89,7 +89,7 @@ export function ensureLocalKeys(dir: string): KeyFiles {
 }
 
 /** Writes a whole file under `path` unless one is there: readers never see half a file, and the first writer wins. */
-function publishOnce(path: string, content: string, mode: number): void {
+export function publishOnce(path: string, content: string, mode: number): void {
   const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   writeFileSync(tmp, content, { mode });
   try {
