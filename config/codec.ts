@@ -12,9 +12,14 @@ import { type PayloadKeyring } from './payload-keys';
  *
  * Each payload becomes AES-256-GCM over the whole original Payload message (its metadata too), with a fresh 96-bit
  * nonce; the key id is in the new payload's metadata and is also authenticated (AAD), so a payload relabelled with
- * another key id fails like a tampered one. A payload that is not marked encrypted passes through decoding unchanged
- * (histories written before encryption, Temporal's own plain payloads); a payload marked encrypted is decrypted or
- * the decoding fails with a PayloadCodecError: ciphertext never passes as if it were decoded.
+ * another key id fails like a tampered one. A payload marked encrypted is decrypted or the decoding fails with a
+ * PayloadCodecError: ciphertext never passes as if it were decoded.
+ *
+ * A payload that is not encrypted at all is refused too (PayloadCodecFailure.NotEncrypted): the worker acts only on
+ * what someone holding the keys wrote. Without that, anyone who may poll the task queue (any principal with write
+ * access to the namespace) could answer a workflow task with commands of their own, and our worker would run the
+ * activities they schedule, with plaintext inputs, under its Alibaba Cloud credentials. Only displays accept
+ * plaintext (`{ plaintext: 'pass' }`): the codec endpoint, and replays of histories recorded before encryption.
  */
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -31,6 +36,8 @@ export const PayloadCodecFailure = {
   Tampered: 'Tampered',
   /** Too short to hold a nonce and a tag, or the decrypted bytes are not a Payload message. */
   Malformed: 'Malformed',
+  /** Not encrypted at all, where only encrypted payloads are accepted (see above). */
+  NotEncrypted: 'NotEncrypted',
 } as const;
 export type PayloadCodecFailure = (typeof PayloadCodecFailure)[keyof typeof PayloadCodecFailure];
 
@@ -49,8 +56,20 @@ export class PayloadCodecError extends Error {
 const utf8 = (bytes: Uint8Array | undefined | null) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
 const additionalData = (kid: string) => Buffer.from(`${FORMAT}:${kid}`, 'utf8');
 
+export interface PayloadCodecOptions {
+  /** `refuse` (the default: workers, clients) or `pass` (displays): what decoding does with a plaintext payload. */
+  plaintext?: 'refuse' | 'pass';
+}
+
 export class PayloadEncryptionCodec implements PayloadCodec {
-  constructor(private readonly keys: PayloadKeyring) {}
+  private readonly plaintext: 'refuse' | 'pass';
+
+  constructor(
+    private readonly keys: PayloadKeyring,
+    options: PayloadCodecOptions = {},
+  ) {
+    this.plaintext = options.plaintext ?? 'refuse';
+  }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     const kid = this.keys.current;
@@ -77,9 +96,16 @@ export class PayloadEncryptionCodec implements PayloadCodec {
   }
 
   private decodeOne(payload: Payload, index: number): Payload {
-    if (utf8(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
-    const kid = utf8(payload.metadata?.[KEY_ID_METADATA]);
     const where = `payload ${index}`;
+    const encoding = utf8(payload.metadata?.[METADATA_ENCODING_KEY]);
+    if (encoding !== ENCRYPTED_ENCODING) {
+      if (this.plaintext === 'pass') return payload;
+      throw new PayloadCodecError(
+        PayloadCodecFailure.NotEncrypted,
+        `${where}: not encrypted (encoding "${encoding ?? 'none'}"); only payloads encrypted with the payload keys are accepted`,
+      );
+    }
+    const kid = utf8(payload.metadata?.[KEY_ID_METADATA]);
     if (!kid) throw new PayloadCodecError(PayloadCodecFailure.UnknownKey, `${where}: encrypted, but names no key id`);
     const key = this.keys.key(kid);
     if (!key)
@@ -120,11 +146,12 @@ export const FAILURE_CONVERTER_PATH = require.resolve('../common/failure-convert
 
 /**
  * The one data converter of everything that talks to Temporal: the worker, the API server, the CLI, the tests and
- * the scripts. `config` is a TemporalConfig (or anything carrying the keyring).
+ * the scripts. `config` is a TemporalConfig (or anything carrying the keyring). `options` only for replaying
+ * histories recorded before encryption (`{ plaintext: 'pass' }`).
  */
-export function dataConverter(config: { payloadKeys: PayloadKeyring }): DataConverter {
+export function dataConverter(config: { payloadKeys: PayloadKeyring }, options?: PayloadCodecOptions): DataConverter {
   return {
-    payloadCodecs: [new PayloadEncryptionCodec(config.payloadKeys)],
+    payloadCodecs: [new PayloadEncryptionCodec(config.payloadKeys, options)],
     failureConverterPath: FAILURE_CONVERTER_PATH,
   };
 }

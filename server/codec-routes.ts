@@ -1,19 +1,24 @@
 import { STATUS_CODES } from 'node:http';
-import { type Payload, type PayloadCodec } from '@temporalio/common';
+import { type Payload } from '@temporalio/common';
 import { type FastifyError, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import { mayDo, rolesNeeded } from '../common/roles';
-import { PayloadCodecError } from '../config/codec';
+import { PayloadCodecError, PayloadEncryptionCodec } from '../config/codec';
+import { type PayloadKeyring } from '../config/payload-keys';
 import { type Person } from './signer';
 
 /**
- * The Temporal UI's remote codec (https://docs.temporal.io/production-deployment/data-encryption): `POST …/decode`
- * and `POST …/encode`, body and answer `{ payloads: [{ metadata: { k: base64 }, data: base64 }] }` (the Payloads
- * message as protobuf JSON). The UI calls it from people's browsers, with the signed-in person's access token
+ * The Temporal UI's remote codec (https://docs.temporal.io/production-deployment/data-encryption): `POST …/decode`,
+ * body and answer `{ payloads: [{ metadata: { k: base64 }, data: base64 }] }` (the Payloads message as protobuf
+ * JSON). The UI calls it from people's browsers, with the signed-in person's access token
  * (TEMPORAL_CODEC_PASS_ACCESS_TOKEN) or cookies (TEMPORAL_CODEC_INCLUDE_CREDENTIALS), so that only people who signed
  * in, and hold one of our roles, see decoded payloads.
  *
+ * `POST …/encode` answers 403 to everyone: the worker acts only on payloads encrypted with the payload keys
+ * (config/codec.ts), so encrypting for a browser would hand anyone with write access to the namespace a way to
+ * feed the worker. The UI needs encoding only for its write actions, which the deployment disables.
+ *
  * An encapsulated plugin: its hooks apply to its own routes only. Register it with a prefix:
- *   app.register(codecRoutes, { prefix: '/codec', codec, namespace, uiOrigin, authenticate })
+ *   app.register(codecRoutes, { prefix: '/codec', payloadKeys, namespace, uiOrigin, authenticate })
  *
  * Order of checks: a browser from another origin is refused (403) before anything else; then authentication (401),
  * then the role (403), all before the body is even read; then the body's shape (400) and the namespace (400).
@@ -29,7 +34,8 @@ export interface Problem {
 }
 
 export interface CodecRoutesOptions {
-  codec: PayloadCodec;
+  /** The payload keys (TemporalConfig.payloadKeys). */
+  payloadKeys: PayloadKeyring;
   /** The namespace whose payloads the codec's keys encrypt; a request naming another (X-Namespace) is refused. */
   namespace: string;
   /** The Temporal UI's origin (config/codec-endpoint.ts): the one origin whose pages may call these routes. */
@@ -92,7 +98,9 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Prob
 const isProblem = (result: Person | Problem): result is Problem => typeof (result as Problem).status === 'number';
 
 export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions> = async (app, options) => {
-  const { codec, namespace, uiOrigin, authenticate } = options;
+  const { payloadKeys, namespace, uiOrigin, authenticate } = options;
+  // A display: payloads that were never encrypted (search attributes' kin, old histories) are shown as they are.
+  const codec = new PayloadEncryptionCodec(payloadKeys, { plaintext: 'pass' });
 
   /** CORS for the UI's origin only, with credentials (cookie or bearer token); any other origin is refused. */
   app.addHook('onRequest', async (request, reply) => {
@@ -149,8 +157,8 @@ export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions> = async (app, o
     });
   });
 
-  for (const direction of ['decode', 'encode'] as const) {
-    app.options(`/${direction}`, async (_request, reply) =>
+  for (const path of ['/decode', '/encode']) {
+    app.options(path, async (_request, reply) =>
       reply
         .code(204)
         .header('Access-Control-Allow-Methods', 'POST')
@@ -158,23 +166,33 @@ export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions> = async (app, o
         .header('Access-Control-Max-Age', '600')
         .send(),
     );
-    app.post<{ Body: PayloadsBody }>(
-      `/${direction}`,
-      { bodyLimit: CODEC_BODY_LIMIT, schema: { body: bodySchema } },
-      async (request, reply) => {
-        const asked = request.headers['x-namespace'];
-        if (asked !== undefined && asked !== namespace) {
-          return sendProblem(request, reply, {
-            title: 'Bad Request',
-            status: 400,
-            detail: `X-Namespace: must be ${namespace}, the namespace whose payloads this server encrypts (got "${String(asked)}")`,
-            errors: [{ field: 'X-Namespace', rule: `must be ${namespace}` }],
-          });
-        }
-        const payloads = request.body.payloads.map(fromJson);
-        const converted = direction === 'decode' ? await codec.decode(payloads) : await codec.encode(payloads);
-        return { payloads: converted.map(toJson) };
-      },
-    );
   }
+
+  app.post<{ Body: PayloadsBody }>(
+    '/decode',
+    { bodyLimit: CODEC_BODY_LIMIT, schema: { body: bodySchema } },
+    async (request, reply) => {
+      const asked = request.headers['x-namespace'];
+      if (asked !== undefined && asked !== namespace) {
+        return sendProblem(request, reply, {
+          title: 'Bad Request',
+          status: 400,
+          detail: `X-Namespace: must be ${namespace}, the namespace whose payloads this server encrypts (got "${String(asked)}")`,
+          errors: [{ field: 'X-Namespace', rule: `must be ${namespace}` }],
+        });
+      }
+      const decoded = await codec.decode(request.body.payloads.map(fromJson));
+      return { payloads: decoded.map(toJson) };
+    },
+  );
+
+  app.post('/encode', async (request, reply) =>
+    sendProblem(request, reply, {
+      title: 'Forbidden',
+      status: 403,
+      detail:
+        'payloads are encrypted only by the worker and the offboarding API: the worker acts on nothing else, ' +
+        'so this endpoint decodes for display and never encodes',
+    }),
+  );
 };

@@ -4,7 +4,7 @@
  * another origin 403), and nothing is decoded that does not authenticate.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { ENCRYPTED_ENCODING, PayloadEncryptionCodec } from '../../config/codec';
+import { PayloadEncryptionCodec } from '../../config/codec';
 import { readPayloadKeysFile } from '../../config/payload-keys';
 import { readCodecEndpointSettings } from '../../config/codec-endpoint';
 import { startTestCodecEndpoint, type TestCodecEndpoint } from '../support/codec-endpoint';
@@ -63,14 +63,21 @@ test('a signed-in person with a role gets the payload decoded, with CORS for the
   expect(defaultPayloadConverter.fromPayload(fromJson(payloads[0]))).toEqual(inventory);
 });
 
-test('encode answers what the worker can decode (for tools that send data through the UI)', async () => {
+test('encode is refused to everyone, an admin too: payloads are encrypted only by the worker and the API', async () => {
   const plain = toJson(defaultPayloadConverter.toPayload({ reason: 'rehired' }));
   const res = await post('/encode', { payloads: [plain] }, as(people.carol));
+  expect(res.status).toBe(403);
+  expect((await problemOf(res)).detail).toMatch(/never encodes/);
+  expect((await post('/encode', { payloads: [plain] })).status).toBe(401);
+});
+
+test('a payload that was never encrypted is shown as it is (a display, not the worker)', async () => {
+  const plain = toJson(defaultPayloadConverter.toPayload({ stage: 'Blocked' }));
+  const res = await post('/decode', { payloads: [plain, encrypted] }, as(people.sam));
   expect(res.status).toBe(200);
   const { payloads } = (await res.json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
-  expect(Buffer.from(payloads[0].metadata.encoding, 'base64').toString()).toBe(ENCRYPTED_ENCODING);
-  const [back] = await codec.decode([fromJson(payloads[0])]);
-  expect(defaultPayloadConverter.fromPayload(back)).toEqual({ reason: 'rehired' });
+  expect(payloads[0]).toEqual(plain);
+  expect(defaultPayloadConverter.fromPayload(fromJson(payloads[1]))).toEqual(inventory);
 });
 
 test('without a signed-in person: 401 problem, before the body is even read', async () => {

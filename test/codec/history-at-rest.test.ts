@@ -83,8 +83,9 @@ test('a run stored in Temporal keeps its inventory, comments, tokens and request
   expect(payloads.length - plainOnes.length).toBeGreaterThan(20);
   expect(plainOnes.filter(({ path }) => !/\.searchAttributes\.indexedFields\./.test(path))).toEqual([]);
 
-  // With the codec (the worker's keys), the same history holds all of it.
-  const codec = new PayloadEncryptionCodec(readPayloadKeysFile(TEST_PAYLOAD_KEYS_PATH));
+  // With the codec (the worker's keys, showing the plaintext search attributes as they are), the same history holds
+  // all of it.
+  const codec = new PayloadEncryptionCodec(readPayloadKeysFile(TEST_PAYLOAD_KEYS_PATH), { plaintext: 'pass' });
   const decoded = await codec.decode(payloads.map(({ payload }) => payload));
   const decodedText = readableText(decoded);
   for (const [what, value] of Object.entries(secrets))

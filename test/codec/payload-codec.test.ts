@@ -98,10 +98,13 @@ describe('the payload codec', () => {
     expect((await failureOf(impostor.decode([good]))).failure).toBe(PayloadCodecFailure.Tampered);
   });
 
-  it('passes a payload that is not marked encrypted through unchanged (histories from before encryption)', async () => {
-    const codec = new PayloadEncryptionCodec(keyring('a', { a: k1 }));
+  it('refuses a payload that is not encrypted; only a display (or a replay of old histories) lets it pass', async () => {
+    const keys = keyring('a', { a: k1 });
+    const error = await failureOf(new PayloadEncryptionCodec(keys).decode([plain()]));
+    expect(error.failure).toBe(PayloadCodecFailure.NotEncrypted);
+    expect(error.message).toMatch(/^payload 0: not encrypted \(encoding "json\/plain"\)/);
     const payload = plain();
-    expect(await codec.decode([payload])).toEqual([payload]);
+    expect(await new PayloadEncryptionCodec(keys, { plaintext: 'pass' }).decode([payload])).toEqual([payload]);
   });
 });
 

@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type BrowserContext, type Page } from 'playwright-core';
-import { PayloadEncryptionCodec } from '../../config/codec';
 import { readPayloadKeysFile } from '../../config/payload-keys';
 import { codecRoutes, type Problem } from '../../server/codec-routes';
 import { type Person } from '../../server/signer';
@@ -64,7 +63,7 @@ export async function startTestCodecEndpoint(options: { uiOrigin?: string } = {}
   });
   await app.register(codecRoutes, {
     prefix: '/codec',
-    codec: new PayloadEncryptionCodec(readPayloadKeysFile(TEST_PAYLOAD_KEYS_PATH)),
+    payloadKeys: readPayloadKeysFile(TEST_PAYLOAD_KEYS_PATH),
     namespace: testNamespace(),
     uiOrigin: options.uiOrigin,
     authenticate,

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { type DataConverter } from '@temporalio/common';
+import { type DataConverter, defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
-import { dataConverter } from '../../config/codec';
+import { dataConverter, type PayloadCodecOptions, PayloadEncryptionCodec } from '../../config/codec';
 import { readPayloadKeysFile } from '../../config/payload-keys';
 
 function testAddress(): string {
@@ -29,8 +29,14 @@ export function testNamespace(): string {
 export const TEST_PAYLOAD_KEYS_PATH = join(__dirname, 'test-payload-keys.json');
 
 /** The data converter of the tests' clients and workers: production's, over the test key. */
-export function testDataConverter(): DataConverter {
-  return dataConverter({ payloadKeys: readPayloadKeysFile(TEST_PAYLOAD_KEYS_PATH) });
+export function testDataConverter(options?: PayloadCodecOptions): DataConverter {
+  return dataConverter({ payloadKeys: readPayloadKeysFile(TEST_PAYLOAD_KEYS_PATH) }, options);
+}
+
+/** The value of a payload read from a history (`fetchHistory()` gives them encrypted, as they are stored). */
+export async function readPayload(payload: Payload): Promise<unknown> {
+  const [decoded] = await new PayloadEncryptionCodec(readPayloadKeysFile(TEST_PAYLOAD_KEYS_PATH)).decode([payload]);
+  return defaultPayloadConverter.fromPayload(decoded);
 }
 
 const openConnections: Array<{ close(): Promise<void> }> = [];

@@ -73,4 +73,4 @@ test('the UI shows decoded run data after sign-in with a role, and ciphertext to
     await context.close();
     await handle.terminate('test finished');
   }
-});
+}, 120_000);
