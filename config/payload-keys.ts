@@ -1,5 +1,5 @@
 import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { dataDirOf, type Env, read } from './env';
@@ -100,9 +100,28 @@ export function readPayloadKeysFile(path: string): PayloadKeyring {
   return parsePayloadKeys(text, path);
 }
 
+/** `p-2025-06-01-3fa2`: the day it was made, and enough randomness that two keys made the same day differ. */
+const newKeyId = () => `p-${new Date().toISOString().slice(0, 10)}-${randomBytes(2).toString('hex')}`;
+
 /** A new key file's content with one fresh key. */
-export function newPayloadKeysFile(kid = `p-${new Date().toISOString().slice(0, 10)}`): string {
+export function newPayloadKeysFile(kid = newKeyId()): string {
   return JSON.stringify({ current: kid, keys: { [kid]: randomBytes(32).toString('base64') } }, null, 2) + '\n';
+}
+
+/**
+ * Rotation: adds a fresh key to the file at `path` and makes it current; every key already there stays, so what they
+ * encrypted still decrypts. The file is checked first and replaced whole (mode 0600). Returns the new key id. The
+ * worker and the API server read the file at start: restart both (in any order: each decrypts with either key).
+ */
+export function addPayloadKey(path: string): string {
+  readPayloadKeysFile(path); // refuses a broken file before anything is written
+  const file = JSON.parse(readFileSync(path, 'utf8')) as { current: string; keys: Record<string, string> };
+  const kid = newKeyId();
+  const next = { current: kid, keys: { [kid]: randomBytes(32).toString('base64'), ...file.keys } };
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, path);
+  return kid;
 }
 
 /**

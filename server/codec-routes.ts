@@ -38,7 +38,7 @@ export interface CodecRoutesOptions {
   payloadKeys: PayloadKeyring;
   /** The namespace whose payloads the codec's keys encrypt; a request naming another (X-Namespace) is refused. */
   namespace: string;
-  /** The Temporal UI's origin (config/codec-endpoint.ts): the one origin whose pages may call these routes. */
+  /** The Temporal UI's origin (the server's OFFBOARD_TEMPORAL_UI_ORIGIN): the one origin whose pages may call these. */
   uiOrigin?: string;
   /** The server's authentication (bearer token or session): the person, or the problem to answer (401). */
   authenticate(request: FastifyRequest): Promise<Person | Problem>;
@@ -111,7 +111,7 @@ export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions> = async (app, o
       return sendProblem(request, reply, {
         title: 'Forbidden',
         status: 403,
-        detail: `origin ${origin} may not call the codec endpoint (only the Temporal UI's, OFFBOARD_TEMPORAL_UI_URL)`,
+        detail: `origin ${origin} may not call the codec endpoint (only the Temporal UI's, OFFBOARD_TEMPORAL_UI_ORIGIN)`,
       });
     }
     reply.header('Access-Control-Allow-Origin', origin).header('Access-Control-Allow-Credentials', 'true');

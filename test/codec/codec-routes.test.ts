@@ -6,7 +6,6 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { PayloadEncryptionCodec } from '../../config/codec';
 import { readPayloadKeysFile } from '../../config/payload-keys';
-import { readCodecEndpointSettings } from '../../config/codec-endpoint';
 import { startTestCodecEndpoint, type TestCodecEndpoint } from '../support/codec-endpoint';
 import { TEST_PAYLOAD_KEYS_PATH, testNamespace } from '../support/temporal';
 import { people } from '../support/trust';
@@ -175,18 +174,4 @@ test('bad requests are refused naming the field or header and the rule', async (
   expect(await otherNamespace.json()).toMatchObject({
     errors: [{ field: 'X-Namespace', rule: `must be ${testNamespace()}` }],
   });
-});
-
-test('OFFBOARD_TEMPORAL_UI_URL is the UI origin; anything but an http(s) URL is refused by name', () => {
-  expect(
-    readCodecEndpointSettings({ OFFBOARD_TEMPORAL_UI_URL: 'https://temporal.example.com/namespaces' }, []),
-  ).toEqual({
-    uiOrigin: 'https://temporal.example.com',
-  });
-  expect(readCodecEndpointSettings({}, [])).toEqual({ uiOrigin: undefined });
-  const problems: string[] = [];
-  readCodecEndpointSettings({ OFFBOARD_TEMPORAL_UI_URL: 'temporal.example.com' }, problems);
-  expect(problems).toEqual([
-    expect.stringMatching(/^OFFBOARD_TEMPORAL_UI_URL: must be the http\(s\) URL of the Temporal UI/),
-  ]);
 });

@@ -17,7 +17,13 @@ import {
   PayloadEncryptionCodec,
 } from '../../config/codec';
 import { ConfigError } from '../../config/env';
-import { parsePayloadKeys, readPayloadKeys } from '../../config/payload-keys';
+import {
+  addPayloadKey,
+  ensureLocalPayloadKeys,
+  parsePayloadKeys,
+  readPayloadKeys,
+  readPayloadKeysFile,
+} from '../../config/payload-keys';
 import { loadTemporalConfig } from '../../config/temporal';
 
 const key = () => randomBytes(32).toString('base64');
@@ -177,5 +183,25 @@ describe('the payload key file (OFFBOARD_PAYLOAD_KEYS)', () => {
     const [written] = await new PayloadEncryptionCodec(first).encode([plain()]);
     const [read] = await new PayloadEncryptionCodec(second).decode([written]);
     expect(defaultPayloadConverter.fromPayload(read)).toMatchObject({ ticket: 'HR-1234' });
+  });
+
+  it('rotates in place (npm run keys -- --rotate-payload): a new current key, the old ones kept, the file still 0600', async () => {
+    const keysDir = mkdtempSync(join(tmpdir(), 'offboard-rotate-'));
+    const path = ensureLocalPayloadKeys(keysDir);
+    const before = readPayloadKeysFile(path);
+    const [old] = await new PayloadEncryptionCodec(before).encode([plain()]);
+    const kid = addPayloadKey(path);
+    const after = readPayloadKeysFile(path);
+    expect(after.current).toBe(kid);
+    expect(after.keyIds).toEqual([kid, before.current]);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const codec = new PayloadEncryptionCodec(after);
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([old]))[0])).toMatchObject({ ticket: 'HR-1234' });
+    const [fresh] = await codec.encode([plain()]);
+    expect(Buffer.from(fresh.metadata![KEY_ID_METADATA]).toString()).toBe(kid);
+    // A broken file is refused, and left as it was.
+    writeFileSync(path, '{ "current": "x" }');
+    expect(() => addPayloadKey(path)).toThrow(/"keys" must be an object/);
+    expect(readFileSync(path, 'utf8')).toBe('{ "current": "x" }');
   });
 });
