@@ -3,32 +3,14 @@
  * what to do, and the stuck-run filter of the workflow list finds it. The screenshots are kept in test-artifacts/.
  * Run data is encrypted: on-call (olivia) signs in, and the UI decodes through the codec endpoint.
  */
-import { type Browser } from 'playwright-core';
 import { OffboardingStage } from '../../common/stages';
-import { launchBrowser, screenshotPath, temporalUiUrl, waitForText } from '../support/browser';
-import {
-  signInBrowser,
-  startTestCodecEndpoint,
-  type TestCodecEndpoint,
-  useCodecEndpoint,
-} from '../support/codec-endpoint';
+import { screenshotPath, temporalUiUrl, waitForText } from '../support/browser';
+import { signInBrowser, useCodecEndpoint } from '../support/codec-endpoint';
 import { people } from '../support/trust';
 import { offboardInput, setWorkerClusterAccess, startOffboard, waitForStage } from '../workflows/harness';
-import { useHarness } from '../workflows/use-harness';
+import { useUi } from './use-ui';
 
-let browser: Browser;
-let codec: TestCodecEndpoint;
-
-// Declared first, so that the browser closes before the harness stops.
-afterAll(async () => {
-  await browser?.close();
-  await codec?.close();
-});
-const h = useHarness('ui-console');
-beforeAll(async () => {
-  browser = await launchBrowser();
-  codec = await startTestCodecEndpoint({ uiOrigin: new URL(temporalUiUrl()).origin });
-});
+const { h, ui } = useUi('ui-console');
 
 test('a Blocked run shows on-call, in the UI, since when it is blocked, why, and the command that resumes it', async () => {
   await setWorkerClusterAccess(h.emulator, false);
@@ -36,11 +18,11 @@ test('a Blocked run shows on-call, in the UI, since when it is blocked, why, and
   const blocked = await waitForStage(handle, OffboardingStage.Blocked, 30_000, 'blocked');
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
 
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  await useCodecEndpoint(context, codec);
+  const context = await ui.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  await useCodecEndpoint(context, ui.codec);
   const page = await context.newPage();
   try {
-    await signInBrowser(page, codec, people.olivia);
+    await signInBrowser(page, ui.codec, people.olivia);
     // The run's page, "User Metadata" tab: static summary and details, and the live current details.
     await page.goto(`${temporalUiUrl()}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`);
     await page.getByText('User Metadata', { exact: true }).click();
