@@ -1,7 +1,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TrustedKey } from '../common/signed-token';
+import { publishOnce } from './publish-once';
 
 /**
  * The keys behind signed requests and decisions. The offboarding API signs with private keys (a JWKS of Ed25519
@@ -86,17 +87,4 @@ export function ensureLocalKeys(dir: string): KeyFiles {
     publishOnce(files.trustedKeysPath, JSON.stringify({ keys }, null, 2), 0o644);
   }
   return files;
-}
-
-/** Writes a whole file under `path` unless one is there: readers never see half a file, and the first writer wins. */
-function publishOnce(path: string, content: string, mode: number): void {
-  const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  writeFileSync(tmp, content, { mode });
-  try {
-    linkSync(tmp, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    unlinkSync(tmp);
-  }
 }

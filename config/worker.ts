@@ -66,6 +66,7 @@ export function describeConfig(config: WorkerConfig): string {
     `alibaba mode=${a.mode} cs=${a.csEndpoint ?? 'default'} ram=${a.ramEndpoint ?? 'default'} region=${a.region} account=${a.accountId} worker=${a.workerIdentity}`,
     `credentials: ${a.fixtureKey ? `demo fixture key ${a.fixtureKey.accessKeyId} of ${a.workerIdentity} (emulator mode, ALIBABA_CLOUD_ACCESS_KEY_ID unset)` : 'default credential chain of @alicloud/credentials'}`,
     `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'}`,
+    `payload keys current=${config.temporal.payloadKeys.current} decrypts=${config.temporal.payloadKeys.keyIds.join(',')} (${config.temporal.payloadKeys.source})`,
   ].join('\n');
 }
 

@@ -7,6 +7,7 @@ import { FailureType } from '../../common/errors';
 import { ConfigError } from '../../config/env';
 import { describeConfig, loadWorkerConfig } from '../../config/worker';
 import { loadAlibabaSettings } from '../../config/alibaba';
+import { ensureLocalPayloadKeys, PayloadKeyring } from '../../config/payload-keys';
 import { ensureLocalKeys } from '../../config/trust-keys';
 import { loadTemporalConfig, temporalConnectionOptions } from '../../config/temporal';
 
@@ -80,7 +81,11 @@ describe('worker configuration', () => {
       taskQueue: 'offboarding',
       apiKey: undefined,
       tls: undefined,
+      payloadKeys: expect.any(PayloadKeyring),
     });
+    // The installation's own payload keys too, made on first use (0600).
+    expect(c.temporal.payloadKeys.source).toBe(join(dataDir, 'keys', 'payload-keys.json'));
+    expect(statSync(c.temporal.payloadKeys.source).mode & 0o077).toBe(0);
     expect(c.alibaba).toMatchObject({
       mode: 'emulator',
       csEndpoint: '127.0.0.1:18080',
@@ -146,11 +151,14 @@ describe('worker configuration', () => {
     expect(err.problems.join('\n')).toMatch(/OFFBOARD_ACCOUNT_ID: is required in live mode/);
     expect(err.problems.join('\n')).toMatch(/OFFBOARD_WORKER_IDENTITY: is required in live mode/);
     expect(err.problems.join('\n')).toMatch(/OFFBOARD_TRUSTED_KEYS: is required in live mode/);
+    expect(err.problems.join('\n')).toMatch(/OFFBOARD_PAYLOAD_KEYS: is required outside emulator mode/);
+    const keysDir = mkdtempSync(join(tmpdir(), 'keys-'));
     const live = loadWorkerConfig({
       OFFBOARD_ALIBABA_MODE: 'live',
       OFFBOARD_ACCOUNT_ID: '1111222233334444',
       OFFBOARD_WORKER_IDENTITY: 'role/offboarder',
-      OFFBOARD_TRUSTED_KEYS: ensureLocalKeys(mkdtempSync(join(tmpdir(), 'keys-'))).trustedKeysPath,
+      OFFBOARD_TRUSTED_KEYS: ensureLocalKeys(keysDir).trustedKeysPath,
+      OFFBOARD_PAYLOAD_KEYS: ensureLocalPayloadKeys(keysDir),
     });
     expect(live.alibaba).toMatchObject({
       mode: 'live',

@@ -24,7 +24,7 @@ import { DEFAULT_FIXTURE_PATH, startEmulator, type JournalEntry } from '../../em
 import { activitiesFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig, type WorkerConfig } from '../../config/worker';
 import { startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
-import { createTestWorker, testClient, uniqueTaskQueue } from '../support/temporal';
+import { createTestWorker, TEST_PAYLOAD_KEYS_PATH, testClient, uniqueTaskQueue } from '../support/temporal';
 import { makeTestTrust, people, type TestTrust } from '../support/trust';
 import { type Person } from '../../server/signer';
 
@@ -71,6 +71,7 @@ export function workerEnv(
     OFFBOARD_RAM_ENDPOINT: emulatorEndpoint,
     OFFBOARD_ACCOUNT_ID: accountId,
     OFFBOARD_TRUSTED_KEYS: trustedKeysPath,
+    OFFBOARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_PATH,
     OFFBOARD_AUDIT_DIR: auditDir,
   };
 }
