@@ -9,7 +9,7 @@ import { FailureType } from '../common/errors';
  */
 
 /** The facts we keep of an Alibaba error: no body, no headers, no stack (they could carry request details). */
-interface AlibabaErrorFacts {
+export interface AlibabaErrorFacts {
   operation: string;
   code?: string;
   statusCode?: number;
@@ -106,11 +106,29 @@ function errorFacts(operation: string, err: unknown, redact: Redactor): AlibabaE
   };
 }
 
+/** Codes whose meaning we know (documented, or ours where the real one is undocumented): their type stands. */
+function isKnownCode(code: string): boolean {
+  return (
+    NOT_FOUND.has(code) ||
+    ACCESS_DENIED.has(code) ||
+    INVALID_INPUT.has(code) ||
+    code.includes('Throttling') ||
+    code.startsWith('EntityNotExist') ||
+    code.startsWith('InvalidParameter') ||
+    code.startsWith('DeleteConflict') ||
+    code.startsWith('EntityAlreadyExists') ||
+    code.startsWith('LimitExceeded')
+  );
+}
+
 export function classifyFacts(facts: AlibabaErrorFacts, errName?: string): FailureType {
   const code = facts.code ?? '';
   const status = facts.statusCode;
   if (errName === 'ThrottlingError' || code.includes('Throttling')) return FailureType.Throttled;
   if (code === C.recentClusterAccess) return FailureType.RecentClusterAccess;
+  // Only documented codes (and ours, where the real one is undocumented) mean "not found". An HTTP 404 without one is
+  // not Alibaba's answer (a mis-pointed endpoint, a proxy, an unknown route): it falls to InvalidInput below, so a step
+  // whose goal is absence never takes it for "already gone".
   if (NOT_FOUND.has(code) || code.startsWith('EntityNotExist')) return FailureType.NotFound;
   if (ACCESS_DENIED.has(code) || status === 403) return FailureType.AccessDenied;
   if (INVALID_INPUT.has(code) || code.startsWith('InvalidParameter')) return FailureType.InvalidInput;
@@ -125,7 +143,6 @@ export function classifyFacts(facts: AlibabaErrorFacts, errName?: string): Failu
   if (code === C.internalError || code === C.serviceUnavailable || (status !== undefined && status >= 500)) {
     return FailureType.Unavailable;
   }
-  if (status === 404) return FailureType.NotFound;
   if (status !== undefined && status >= 400) return FailureType.InvalidInput;
   // No HTTP status: the call never got an Alibaba answer (timeouts, dropped connections, non-JSON bodies).
   if (
@@ -140,21 +157,39 @@ export function classifyFacts(facts: AlibabaErrorFacts, errName?: string): Failu
   return FailureType.Unexpected;
 }
 
+/**
+ * How the refusal of a clean without Force reads. Alibaba documents the refusal (access records in the last 7 days,
+ * or none that can be retrieved because the cluster keeps no API-server audit logs) but no code for it.
+ */
+const CLEAN_REFUSAL_WORDS =
+  /\b(7|seven)[ -]days?\b|recent(ly)?[ -](access|use)|access records?|audit(ing)?[ -]?(logs?|is disabled|disabled|off)/i;
+
+/**
+ * A 4xx answer to a clean without Force, classified by what is documented: its words speak of recent access or audit
+ * logs (or it carries our code for it) → RecentClusterAccess; a code whose other meaning we know keeps its type (the
+ * worker lacking a permission still blocks); anything else → UnclearCleanRefusal, which an admin judges from the raw
+ * code and message instead of the run blocking on a guess.
+ */
+export function classifyCleanRefusal(facts: AlibabaErrorFacts, type: FailureType): FailureType {
+  const status = facts.statusCode;
+  if (status === undefined || status < 400 || status >= 500 || type === FailureType.Throttled) return type;
+  if (facts.code === C.recentClusterAccess || CLEAN_REFUSAL_WORDS.test(facts.message)) {
+    return FailureType.RecentClusterAccess;
+  }
+  if (facts.code !== undefined && isKnownCode(facts.code)) return type;
+  return FailureType.UnclearCleanRefusal;
+}
+
 const RETRYABLE: ReadonlySet<FailureType> = new Set([FailureType.Throttled, FailureType.Unavailable]);
 
-/** The ApplicationFailure an activity throws for a failed call. */
-export function toFailure(operation: string, err: unknown, redact: Redactor): ApplicationFailure {
-  if (err instanceof ApplicationFailure) return err;
-  const facts = errorFacts(operation, err, redact);
-  const name = str((err as ErrorLike | undefined)?.name);
-  const type = classifyFacts(facts, name);
-  const retryAfter = (err as ErrorLike | undefined)?.retryAfter;
+/** The ApplicationFailure for the facts of a failed call, as `type`. */
+function failureOf(facts: AlibabaErrorFacts, type: FailureType, retryAfter?: unknown): ApplicationFailure {
   const where = [facts.code, facts.statusCode !== undefined ? `HTTP ${facts.statusCode}` : undefined]
     .filter(Boolean)
     .join(', ');
   return ApplicationFailure.create({
     type,
-    message: `${operation} failed: ${type}${where ? ` (${where})` : ''}: ${facts.message}${facts.requestId ? ` [request ${facts.requestId}]` : ''}`,
+    message: `${facts.operation} failed: ${type}${where ? ` (${where})` : ''}: ${facts.message}${facts.requestId ? ` [request ${facts.requestId}]` : ''}`,
     nonRetryable: !RETRYABLE.has(type),
     details: [facts],
     // Alibaba's x-acs-retry-after (milliseconds, as the SDK reads it) is a better first delay than our backoff.
@@ -163,6 +198,23 @@ export function toFailure(operation: string, err: unknown, redact: Redactor): Ap
         ? retryAfter
         : undefined,
   });
+}
+
+/** The ApplicationFailure an activity throws for a failed call. */
+export function toFailure(operation: string, err: unknown, redact: Redactor): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  const facts = errorFacts(operation, err, redact);
+  const name = str((err as ErrorLike | undefined)?.name);
+  return failureOf(facts, classifyFacts(facts, name), (err as ErrorLike | undefined)?.retryAfter);
+}
+
+/** A failed clean without Force, classified again as a possible refusal (see classifyCleanRefusal). */
+export function asCleanRefusal(err: unknown): unknown {
+  if (!(err instanceof ApplicationFailure)) return err;
+  const facts = err.details?.[0] as AlibabaErrorFacts | undefined;
+  if (!facts || typeof facts.message !== 'string') return err;
+  const type = classifyCleanRefusal(facts, err.type as FailureType);
+  return type === err.type ? err : failureOf(facts, type);
 }
 
 export function isNotFound(err: unknown): boolean {

@@ -6,6 +6,7 @@ import { type ClusterReads, clusterReads } from './cluster-reads';
 import { type DependencyProbe } from './dependencies';
 import { type Notifier } from './notification';
 import { type SdkCalls, sdkCalls } from './sdk-call';
+import { type WorkerScope, workerScope } from './worker-scope';
 
 /** Everything the activities need, built once by the worker from its configuration. */
 export interface ActivityDeps {
@@ -25,20 +26,26 @@ export interface ActivityDeps {
   now?: () => Date;
 }
 
-/** What each stage's activities are built over: the deps, the clock, the SDK-call helper and the shared CS reads. */
+/**
+ * What each stage's activities are built over: the deps, the clock, the SDK-call helper, the shared CS reads and what
+ * the worker can see of the clusters.
+ */
 export interface ActivityContext {
   deps: ActivityDeps;
   now: () => Date;
   sdk: SdkCalls;
   clusters: ClusterReads;
+  scope: WorkerScope;
 }
 
 export function activityContext(deps: ActivityDeps): ActivityContext {
   const sdk = sdkCalls(deps.redact);
+  const clusters = clusterReads(deps.clients.cs, sdk);
   return {
     deps,
     now: deps.now ?? (() => new Date()),
     sdk,
-    clusters: clusterReads(deps.clients.cs, sdk),
+    clusters,
+    scope: workerScope(deps.clients.sts, sdk, clusters),
   };
 }

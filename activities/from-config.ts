@@ -40,6 +40,8 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     clients: createAlibabaClients({
       csEndpoint: a.csEndpoint,
       ramEndpoint: a.ramEndpoint,
+      // The emulator serves STS on the same endpoint; live, the SDK's regional STS endpoint.
+      stsEndpoint: a.mode === 'emulator' ? a.ramEndpoint : undefined,
       protocol: a.protocol,
       region: a.region,
       credential,

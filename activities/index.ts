@@ -8,6 +8,7 @@ import { deletionPlanActivities } from './deletion-plan';
 import { dependencyActivities } from './dependencies';
 import { activityContext, type ActivityDeps } from './deps';
 import { inventoryActivities } from './inventory';
+import { liveCheckActivities } from './live-check';
 import { notificationActivities } from './notification';
 import { planActivities } from './plan';
 import { quarantineActivities } from './quarantine';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps): OffboardActivities {
     ...quarantineActivities(ctx),
     ...revocationActivities(ctx),
     ...verificationActivities(ctx),
+    ...liveCheckActivities(ctx),
     ...deletionPlanActivities(ctx),
     ...deletionActivities(ctx),
     ...notificationActivities(ctx),

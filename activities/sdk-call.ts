@@ -52,9 +52,23 @@ export function requestIdOf(res: SdkResponse | undefined): string[] {
   return id ? [id] : [];
 }
 
-/** The result of a step whose goal may already hold: no response (NotFound) means nothing changed. */
+/**
+ * The result of a step whose goal may already hold: no response (NotFound) means nothing changed — on a retry, maybe
+ * because this run's earlier attempt took effect and lost its answer.
+ */
 export function stepResult(res: SdkResponse | undefined): StepResult {
-  return { changed: res !== undefined, requestIds: requestIdOf(res) };
+  return res !== undefined
+    ? { changed: true, requestIds: requestIdOf(res) }
+    : { changed: false, requestIds: [], ...(isRetriedAttempt() && { earlierAttempt: true }) };
+}
+
+/** True in a retried activity attempt: an earlier attempt of the same call ran, and may have taken effect. */
+export function isRetriedAttempt(): boolean {
+  try {
+    return Context.current().info.attempt > 1;
+  } catch {
+    return false; // outside an activity (unit tests, scripts)
+  }
 }
 
 /** Keeps long SDK calls visible to the server: a worker that dies is noticed within the heartbeat timeout. */

@@ -6,7 +6,6 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
 import {
   createActivities,
@@ -20,6 +19,7 @@ import { FailureType } from '../../common/errors';
 import { type RevocationProof } from '../../common/types';
 import { startEmulator } from '../../emulator';
 import { makeTestTrust } from '../support/trust';
+import { failure } from './expect-failure';
 import { activityDepsFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig } from '../../config/worker';
 import {
@@ -53,15 +53,6 @@ afterAll(async () => {
   await emulator?.close();
 });
 beforeEach(() => emulator.reset());
-
-async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 function secrets(): string[] {
   return [...emulator.fixture.account.rootAccessKeys, ...emulator.fixture.users.flatMap((u) => u.accessKeys)].map(
@@ -176,9 +167,11 @@ test('deletion needs a matching proof, and re-checks the live state before Delet
     }),
   );
   expect(unrevoked.type).toBe(FailureType.MissingRevocationProof);
-  // A forged proof for alice, whose kubeconfigs are still valid: the live re-check stops DeleteUser.
+  // A forged proof for alice, whose kubeconfigs are still valid: the live re-check stops DeleteUser, and says the
+  // identity can use the clusters again (the workflow then revokes again before any deletion).
   const live = await failure(acts.deleteIdentity({ proof, target: alice }));
-  expect(live).toMatchObject({ type: FailureType.RevocationNotVerified, nonRetryable: true });
+  expect(live).toMatchObject({ type: FailureType.UsableAgain, nonRetryable: true });
+  expect(live.message).toMatch(/kubeconfig on c-prod-1 \(Unexpired\)/);
   expect((await journal(emulator)).filter((e) => e.action === 'DeleteUser')).toEqual([]);
 });
 

@@ -86,8 +86,12 @@ function hhmm(iso: string): string {
   return `${iso.slice(11, 16)} UTC`;
 }
 
-/** Blocked: recorded, notified, reminded; returns when an admin retries; ends the run when an admin aborts. */
-async function block(run: Run, stepName: string, failure: FailureFacts, interruptible: boolean): Promise<void> {
+/**
+ * Blocked: recorded, notified, reminded; returns when an admin retries (or, when `interruptible`, a rescind arrives:
+ * the caller's next step boundary carries it out); ends the run when an admin aborts. `step` blocks through it; a
+ * stage whose retry must redo an earlier step (a dead clean task is cleaned again) calls it itself.
+ */
+export async function block(run: Run, stepName: string, failure: FailureFacts, interruptible: boolean): Promise<void> {
   const { board } = run;
   const since = new Date().toISOString();
   const stageBefore = board.stage;

@@ -5,9 +5,11 @@ import {
   type RunResult,
   type RunStatus,
 } from '../../common/types';
+import { readRunMemo, type RunMemo } from '../../common/run-memo';
 import { parseDurationMs } from '../../common/validation';
 import { RunActivities } from './activities';
 import { step, type StepOptions, waitFor, type WaitOptions } from './blocking';
+import { CleanTaskInFlight } from './clean-task';
 import { type Compensation, Compensations } from './compensation';
 import { Decisions } from './decisions';
 import { finish, runStages } from './ending';
@@ -21,16 +23,21 @@ const DEFAULT_BLOCKED_REMINDER_MS = 24 * 3_600_000;
 /**
  * One run of a workflow, as its stages see it. Each concern lives in its own module — what the run shows
  * (status.ts), its activities (activities.ts), the decisions people send (decisions.ts, messages.ts), what it trusts (trust.ts), steps and
- * Blocked (blocking.ts), undo steps (compensation.ts) and how it ends (ending.ts) — and `Run` puts them together.
+ * Blocked (blocking.ts), undo steps (compensation.ts), the clean task in flight (clean-task.ts) and how it ends
+ * (ending.ts) — and `Run` puts them together.
  * A `Run` lives inside one workflow execution (never at module level: the sandbox reuses module state).
  */
 export class Run {
   readonly workflowId = workflowInfo().workflowId;
+  /** What the start helper recorded with the run (unsigned: see common/run-memo.ts for what it may be used for). */
+  readonly memo: RunMemo = readRunMemo(workflowInfo().memo);
   readonly board: RunBoard;
   readonly activities: RunActivities;
   readonly decisions = new Decisions();
   readonly trust = new RunTrust();
   readonly compensations: Compensations;
+  /** The clean task started and not yet seen to end: undoing revocation waits for it (clean-task.ts). */
+  readonly cleanTask = new CleanTaskInFlight();
   readonly blockedReminderMs: number;
   /** Calls an activity with its options from the one table (see activities.ts). */
   readonly act: RunActivities['call'];

@@ -4,8 +4,8 @@ import { type Run } from '../run/run';
 
 /**
  * Stage 1, Inventory: resolves the identity (name → uid) and snapshots what it holds — keys, console login, MFA,
- * groups, policies, kubeconfigs on every cluster, RBAC grants. Read-only. An identity RAM no longer knows comes back
- * with the kubeconfigs still issued to it.
+ * groups, policies, kubeconfigs on every cluster, RBAC grants — and the clusters, with auditing known for those the
+ * clean will touch. Read-only. An identity RAM no longer knows comes back with the kubeconfigs still issued to it.
  */
 export async function takeInventory(run: Run, input: OffboardIdentityInput): Promise<InventoryResult> {
   run.board.transition(
@@ -13,7 +13,12 @@ export async function takeInventory(run: Run, input: OffboardIdentityInput): Pro
     `Reading what ${run.targetRef} holds: keys, console login, groups, policies, kubeconfigs, RBAC grants`,
   );
   const found = await run.step('inventory', () =>
-    run.act('inventoryIdentity', `Inventory of ${run.targetRef}`, { accountId: input.accountId, target: input.target }),
+    run.act('inventoryIdentity', `Inventory of ${run.targetRef}`, {
+      accountId: input.accountId,
+      target: input.target,
+      clusterIds: input.clusterIds,
+      knownUids: run.memo.knownUids,
+    }),
   );
   if (!found.exists) {
     run.board.audit('inventory', 'info', `${run.targetRef} does not exist in RAM`, found.requestIds);
