@@ -1,4 +1,5 @@
 import { type TrustedKey } from '../common/signed-token';
+import { type TimingBounds } from '../common/timing';
 import { type AlibabaClients } from './alibaba';
 import { type AuditSink } from './audit';
 import { type Redactor } from './classify';
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   workerAccessKeyId?: string;
   /** The offboarding API's public keys and issuer: whose signed requests and decisions the runs accept. */
   trust: { issuer: string; keys: TrustedKey[] };
+  /** Bounds on the durations and dates of run inputs, handed to each run with its policy. */
+  timing: TimingBounds;
   probes: DependencyProbe[];
   audit: AuditSink;
   notifier: Notifier;

@@ -48,6 +48,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     workerIdentity: a.workerIdentity,
     workerAccessKeyId,
     trust: { issuer: config.trust.issuer, keys: config.trust.keys },
+    timing: config.timing,
     probes: defaultProbes(config.recentUseWindowMs),
     audit: directoryAuditSink(config.auditDir),
     notifier: config.notifyWebhook ? webhookNotifier(config.notifyWebhook) : consoleNotifier(),

@@ -6,8 +6,8 @@ import { type ActivityContext, type ActivityDeps } from './deps';
 import { type OffboardActivities } from './types';
 
 /**
- * The run policy: the one account the worker serves, its own identity that is never a target, and the keys whose
- * signatures the run accepts. The workflows read it once per run; the activities enforce the first two again before
+ * The run policy: the one account the worker serves, its own identity that is never a target, the keys whose
+ * signatures the run accepts, and the bounds on the run's durations and dates. The workflows read it once per run; the activities enforce the first two again before
  * they touch anything.
  */
 export function runPolicyActivities({ deps }: ActivityContext): Pick<OffboardActivities, 'loadRunPolicy'> {
@@ -17,6 +17,7 @@ export function runPolicyActivities({ deps }: ActivityContext): Pick<OffboardAct
         accountId: deps.accountId,
         workerIdentity: deps.workerIdentity,
         trust: { issuer: deps.trust.issuer, keys: [...deps.trust.keys] },
+        timing: deps.timing,
       };
     },
   };

@@ -17,6 +17,7 @@ import type {
 } from '../common/types';
 import type { Plan } from '../common/plan';
 import type { TrustedKey } from '../common/signed-token';
+import type { TimingBounds } from '../common/timing';
 import type { AuditRecord } from './audit';
 import type { Notification } from './notification';
 
@@ -33,6 +34,8 @@ export interface RunPolicy {
   workerIdentity: string;
   /** Whose signatures the run accepts: the offboarding API's public keys, and its issuer name. */
   trust: { issuer: string; keys: TrustedKey[] };
+  /** Bounds on the run's durations and dates (production's, or the emulator's fast ones for tests). */
+  timing: TimingBounds;
 }
 
 export interface DeletionPlan {

@@ -10,6 +10,7 @@ import {
   revokeStaticSummary,
 } from '../common/presentation';
 import { OffboardingStage } from '../common/stages';
+import { type TimingBounds } from '../common/timing';
 import { type OffboardIdentityInput, type RevokeKubeconfigInput } from '../common/types';
 import type { offboardIdentity, revokeKubeconfig } from '../workflows';
 
@@ -22,6 +23,8 @@ export interface StartOptions {
   taskQueue: string;
   /** `user/<name>` or `role/<name>` of the worker, when the caller knows it: refused as a target up front. */
   workerIdentity?: string;
+  /** The bounds the worker applies to durations and dates (production's when absent). */
+  timing?: TimingBounds;
 }
 
 export interface Started<T> {
@@ -36,7 +39,7 @@ export async function startOffboardIdentity(
   input: OffboardIdentityInput,
   options: StartOptions,
 ): Promise<Started<'offboard'>> {
-  const problems = checkOffboardInput(input, { workerIdentity: options.workerIdentity });
+  const problems = checkOffboardInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
   if (problems.length > 0) throw new InvalidInputError(problems);
   const workflowId = offboardWorkflowId(input.accountId, input.target);
   const handle = await client.workflow.start<typeof offboardIdentity>('offboardIdentity', {
@@ -56,7 +59,7 @@ export async function startRevokeKubeconfig(
   input: RevokeKubeconfigInput,
   options: StartOptions,
 ): Promise<Started<'revoke'>> {
-  const problems = checkRevokeInput(input, { workerIdentity: options.workerIdentity });
+  const problems = checkRevokeInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
   if (problems.length > 0) throw new InvalidInputError(problems);
   const workflowId = revokeKubeconfigWorkflowId(input.accountId, input.target);
   const handle = await client.workflow.start<typeof revokeKubeconfig>('revokeKubeconfig', {

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type TrustedKey } from '../common/signed-token';
+import { describeDuration, FAST_TIMING, PRODUCTION_TIMING, type TimingBounds } from '../common/timing';
 import { type AlibabaSettings, readAlibabaSettings } from './alibaba';
 import { ConfigError, dataDirOf, duration, type Env, existingFile, read } from './env';
 import { DEFAULT_TOKEN_ISSUER, ensureLocalKeys, readJwks, trustedKeysOf } from './trust-keys';
@@ -19,6 +20,8 @@ export interface WorkerConfig {
   auditDir: string;
   notifyWebhook?: string;
   recentUseWindowMs: number;
+  /** Bounds on the durations and dates of run inputs (common/timing.ts). */
+  timing: TimingBounds;
   workflowBundlePath?: string;
   shutdownGraceMs: number;
 }
@@ -38,6 +41,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   );
   const recentUseWindowMs = read(env, 'OFFBOARD_RECENT_USE_WINDOW', duration('7d'), problems);
   const shutdownGraceMs = read(env, 'OFFBOARD_SHUTDOWN_GRACE', duration('10s'), problems);
+  const timing = readTimingBounds(env, live, problems);
   const workflowBundlePath = read(
     env,
     'OFFBOARD_WORKFLOW_BUNDLE',
@@ -53,6 +57,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     auditDir: resolve(auditDir as string),
     notifyWebhook,
     recentUseWindowMs: recentUseWindowMs as number,
+    timing,
     workflowBundlePath,
     shutdownGraceMs: shutdownGraceMs as number,
   };
@@ -66,7 +71,27 @@ export function describeConfig(config: WorkerConfig): string {
     `alibaba mode=${a.mode} cs=${a.csEndpoint ?? 'default'} ram=${a.ramEndpoint ?? 'default'} region=${a.region} account=${a.accountId} worker=${a.workerIdentity}`,
     `credentials: ${a.fixtureKey ? `demo fixture key ${a.fixtureKey.accessKeyId} of ${a.workerIdentity} (emulator mode, ALIBABA_CLOUD_ACCESS_KEY_ID unset)` : 'default credential chain of @alicloud/credentials'}`,
     `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'}`,
+    `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
   ].join('\n');
+}
+
+/**
+ * OFFBOARD_TIMING_BOUNDS: `production` (default: reminders and approval windows of at least an hour), or `fast` for
+ * tests and demos (down to a second), which live mode refuses: a production worker never accepts a flood of reminders.
+ */
+function readTimingBounds(env: Env, live: boolean, problems: string[]): TimingBounds {
+  const choice = read(
+    env,
+    'OFFBOARD_TIMING_BOUNDS',
+    z.enum(['production', 'fast'], { error: 'must be "production" (default) or "fast"' }).default('production'),
+    problems,
+  );
+  if (choice === 'fast' && live) {
+    problems.push(
+      'OFFBOARD_TIMING_BOUNDS: "fast" is for tests and demos against the emulator; live mode uses production',
+    );
+  }
+  return choice === 'fast' && !live ? FAST_TIMING : PRODUCTION_TIMING;
 }
 
 /**

@@ -72,6 +72,8 @@ export function workerEnv(
     OFFBOARD_ACCOUNT_ID: accountId,
     OFFBOARD_TRUSTED_KEYS: trustedKeysPath,
     OFFBOARD_AUDIT_DIR: auditDir,
+    // Reminders and approval windows of seconds, so that the tests wait seconds (refused in live mode).
+    OFFBOARD_TIMING_BOUNDS: 'fast',
   };
 }
 
@@ -161,7 +163,7 @@ export async function startOffboard(
   return startOffboardIdentity(
     h.client,
     { ...request, authorization },
-    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity },
+    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity, timing: h.config.timing },
   );
 }
 
@@ -173,7 +175,7 @@ export async function startRevoke(h: Starter, input: Unsigned<RevokeKubeconfigIn
   return startRevokeKubeconfig(
     h.client,
     { ...request, authorization },
-    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity },
+    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity, timing: h.config.timing },
   );
 }
 

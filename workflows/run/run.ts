@@ -5,6 +5,7 @@ import {
   type RunResult,
   type RunStatus,
 } from '../../common/types';
+import { clampMs, PRODUCTION_TIMING, type TimingBounds } from '../../common/timing';
 import { parseDurationMs } from '../../common/validation';
 import { RunActivities } from './activities';
 import { step, type StepOptions, waitFor, type WaitOptions } from './blocking';
@@ -31,7 +32,8 @@ export class Run {
   readonly decisions = new Decisions();
   readonly trust = new RunTrust();
   readonly compensations: Compensations;
-  readonly blockedReminderMs: number;
+  /** The worker's bounds on durations and dates; production's until the run policy is loaded. */
+  timing: TimingBounds = PRODUCTION_TIMING;
   /** Calls an activity with its options from the one table (see activities.ts). */
   readonly act: RunActivities['call'];
 
@@ -43,9 +45,6 @@ export class Run {
     this.activities = new RunActivities(this.board, this.workflowId);
     this.act = this.activities.call.bind(this.activities);
     this.compensations = new Compensations((names) => (this.board.status.compensations = names));
-    this.blockedReminderMs =
-      (input.blockedReminderEvery !== undefined ? parseDurationMs(input.blockedReminderEvery) : undefined) ??
-      DEFAULT_BLOCKED_REMINDER_MS;
     registerMessageHandlers({
       board: this.board,
       decisions: this.decisions,
@@ -53,6 +52,13 @@ export class Run {
       target: input.target,
       compensationNames: () => this.compensations.names(),
     });
+  }
+
+  /** How often a Blocked run reminds on-call: the input's choice, within the bounds (clamped again here). */
+  get blockedReminderMs(): number {
+    const given = this.input.blockedReminderEvery;
+    const ms = (given !== undefined ? parseDurationMs(given) : undefined) ?? DEFAULT_BLOCKED_REMINDER_MS;
+    return clampMs(ms, this.timing.reminderMinMs, this.timing.reminderMaxMs);
   }
 
   get targetRef(): string {
