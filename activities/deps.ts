@@ -7,6 +7,7 @@ import { type ClusterReads, clusterReads } from './cluster-reads';
 import { type DependencyProbe } from './dependencies';
 import { type Notifier } from './notification';
 import { type SdkCalls, sdkCalls } from './sdk-call';
+import { type WorkerPrincipal } from './worker-identity';
 
 /** Everything the activities need, built once by the worker from its configuration. */
 export interface ActivityDeps {
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   accountId: string;
   /** `user/<name>` or `role/<name>` of the worker's own identity: never a target. */
   workerIdentity: string;
+  /** The same identity by id, as STS answered at start: a target with this uid is refused whatever its name. */
+  worker: WorkerPrincipal;
   /** The worker's access key id when known: a target holding it is the worker itself. */
   workerAccessKeyId?: string;
   /** The offboarding API's public keys and issuer: whose signed requests and decisions the runs accept. */

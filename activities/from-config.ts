@@ -1,4 +1,5 @@
 import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
+import { ConfigError } from '../config/env';
 import { type WorkerConfig } from '../config/worker';
 import { createAlibabaClients } from './alibaba';
 import { directoryAuditSink } from './audit';
@@ -7,13 +8,17 @@ import { defaultProbes } from './dependencies';
 import { type ActivityDeps } from './deps';
 import { createActivities } from './index';
 import { consoleNotifier, webhookNotifier } from './notification';
+import { checkWorkerPrincipal, resolveWorkerPrincipal } from './worker-identity';
 
 /**
  * The production activities from the worker configuration. The worker, the dry-run CLI and the tests all build theirs
  * here, pointed at Alibaba Cloud or at the emulator by configuration alone, so no test runs a mocked activity.
  */
 
-/** The SDK clients, the worker's identity, probes, sinks and the redactor of the worker's own secrets. */
+/**
+ * The SDK clients, the worker's identity (resolved by id through STS, and checked against the configuration), probes,
+ * sinks and the redactor of the worker's own secrets.
+ */
 export async function activityDepsFromConfig(config: WorkerConfig): Promise<ActivityDeps> {
   const a = config.alibaba;
   const credential = a.fixtureKey
@@ -36,23 +41,31 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
   } catch (err) {
     throw new Error(`no Alibaba Cloud credentials: ${(err as Error).message}`, { cause: err });
   }
+  const redact = makeRedactor(secrets);
+  const clients = createAlibabaClients({
+    csEndpoint: a.csEndpoint,
+    ramEndpoint: a.ramEndpoint,
+    stsEndpoint: a.stsEndpoint,
+    protocol: a.protocol,
+    region: a.region,
+    credential,
+  });
+  // Once, at start: who the credentials are, by id; a configuration that disagrees is refused.
+  const worker = await resolveWorkerPrincipal(clients.sts, redact);
+  const mismatch = checkWorkerPrincipal(worker, a);
+  if (mismatch.length > 0) throw new ConfigError(mismatch);
   return {
-    clients: createAlibabaClients({
-      csEndpoint: a.csEndpoint,
-      ramEndpoint: a.ramEndpoint,
-      protocol: a.protocol,
-      region: a.region,
-      credential,
-    }),
+    clients,
     accountId: a.accountId,
     workerIdentity: a.workerIdentity,
+    worker,
     workerAccessKeyId,
     trust: { issuer: config.trust.issuer, keys: config.trust.keys },
     timing: config.timing,
     probes: defaultProbes(config.recentUseWindowMs),
     audit: directoryAuditSink(config.auditDir),
     notifier: config.notifyWebhook ? webhookNotifier(config.notifyWebhook) : consoleNotifier(),
-    redact: makeRedactor(secrets),
+    redact,
   };
 }
 

@@ -3,6 +3,8 @@ import { type Inventory, type InventoryResult, type TargetIdentity } from '../co
 import { type ActivityContext } from './deps';
 import { holdingsReader } from './holdings';
 import { assertNotWorker, assertServedAccount, checkResolvedUid } from './run-policy';
+import { assertNotWorkerUid } from './worker-identity';
+import { identityRef } from '../common/validation';
 import { type OffboardActivities } from './types';
 
 /** Inventory: name → uid, and a snapshot of everything the identity holds. Read-only. */
@@ -41,6 +43,7 @@ export function inventoryActivities(
   /** An identity RAM no longer knows: its kubeconfigs may still be issued on clusters. */
   async function absent(target: TargetIdentity, requestIds: string[]): Promise<InventoryResult> {
     const leftoverKubeconfigs = await clusters.leftoverKubeconfigs(target, requestIds);
+    for (const k of leftoverKubeconfigs) assertNotWorkerUid(deps.worker, k.uid, identityRef(target.type, target.name));
     return { exists: false, target, leftoverKubeconfigs, requestIds };
   }
 
@@ -49,11 +52,12 @@ export function inventoryActivities(
       const requestIds: string[] = [];
       const identity = await lookUp(accountId, target, requestIds);
       if (!identity) return absent(target, requestIds);
+      // By id, before anything more is read: the worker never offboards itself, whatever name it goes by.
+      const uid = checkResolvedUid(deps, identity.uid, target, 'offboarded');
       const { accessKeys, loginProfile, mfaSerialNumber, groups, policies } =
         target.type === 'user'
           ? await holdings.user(target.name, requestIds)
           : await holdings.role(target.name, requestIds);
-      const uid = checkResolvedUid(identity.uid, target, accountId, 'offboarded');
       const kubeconfigs = await clusters.kubeconfigs(uid, requestIds);
       const grants = await clusters.grants(uid, requestIds);
       const inventory: Inventory = {
@@ -78,7 +82,7 @@ export function inventoryActivities(
       const requestIds: string[] = [];
       const identity = await lookUp(accountId, target, requestIds);
       if (!identity) return absent(target, requestIds);
-      return { exists: true, uid: checkResolvedUid(identity.uid, target, accountId, 'cleaned'), requestIds };
+      return { exists: true, uid: checkResolvedUid(deps, identity.uid, target, 'cleaned'), requestIds };
     },
   };
 }

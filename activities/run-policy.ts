@@ -4,6 +4,7 @@ import { type AccessKeySnapshot, type TargetIdentity } from '../common/types';
 import { identityRef } from '../common/validation';
 import { type ActivityContext, type ActivityDeps } from './deps';
 import { type OffboardActivities } from './types';
+import { assertNotWorkerUid } from './worker-identity';
 
 /**
  * The run policy: the one account the worker serves, its own identity that is never a target, the keys whose
@@ -46,8 +47,11 @@ export function assertNotWorkerKey(deps: ActivityDeps, userName: string, accessK
   }
 }
 
-/** The uid RAM returned for a target: present, and not the root account (`purpose` says what the run would do). */
-export function checkResolvedUid(uid: string, target: TargetIdentity, accountId: string, purpose: string): string {
+/**
+ * The uid RAM returned for a target: present, not the root account (`purpose` says what the run would do), and not
+ * the worker itself by id (a renamed worker user, a role worker): TargetIsWorker, and the run changes nothing.
+ */
+export function checkResolvedUid(deps: ActivityDeps, uid: string, target: TargetIdentity, purpose: string): string {
   if (!uid) {
     throw ApplicationFailure.create({
       type: FailureType.Unexpected,
@@ -55,6 +59,7 @@ export function checkResolvedUid(uid: string, target: TargetIdentity, accountId:
       nonRetryable: true,
     });
   }
-  if (uid === accountId) throw invalidInput(`target resolves to the root account, which cannot be ${purpose}`);
+  if (uid === deps.accountId) throw invalidInput(`target resolves to the root account, which cannot be ${purpose}`);
+  assertNotWorkerUid(deps.worker, uid, identityRef(target.type, target.name));
   return uid;
 }

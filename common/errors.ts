@@ -25,6 +25,8 @@ export const FailureType = {
   CleanTaskFailed: 'CleanTaskFailed',
   /** A verification read still shows a usable kubeconfig or an RBAC grant. Retried a bounded number of times. */
   RevocationNotVerified: 'RevocationNotVerified',
+  /** The target resolves to the worker's own principal (by id, whatever its name): the run changes nothing. */
+  TargetIsWorker: 'TargetIsWorker',
   /** A deletion activity was called without a proof of verified revocation for this identity. */
   MissingRevocationProof: 'MissingRevocationProof',
   /** An error the classifier does not know (a bug, an unexpected answer). Not retried blindly: a human looks. */
@@ -39,6 +41,7 @@ export const nonRetryableFailureTypes: readonly FailureType[] = [
   FailureType.InvalidInput,
   FailureType.RecentClusterAccess,
   FailureType.CleanTaskFailed,
+  FailureType.TargetIsWorker,
   FailureType.MissingRevocationProof,
   FailureType.Unexpected,
 ];

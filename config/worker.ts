@@ -68,7 +68,7 @@ export function describeConfig(config: WorkerConfig): string {
   const a = config.alibaba;
   return [
     `temporal ${config.temporal.address} namespace=${config.temporal.namespace} taskQueue=${config.temporal.taskQueue}${config.temporal.apiKey ? ' apiKey=set' : ''}${config.temporal.tls ? ' tls=on' : ''}`,
-    `alibaba mode=${a.mode} cs=${a.csEndpoint ?? 'default'} ram=${a.ramEndpoint ?? 'default'} region=${a.region} account=${a.accountId} worker=${a.workerIdentity}`,
+    `alibaba mode=${a.mode} cs=${a.csEndpoint ?? 'default'} ram=${a.ramEndpoint ?? 'default'} sts=${a.stsEndpoint ?? 'default'} region=${a.region} account=${a.accountId} worker=${a.workerIdentity}`,
     `credentials: ${a.fixtureKey ? `demo fixture key ${a.fixtureKey.accessKeyId} of ${a.workerIdentity} (emulator mode, ALIBABA_CLOUD_ACCESS_KEY_ID unset)` : 'default credential chain of @alicloud/credentials'}`,
     `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
