@@ -8,6 +8,7 @@ import { deletionPlanActivities } from './deletion-plan';
 import { dependencyActivities } from './dependencies';
 import { activityContext, type ActivityDeps } from './deps';
 import { inventoryActivities } from './inventory';
+import { lockoutActivities } from './lockout';
 import { notificationActivities } from './notification';
 import { planActivities } from './plan';
 import { quarantineActivities } from './quarantine';
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps): OffboardActivities {
     ...planActivities(ctx),
     ...dependencyActivities(ctx),
     ...quarantineActivities(ctx),
+    ...lockoutActivities(ctx),
     ...revocationActivities(ctx),
     ...verificationActivities(ctx),
     ...deletionPlanActivities(ctx),

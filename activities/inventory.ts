@@ -29,7 +29,7 @@ export function inventoryActivities(
         requestIds,
       );
       if (!user) return undefined;
-      return { uid: user.body?.user?.userId ?? '', displayName: user.body?.user?.displayName };
+      return { uid: user.body?.user?.userId ?? '', displayName: user.body?.user?.displayName, trustPolicy: undefined };
     }
     const role = await sdk.callOptional(
       'GetRole',
@@ -37,7 +37,12 @@ export function inventoryActivities(
       requestIds,
     );
     if (!role) return undefined;
-    return { uid: role.body?.role?.roleId ?? '', displayName: undefined };
+    // The trust policy is snapshotted: quarantine replaces it, restore puts this one back.
+    return {
+      uid: role.body?.role?.roleId ?? '',
+      displayName: undefined,
+      trustPolicy: role.body?.role?.assumeRolePolicyDocument,
+    };
   }
 
   /** An identity RAM no longer knows: its kubeconfigs may still be issued on clusters. */
@@ -69,6 +74,7 @@ export function inventoryActivities(
         mfaSerialNumber,
         groups,
         policies,
+        trustPolicy: identity.trustPolicy,
         kubeconfigs,
         grants,
         takenAt: now().toISOString(),

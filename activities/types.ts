@@ -86,6 +86,15 @@ export interface OffboardActivities {
   blockConsoleLogin(input: { userName: string }): Promise<StepResult>;
   /** Gives console login back with the snapshotted settings and a password nobody knows (reset required). */
   restoreConsoleLogin(input: { userName: string; profile: LoginProfileSnapshot }): Promise<StepResult>;
+  /**
+   * Attaches the deny-all custom policy (created once per account) to the user or role: every request it makes is
+   * refused from now on, open sessions included. Undone by detachDenyPolicy.
+   */
+  attachDenyPolicy(input: { target: TargetIdentity }): Promise<StepResult>;
+  detachDenyPolicy(input: { target: TargetIdentity }): Promise<StepResult>;
+  /** Replaces a role's trust policy with one nobody can assume. Undone by restoreTrustPolicy with the snapshot. */
+  lockTrustPolicy(input: { roleName: string }): Promise<StepResult>;
+  restoreTrustPolicy(input: { roleName: string; document: string }): Promise<StepResult>;
 
   // Revocation and its undo
   /** Removes kubeconfigs and RBAC grants on all clusters (an asynchronous task) or on the named ones. */

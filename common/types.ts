@@ -105,6 +105,8 @@ export interface Inventory {
   mfaSerialNumber?: string;
   groups: string[];
   policies: PolicyRef[];
+  /** A role's trust policy (AssumeRolePolicyDocument) as it was: what restore puts back after quarantine locked it. */
+  trustPolicy?: string;
   kubeconfigs: KubeconfigState[];
   grants: RbacGrant[];
   takenAt: string;
