@@ -2,7 +2,8 @@ import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
 import { ConfigError } from '../config/env';
 import { type WorkerConfig } from '../config/worker';
 import { createAlibabaClients } from './alibaba';
-import { directoryAuditSink } from './audit';
+import { jsonLinesAuditSink } from './audit';
+import { auditSigner } from './audit-chain';
 import { makeRedactor } from './classify';
 import { defaultProbes } from './dependencies';
 import { type ActivityDeps } from './deps';
@@ -63,7 +64,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     trust: { issuer: config.trust.issuer, keys: config.trust.keys },
     timing: config.timing,
     probes: defaultProbes(config.recentUseWindowMs),
-    audit: directoryAuditSink(config.auditDir),
+    audit: jsonLinesAuditSink(config.auditDir, config.auditKey ? auditSigner(config.auditKey) : undefined),
     notifier: config.notifyWebhook ? webhookNotifier(config.notifyWebhook) : consoleNotifier(),
     redact,
   };

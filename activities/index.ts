@@ -19,7 +19,8 @@ import { verificationActivities } from './verification';
 
 // What a worker, a script or a test needs to build activities; their types are in ./types.
 export { createAlibabaClients } from './alibaba';
-export { directoryAuditSink } from './audit';
+export { type AuditSink, jsonLinesAuditSink } from './audit';
+export { auditSigner, verifyAuditFile } from './audit-chain';
 export { type ActivityDeps } from './deps';
 export { consoleNotifier, webhookNotifier } from './notification';
 

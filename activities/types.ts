@@ -18,10 +18,10 @@ import type {
 import type { Plan } from '../common/plan';
 import type { TrustedKey } from '../common/signed-token';
 import type { TimingBounds } from '../common/timing';
-import type { AuditRecord } from './audit';
+import type { AuditAppended, AuditBatch } from './audit';
 import type { Notification } from './notification';
 
-export type { AuditRecord, Notification };
+export type { AuditAppended, AuditBatch, Notification };
 
 export interface StepResult {
   /** False when the goal already held (NotFound, already inactive): running twice gives the same state. */
@@ -127,6 +127,9 @@ export interface OffboardActivities {
   // Notification and audit
   /** Sends a notification (webhook or console). */
   notify(input: Notification): Promise<void>;
-  /** Writes the run's audit record; rewriting it is harmless. Returns its path. */
-  writeAuditRecord(input: AuditRecord): Promise<string>;
+  /**
+   * Appends the run's entries not yet written to the audit sink, chained; idempotent by sequence number. A local
+   * activity, at the run's boundaries (workflows/run/audit-outbox.ts).
+   */
+  appendAudit(input: AuditBatch): Promise<AuditAppended>;
 }

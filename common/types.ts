@@ -240,6 +240,8 @@ export interface RunStatus {
   compensations: string[];
   deletedSteps: string[];
   audit: AuditEntry[];
+  /** The audit trail outside Temporal: where, how many entries it holds, and the sink's last error if it failed. */
+  auditTrail?: { location?: string; written: number; error?: string };
   outcome?: string;
 }
 

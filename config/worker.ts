@@ -4,7 +4,8 @@ import { type TrustedKey } from '../common/signed-token';
 import { describeDuration, FAST_TIMING, PRODUCTION_TIMING, type TimingBounds } from '../common/timing';
 import { type AlibabaSettings, readAlibabaSettings } from './alibaba';
 import { ConfigError, dataDirOf, duration, type Env, existingFile, read } from './env';
-import { DEFAULT_TOKEN_ISSUER, ensureLocalKeys, readJwks, trustedKeysOf } from './trust-keys';
+import { readAuditSigningKey } from './audit-keys';
+import { DEFAULT_TOKEN_ISSUER, type Ed25519Jwk, ensureLocalKeys, readJwks, trustedKeysOf } from './trust-keys';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 
 /**
@@ -18,6 +19,9 @@ export interface WorkerConfig {
   /** Whose signatures the runs accept: the offboarding API's public keys and its issuer name. */
   trust: { issuer: string; keys: TrustedKey[]; keysPath: string };
   auditDir: string;
+  /** The key that signs each run's audit chain head (activities/audit-chain.ts); none: the chain is unsigned. */
+  auditKey?: Ed25519Jwk;
+  auditKeyPath?: string;
   notifyWebhook?: string;
   recentUseWindowMs: number;
   /** Bounds on the durations and dates of run inputs (common/timing.ts). */
@@ -33,6 +37,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const live = alibaba.mode === 'live';
   const trust = readTrust(env, live, problems);
   const auditDir = read(env, 'OFFBOARD_AUDIT_DIR', z.string().min(1).default('.data/audit'), problems);
+  const audit = readAuditSigningKey(env, live, problems);
   const notifyWebhook = read(
     env,
     'OFFBOARD_NOTIFY_WEBHOOK',
@@ -55,6 +60,8 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     alibaba,
     trust: trust as WorkerConfig['trust'],
     auditDir: resolve(auditDir as string),
+    auditKey: audit.key,
+    auditKeyPath: audit.path,
     notifyWebhook,
     recentUseWindowMs: recentUseWindowMs as number,
     timing,
@@ -71,6 +78,7 @@ export function describeConfig(config: WorkerConfig): string {
     `alibaba mode=${a.mode} cs=${a.csEndpoint ?? 'default'} ram=${a.ramEndpoint ?? 'default'} sts=${a.stsEndpoint ?? 'default'} region=${a.region} account=${a.accountId} worker=${a.workerIdentity}`,
     `credentials: ${a.fixtureKey ? `demo fixture key ${a.fixtureKey.accessKeyId} of ${a.workerIdentity} (emulator mode, ALIBABA_CLOUD_ACCESS_KEY_ID unset)` : 'default credential chain of @alicloud/credentials'}`,
     `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'}`,
+    `audit chain ${config.auditKey ? `signed with ${config.auditKey.kid} (${config.auditKeyPath})` : 'unsigned: set OFFBOARD_AUDIT_SIGNING_KEYS'}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
   ].join('\n');
 }

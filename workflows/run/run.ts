@@ -8,6 +8,7 @@ import {
 import { clampMs, PRODUCTION_TIMING, type TimingBounds } from '../../common/timing';
 import { parseDurationMs } from '../../common/validation';
 import { RunActivities } from './activities';
+import { AuditOutbox } from './audit-outbox';
 import { step, type StepOptions, waitFor, type WaitOptions } from './blocking';
 import { type Compensation, Compensations } from './compensation';
 import { Decisions } from './decisions';
@@ -21,7 +22,7 @@ const DEFAULT_BLOCKED_REMINDER_MS = 24 * 3_600_000;
 
 /**
  * One run of a workflow, as its stages see it. Each concern lives in its own module — what the run shows
- * (status.ts), its activities (activities.ts), the decisions people send (decisions.ts, messages.ts), what it trusts (trust.ts), steps and
+ * (status.ts), its activities (activities.ts), its audit trail outside Temporal (audit-outbox.ts), the decisions people send (decisions.ts, messages.ts), what it trusts (trust.ts), steps and
  * Blocked (blocking.ts), undo steps (compensation.ts) and how it ends (ending.ts) — and `Run` puts them together.
  * A `Run` lives inside one workflow execution (never at module level: the sandbox reuses module state).
  */
@@ -29,6 +30,8 @@ export class Run {
   readonly workflowId = workflowInfo().workflowId;
   readonly board: RunBoard;
   readonly activities: RunActivities;
+  /** The audit trail outside Temporal, written at the run's boundaries. */
+  readonly outbox: AuditOutbox;
   readonly decisions = new Decisions();
   readonly trust = new RunTrust();
   readonly compensations: Compensations;
@@ -42,7 +45,8 @@ export class Run {
     readonly input: OffboardIdentityInput | RevokeKubeconfigInput,
   ) {
     this.board = new RunBoard(workflow, input);
-    this.activities = new RunActivities(this.board, this.workflowId);
+    this.outbox = new AuditOutbox(this.board);
+    this.activities = new RunActivities(this.board, this.workflowId, this.outbox);
     this.act = this.activities.call.bind(this.activities);
     this.compensations = new Compensations((names) => (this.board.status.compensations = names));
     registerMessageHandlers({
