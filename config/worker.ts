@@ -84,6 +84,18 @@ export function describeConfig(config: WorkerConfig): string {
 }
 
 /**
+ * The bounds a worker configured by `env` applies to run inputs: what the API and the CLI check a request against
+ * before they start a run (StartOptions.timing), so that they refuse what the worker would.
+ */
+export function loadTimingBounds(env: Env = process.env): TimingBounds {
+  const problems: string[] = [];
+  const live = env.OFFBOARD_ALIBABA_MODE === 'live';
+  const timing = readTimingBounds(env, live, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return timing;
+}
+
+/**
  * OFFBOARD_TIMING_BOUNDS: `production` (default: reminders and approval windows of at least an hour), or `fast` for
  * tests and demos (down to a second), which live mode refuses: a production worker never accepts a flood of reminders.
  */

@@ -7,7 +7,7 @@ import { offboardWorkflowId } from '../../common/ids';
 import { checkOffboardInput } from '../../common/inputs';
 import { offboardStaticDetails } from '../../common/presentation';
 import { clampMs, FAST_TIMING, parseIsoWithOffset, PRODUCTION_TIMING } from '../../common/timing';
-import { loadWorkerConfig } from '../../config/worker';
+import { loadTimingBounds, loadWorkerConfig } from '../../config/worker';
 import { type OffboardIdentityInput } from '../../common/types';
 import { people } from '../support/trust';
 import { journal, offboardInput } from './harness';
@@ -72,6 +72,11 @@ test('item 9: tests get fast bounds from the worker configuration, only against 
   expect(FAST_TIMING).toEqual({ ...PRODUCTION_TIMING, reminderMinMs: 1_000, expiryMinMs: 1_000 });
   expect(checkOffboardInput({ ...base, approvalReminderEvery: '1s' }, { timing: h.config.timing })).toEqual([]);
   expect(loadWorkerConfig({ ...h.env, OFFBOARD_TIMING_BOUNDS: undefined }).timing).toEqual(PRODUCTION_TIMING);
+  // What the API and the CLI check a request against: the same bounds as the worker they start runs for.
+  expect(loadTimingBounds(h.env)).toEqual(FAST_TIMING);
+  expect(() => loadTimingBounds({ OFFBOARD_ALIBABA_MODE: 'live', OFFBOARD_TIMING_BOUNDS: 'fast' })).toThrow(
+    /OFFBOARD_TIMING_BOUNDS: "fast" is for tests and demos/,
+  );
   expect(() =>
     loadWorkerConfig({ ...h.env, OFFBOARD_ALIBABA_MODE: 'live', OFFBOARD_WORKER_IDENTITY: 'role/offboarding' }),
   ).toThrow(/OFFBOARD_TIMING_BOUNDS: "fast" is for tests and demos/);
