@@ -16,8 +16,11 @@ export interface ActivityDeps {
   accountId: string;
   /** `user/<name>` or `role/<name>` of the worker's own identity: never a target. */
   workerIdentity: string;
-  /** The same identity by id, as STS answered at start: a target with this uid is refused whatever its name. */
-  worker: WorkerPrincipal;
+  /**
+   * The same identity by id, as STS answers (asked once; the worker asks at start): a target with this uid is
+   * refused whatever its name.
+   */
+  worker: () => Promise<WorkerPrincipal>;
   /** The worker's access key id when known: a target holding it is the worker itself. */
   workerAccessKeyId?: string;
   /** The offboarding API's public keys and issuer: whose signed requests and decisions the runs accept. */

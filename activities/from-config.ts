@@ -17,8 +17,8 @@ import { checkWorkerPrincipal, resolveWorkerPrincipal } from './worker-identity'
  */
 
 /**
- * The SDK clients, the worker's identity (resolved by id through STS, and checked against the configuration), probes,
- * sinks and the redactor of the worker's own secrets.
+ * The SDK clients, the worker's identity (by id, through STS, checked against the configuration: asked once, when
+ * first needed), probes, sinks and the redactor of the worker's own secrets.
  */
 export async function activityDepsFromConfig(config: WorkerConfig): Promise<ActivityDeps> {
   const a = config.alibaba;
@@ -51,10 +51,13 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     region: a.region,
     credential,
   });
-  // Once, at start: who the credentials are, by id; a configuration that disagrees is refused.
-  const worker = await resolveWorkerPrincipal(clients.sts, redact);
-  const mismatch = checkWorkerPrincipal(worker, a);
-  if (mismatch.length > 0) throw new ConfigError(mismatch);
+  // Who the credentials are, by id, asked once; a configuration that disagrees is refused.
+  const worker = once(async () => {
+    const principal = await resolveWorkerPrincipal(clients.sts, redact);
+    const mismatch = checkWorkerPrincipal(principal, a);
+    if (mismatch.length > 0) throw new ConfigError(mismatch);
+    return principal;
+  });
   return {
     clients,
     accountId: a.accountId,
@@ -70,7 +73,25 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
   };
 }
 
-/** `overrides` lets tests and scripts swap a sink (a quiet notifier, say); production passes none. */
+/** The first call's answer for every later call; a failure is not kept, so the next call asks again. */
+function once<T>(ask: () => Promise<T>): () => Promise<T> {
+  let answer: Promise<T> | undefined;
+  return () => {
+    answer ??= ask().catch((err: unknown) => {
+      answer = undefined;
+      throw err;
+    });
+    return answer;
+  };
+}
+
+/**
+ * The worker's activities. The worker's own principal is resolved here, at start: credentials of another account,
+ * another identity or the root account stop the worker before it polls. `overrides` lets tests and scripts swap a
+ * sink (a quiet notifier, say); production passes none.
+ */
 export async function activitiesFromConfig(config: WorkerConfig, overrides: Partial<ActivityDeps> = {}) {
-  return createActivities({ ...(await activityDepsFromConfig(config)), ...overrides });
+  const deps = { ...(await activityDepsFromConfig(config)), ...overrides };
+  await deps.worker();
+  return createActivities(deps);
 }

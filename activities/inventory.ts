@@ -48,7 +48,8 @@ export function inventoryActivities(
   /** An identity RAM no longer knows: its kubeconfigs may still be issued on clusters. */
   async function absent(target: TargetIdentity, requestIds: string[]): Promise<InventoryResult> {
     const leftoverKubeconfigs = await clusters.leftoverKubeconfigs(target, requestIds);
-    for (const k of leftoverKubeconfigs) assertNotWorkerUid(deps.worker, k.uid, identityRef(target.type, target.name));
+    const worker = await deps.worker();
+    for (const k of leftoverKubeconfigs) assertNotWorkerUid(worker, k.uid, identityRef(target.type, target.name));
     return { exists: false, target, leftoverKubeconfigs, requestIds };
   }
 
@@ -58,7 +59,7 @@ export function inventoryActivities(
       const identity = await lookUp(accountId, target, requestIds);
       if (!identity) return absent(target, requestIds);
       // By id, before anything more is read: the worker never offboards itself, whatever name it goes by.
-      const uid = checkResolvedUid(deps, identity.uid, target, 'offboarded');
+      const uid = await checkResolvedUid(deps, identity.uid, target, 'offboarded');
       const { accessKeys, loginProfile, mfaSerialNumber, groups, policies } =
         target.type === 'user'
           ? await holdings.user(target.name, requestIds)
@@ -88,7 +89,7 @@ export function inventoryActivities(
       const requestIds: string[] = [];
       const identity = await lookUp(accountId, target, requestIds);
       if (!identity) return absent(target, requestIds);
-      return { exists: true, uid: checkResolvedUid(deps, identity.uid, target, 'cleaned'), requestIds };
+      return { exists: true, uid: await checkResolvedUid(deps, identity.uid, target, 'cleaned'), requestIds };
     },
   };
 }

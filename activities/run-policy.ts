@@ -51,7 +51,12 @@ export function assertNotWorkerKey(deps: ActivityDeps, userName: string, accessK
  * The uid RAM returned for a target: present, not the root account (`purpose` says what the run would do), and not
  * the worker itself by id (a renamed worker user, a role worker): TargetIsWorker, and the run changes nothing.
  */
-export function checkResolvedUid(deps: ActivityDeps, uid: string, target: TargetIdentity, purpose: string): string {
+export async function checkResolvedUid(
+  deps: ActivityDeps,
+  uid: string,
+  target: TargetIdentity,
+  purpose: string,
+): Promise<string> {
   if (!uid) {
     throw ApplicationFailure.create({
       type: FailureType.Unexpected,
@@ -60,6 +65,6 @@ export function checkResolvedUid(deps: ActivityDeps, uid: string, target: Target
     });
   }
   if (uid === deps.accountId) throw invalidInput(`target resolves to the root account, which cannot be ${purpose}`);
-  assertNotWorkerUid(deps.worker, uid, identityRef(target.type, target.name));
+  assertNotWorkerUid(await deps.worker(), uid, identityRef(target.type, target.name));
   return uid;
 }

@@ -4,7 +4,7 @@
  * goes by.
  */
 import * as $ram from '@alicloud/ram20150501';
-import { activityDepsFromConfig } from '../../activities/from-config';
+import { activitiesFromConfig, activityDepsFromConfig } from '../../activities/from-config';
 import { OffboardingStage } from '../../common/stages';
 import { loadWorkerConfig } from '../../config/worker';
 import { journal, offboardInput, resetWorld, revokeInput, rootRam, startOffboard, startRevoke } from './harness';
@@ -39,14 +39,18 @@ test('item 10: the worker renamed in RAM is still the worker: revoke and offboar
 
 test('item 10: the worker resolves its principal at start and refuses credentials of another account or identity', async () => {
   const deps = await activityDepsFromConfig(h.config);
-  expect(deps.worker).toMatchObject({ uid: WORKER_UID, identity: 'user/offboarding-bot', accountId: h.accountId });
+  expect(await deps.worker()).toMatchObject({
+    uid: WORKER_UID,
+    identity: 'user/offboarding-bot',
+    accountId: h.accountId,
+  });
 
   await expect(
-    activityDepsFromConfig(loadWorkerConfig({ ...h.env, OFFBOARD_ACCOUNT_ID: '1111111111111111' })),
+    activitiesFromConfig(loadWorkerConfig({ ...h.env, OFFBOARD_ACCOUNT_ID: '1111111111111111' })),
   ).rejects.toThrow(/OFFBOARD_ACCOUNT_ID: .*credentials belong to account/);
   // The bot's key, configured as if it were carol's.
   const asCarol = { ...h.config, alibaba: { ...h.config.alibaba, workerIdentity: 'user/carol' } };
-  await expect(activityDepsFromConfig(asCarol)).rejects.toThrow(
+  await expect(activitiesFromConfig(asCarol)).rejects.toThrow(
     /OFFBOARD_WORKER_IDENTITY: user\/carol, but the credentials are user\/offboarding-bot \(uid 2034000000000001\)/,
   );
   // The account's root key is never the worker's.
@@ -55,5 +59,5 @@ test('item 10: the worker resolves its principal at start and refuses credential
     ...h.config,
     alibaba: { ...h.config.alibaba, fixtureKey: { accessKeyId: root.id, accessKeySecret: root.secret } },
   };
-  await expect(activityDepsFromConfig(asRoot)).rejects.toThrow(/credentials are the root account's/);
+  await expect(activitiesFromConfig(asRoot)).rejects.toThrow(/credentials are the root account's/);
 });
