@@ -5,8 +5,8 @@ import RamClient from '@alicloud/ram20150501';
 import StsClient from '@alicloud/sts20150401';
 
 /**
- * The one factory of Alibaba Cloud SDK clients. Endpoints, protocol, region and credentials come from configuration
- * only: in emulator mode they point at the local emulator, in live mode at Alibaba Cloud; the activities cannot tell.
+ * The one factory of Alibaba Cloud SDK clients (CS, RAM, and STS for the worker's own identity). Endpoints,
+ * protocol, region and credentials come from configuration only: in emulator mode they point at the local emulator, in live mode at Alibaba Cloud; the activities cannot tell.
  */
 interface AlibabaClientConfig {
   csEndpoint?: string;
@@ -25,6 +25,7 @@ interface AlibabaClientConfig {
 export interface AlibabaClients {
   cs: CsClient;
   ram: RamClient;
+  /** Only for GetCallerIdentity: who the worker's credentials are. */
   sts: StsClient;
 }
 

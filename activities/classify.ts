@@ -8,7 +8,13 @@ import { FailureType } from '../common/errors';
  * (Blocked, dependency decision, or success where NotFound is the goal).
  */
 
-/** The facts we keep of an Alibaba error: no body, no headers, no stack (they could carry request details). */
+/**
+ * The facts we keep of a failed call, and all that leaves an activity: the operation, Alibaba's code, the HTTP status,
+ * the request id, and a message that is either the service's own `Message` (cleaned: no URL, no control characters,
+ * known secrets redacted) or, when no answer came back, the kind of transport failure. Never the SDK's own message:
+ * Node's HTTP library appends the whole request URL to it, and RPC-style APIs (RAM) carry every parameter — a
+ * CreateLoginProfile password included — in that URL's query. No body, no headers, no stack.
+ */
 export interface AlibabaErrorFacts {
   operation: string;
   code?: string;
@@ -25,6 +31,7 @@ interface ErrorLike {
   message?: unknown;
   retryAfter?: unknown;
   data?: unknown;
+  cause?: unknown;
 }
 
 const NETWORK_CODES = new Set([
@@ -81,7 +88,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' && v !== 'undefined' ? v : undefined;
 }
 
-/** Removes known secrets (the configured access key secret, STS tokens) from any text before it leaves an activity. */
+/** Removes known secrets (the configured access key secret, STS tokens, per-call secrets) from any text. */
 export type Redactor = (text: string) => string;
 
 export function makeRedactor(secrets: readonly string[]): Redactor {
@@ -89,20 +96,49 @@ export function makeRedactor(secrets: readonly string[]): Redactor {
   return (text) => list.reduce((t, s) => t.split(s).join('[REDACTED]'), text);
 }
 
+/** `redact`, and also the secrets of one call (a generated password). */
+export function withSecrets(redact: Redactor, secrets: readonly string[]): Redactor {
+  const more = makeRedactor(secrets);
+  return (text) => more(redact(text));
+}
+
+// Anything that looks like a URL, and control or format characters (a terminal escape, a bidirectional override).
+const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/\S*/gi;
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]+/gu;
+
+/** The service's own message, safe to keep: one line, no URL, no known secret, at most 300 characters. */
+function cleanServiceMessage(message: string, redact: Redactor): string {
+  return redact(message).replace(URL_LIKE, '[url]').replace(CONTROL_OR_FORMAT, ' ').trim().slice(0, 300);
+}
+
+/**
+ * What went wrong when no service answer came back, from the error's name and code only. The words a transport
+ * failure is known by (socket hang up, timeout) are kept, so that classification still sees them.
+ */
+function transportFailure(e: ErrorLike, raw: string): string {
+  const name = str(e.name) ?? 'Error';
+  const code = str(e.code) ?? str((e.cause as ErrorLike | undefined)?.code);
+  const known = /socket hang up|timeout|timed out|network|ECONN\w+|ETIMEDOUT|EPIPE|EAI_AGAIN/i.exec(raw)?.[0];
+  return [`no answer from the service (${name}${code ? ` ${code}` : ''})`, known && known !== code ? known : undefined]
+    .filter(Boolean)
+    .join(': ');
+}
+
 function errorFacts(operation: string, err: unknown, redact: Redactor): AlibabaErrorFacts {
   const e = (err ?? {}) as ErrorLike;
-  const dataMessage =
-    e.data && typeof e.data === 'object'
-      ? str((e.data as Record<string, unknown>).Message ?? (e.data as Record<string, unknown>).message)
-      : undefined;
-  const message = dataMessage ?? str(e.message) ?? String(err);
+  const data = e.data && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : undefined;
+  const serviceMessage = str(data?.Message ?? data?.message);
+  const statusCode = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  let message: string;
+  if (serviceMessage) message = cleanServiceMessage(serviceMessage, redact);
+  else if (statusCode !== undefined) message = `HTTP ${statusCode}`;
+  else message = transportFailure(e, typeof e.message === 'string' ? e.message : '');
   return {
     operation,
     code: str(e.code),
-    statusCode: typeof e.statusCode === 'number' ? e.statusCode : undefined,
-    requestId: str(e.requestId),
-    // Only the service's own message, cut short: SDK messages embed URLs and nothing else we need.
-    message: redact(message).slice(0, 500),
+    statusCode,
+    requestId: str(e.requestId) ?? str(data?.RequestId ?? data?.requestId),
+    message,
   };
 }
 

@@ -1,4 +1,5 @@
 import { type TrustedKey } from '../common/signed-token';
+import { type TimingBounds } from '../common/timing';
 import { type AlibabaClients } from './alibaba';
 import { type AuditSink } from './audit';
 import { type Redactor } from './classify';
@@ -7,6 +8,7 @@ import { type DependencyProbe } from './dependencies';
 import { type Notifier } from './notification';
 import { type SdkCalls, sdkCalls } from './sdk-call';
 import { type WorkerScope, workerScope } from './worker-scope';
+import { type WorkerPrincipal } from './worker-identity';
 
 /** Everything the activities need, built once by the worker from its configuration. */
 export interface ActivityDeps {
@@ -15,10 +17,17 @@ export interface ActivityDeps {
   accountId: string;
   /** `user/<name>` or `role/<name>` of the worker's own identity: never a target. */
   workerIdentity: string;
+  /**
+   * The same identity by id, as STS answers (asked once; the worker asks at start): a target with this uid is
+   * refused whatever its name.
+   */
+  worker: () => Promise<WorkerPrincipal>;
   /** The worker's access key id when known: a target holding it is the worker itself. */
   workerAccessKeyId?: string;
   /** The offboarding API's public keys and issuer: whose signed requests and decisions the runs accept. */
   trust: { issuer: string; keys: TrustedKey[] };
+  /** Bounds on the durations and dates of run inputs, handed to each run with its policy. */
+  timing: TimingBounds;
   probes: DependencyProbe[];
   audit: AuditSink;
   notifier: Notifier;
@@ -46,6 +55,6 @@ export function activityContext(deps: ActivityDeps): ActivityContext {
     now: deps.now ?? (() => new Date()),
     sdk,
     clusters,
-    scope: workerScope(deps.clients.sts, sdk, clusters),
+    scope: workerScope(deps.worker, clusters),
   };
 }

@@ -15,6 +15,8 @@ import { type ActivityContext } from './deps';
 export interface FoundIdentity {
   uid: string;
   displayName?: string;
+  /** A role's trust policy: quarantine replaces it, restore puts this snapshot back. */
+  trustPolicy?: string;
 }
 
 /** GetUser or GetRole: the identity the name names now, or undefined when RAM does not know it. */
@@ -37,7 +39,7 @@ export async function lookUpIdentity(
     () => ram.getRole(new $ram.GetRoleRequest({ roleName: target.name })),
     requestIds,
   );
-  return role && { uid: role.body?.role?.roleId ?? '' };
+  return role && { uid: role.body?.role?.roleId ?? '', trustPolicy: role.body?.role?.assumeRolePolicyDocument };
 }
 
 /**

@@ -4,6 +4,8 @@ import { holdingsReader } from './holdings';
 import { lookUpIdentity } from './identity-lookup';
 import { type ListedCluster } from './cluster-reads';
 import { assertNotWorker, assertServedAccount, checkResolvedUid } from './run-policy';
+import { assertNotWorkerUid } from './worker-identity';
+import { identityRef } from '../common/validation';
 import { type OffboardActivities } from './types';
 
 /** Inventory: name → uid, and a snapshot of everything the identity holds, the clusters included. Read-only. */
@@ -32,6 +34,9 @@ export function inventoryActivities(
   ): Promise<InventoryResult> {
     const listed = await clusters.clusters(requestIds);
     const found = await clusters.leftoverKubeconfigs(target, knownUids, listed, requestIds);
+    // The worker never cleans itself, whatever name its kubeconfigs are listed under.
+    const worker = await deps.worker();
+    for (const k of found.leftovers) assertNotWorkerUid(worker, k.uid, identityRef(target.type, target.name));
     return {
       exists: false,
       target,
@@ -58,11 +63,12 @@ export function inventoryActivities(
       const requestIds: string[] = [];
       const identity = await lookUp(accountId, target, requestIds);
       if (!identity) return absent(target, knownUids ?? [], requestIds);
+      // By id, before anything more is read: the worker never offboards itself, whatever name it goes by.
+      const uid = await checkResolvedUid(deps, identity.uid, target, 'offboarded');
       const { accessKeys, loginProfile, mfaSerialNumber, groups, policies } =
         target.type === 'user'
           ? await holdings.user(target.name, requestIds)
           : await holdings.role(target.name, requestIds);
-      const uid = checkResolvedUid(identity.uid, target, accountId, 'offboarded');
       const kubeconfigs = await clusters.kubeconfigs(uid, requestIds);
       const grants = await clusters.grants(uid, requestIds);
       const inventory: Inventory = {
@@ -74,6 +80,7 @@ export function inventoryActivities(
         mfaSerialNumber,
         groups,
         policies,
+        trustPolicy: identity.trustPolicy,
         kubeconfigs,
         grants,
         clusters: await clustersWithAuditing(clusterIds, requestIds),
@@ -88,7 +95,7 @@ export function inventoryActivities(
       const requestIds: string[] = [];
       const identity = await lookUp(accountId, target, requestIds);
       if (!identity) return absent(target, knownUids ?? [], requestIds);
-      return { exists: true, uid: checkResolvedUid(identity.uid, target, accountId, 'cleaned'), requestIds };
+      return { exists: true, uid: await checkResolvedUid(deps, identity.uid, target, 'cleaned'), requestIds };
     },
 
     async listClusters() {

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { isNotFound, type Redactor, toFailure } from './classify';
+import { isNotFound, type Redactor, toFailure, withSecrets } from './classify';
 import { type StepResult } from './types';
 
 /**
@@ -14,6 +14,8 @@ export interface SdkCalls {
     fn: () => Promise<T>,
     requestIds?: string[],
   ): Promise<T | undefined>;
+  /** The same calls, with the secrets of this call (a generated password) redacted too from whatever they throw. */
+  withSecrets(secrets: readonly string[]): SdkCalls;
 }
 
 /** What every SDK response carries: the request id is in the body (RAM, most of CS) or in a header. */
@@ -43,7 +45,7 @@ export function sdkCalls(redact: Redactor): SdkCalls {
     }
   }
 
-  return { call, callOptional };
+  return { call, callOptional, withSecrets: (secrets) => sdkCalls(withSecrets(redact, secrets)) };
 }
 
 export function requestIdOf(res: SdkResponse | undefined): string[] {

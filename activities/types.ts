@@ -19,10 +19,11 @@ import type {
 } from '../common/types';
 import type { Plan } from '../common/plan';
 import type { TrustedKey } from '../common/signed-token';
-import type { AuditRecord } from './audit';
+import type { TimingBounds } from '../common/timing';
+import type { AuditAppended, AuditBatch } from './audit';
 import type { Notification } from './notification';
 
-export type { AuditRecord, Notification };
+export type { AuditAppended, AuditBatch, Notification };
 
 export interface StepResult {
   /** False when the goal already held (NotFound, already inactive): running twice gives the same state. */
@@ -40,6 +41,8 @@ export interface RunPolicy {
   workerIdentity: string;
   /** Whose signatures the run accepts: the offboarding API's public keys, and its issuer name. */
   trust: { issuer: string; keys: TrustedKey[] };
+  /** Bounds on the run's durations and dates (production's, or the emulator's fast ones for tests). */
+  timing: TimingBounds;
 }
 
 export interface DeletionPlan {
@@ -100,6 +103,15 @@ export interface OffboardActivities {
   blockConsoleLogin(input: { userName: string }): Promise<StepResult>;
   /** Gives console login back with the snapshotted settings and a password nobody knows (reset required). */
   restoreConsoleLogin(input: { userName: string; profile: LoginProfileSnapshot }): Promise<StepResult>;
+  /**
+   * Attaches the deny-all custom policy (created once per account) to the user or role: every request it makes is
+   * refused from now on, open sessions included. Undone by detachDenyPolicy.
+   */
+  attachDenyPolicy(input: { target: TargetIdentity }): Promise<StepResult>;
+  detachDenyPolicy(input: { target: TargetIdentity }): Promise<StepResult>;
+  /** Replaces a role's trust policy with one nobody can assume. Undone by restoreTrustPolicy with the snapshot. */
+  lockTrustPolicy(input: { roleName: string }): Promise<StepResult>;
+  restoreTrustPolicy(input: { roleName: string; document: string }): Promise<StepResult>;
 
   // Revocation and its undo
   /** Removes kubeconfigs and RBAC grants on all clusters (an asynchronous task) or on the named ones. */
@@ -140,6 +152,9 @@ export interface OffboardActivities {
   // Notification and audit
   /** Sends a notification (webhook or console). */
   notify(input: Notification): Promise<void>;
-  /** Writes the run's audit record; rewriting it is harmless. Returns its path. */
-  writeAuditRecord(input: AuditRecord): Promise<string>;
+  /**
+   * Appends the run's entries not yet written to the audit sink, chained; idempotent by sequence number. A local
+   * activity, at the run's boundaries (workflows/run/audit-outbox.ts).
+   */
+  appendAudit(input: AuditBatch): Promise<AuditAppended>;
 }

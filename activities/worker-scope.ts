@@ -1,9 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type StsClient from '@alicloud/sts20150401';
 import { FailureType } from '../common/errors';
 import { type KubeconfigState } from '../common/types';
 import { type ClusterReads, type ListedCluster } from './cluster-reads';
-import { type SdkCalls } from './sdk-call';
+import { type WorkerPrincipal } from './worker-identity';
 
 /**
  * What the worker can see. DescribeUserPermission shows a RAM caller only the grants on clusters where it is RBAC
@@ -43,30 +42,13 @@ export function refuseUnknownStates(kubeconfigs: readonly KubeconfigState[]): vo
   }
 }
 
-export function workerScope(sts: StsClient, sdk: SdkCalls, clusters: ClusterReads): WorkerScope {
-  // The principal does not change while the worker runs: asked once, asked again only after a failure.
-  let principal: Promise<{ uid: string; account: boolean }> | undefined;
-  const whoAmI = (requestIds: string[]) => {
-    principal ??= sdk
-      .call('GetCallerIdentity', () => sts.getCallerIdentity(), requestIds)
-      .then((res) => {
-        const b = res.body;
-        // A RAM user: UserId. A role session: RoleId (PrincipalId is `<roleId>:<session>`). The account: its id.
-        const uid = b?.identityType === 'AssumedRoleUser' ? (b.roleId ?? b.principalId?.split(':')[0]) : b?.userId;
-        if (!uid) throw new Error(`GetCallerIdentity named no principal (IdentityType ${b?.identityType})`);
-        return { uid, account: b?.identityType === 'Account' };
-      });
-    principal.catch(() => (principal = undefined));
-    return principal;
-  };
-
+export function workerScope(worker: () => Promise<WorkerPrincipal>, clusters: ClusterReads): WorkerScope {
   return {
     async proveClusters(clusterIds, requestIds) {
       const listed = await clusters.clusters(requestIds);
-      const me = await whoAmI(requestIds);
-      // The account is RBAC admin of every cluster it owns.
-      const own = me.account ? [] : await clusters.grants(me.uid, requestIds);
-      const everywhere = me.account || own.some((g) => g.roleType === 'admin' && g.resourceType === 'console');
+      // The worker's own grants, read under its principal id (never the root account: refused at start).
+      const own = await clusters.grants((await worker()).uid, requestIds);
+      const everywhere = own.some((g) => g.roleType === 'admin' && g.resourceType === 'console');
       const adminOf = new Set(
         own.filter((g) => g.roleType === 'admin' && g.resourceType === 'cluster').map((g) => g.resourceId),
       );

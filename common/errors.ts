@@ -36,6 +36,8 @@ export const FailureType = {
   CleanTaskFailed: 'CleanTaskFailed',
   /** A verification read still shows a usable kubeconfig or an RBAC grant. Retried a bounded number of times. */
   RevocationNotVerified: 'RevocationNotVerified',
+  /** The target resolves to the worker's own principal (by id, whatever its name): the run changes nothing. */
+  TargetIsWorker: 'TargetIsWorker',
   /** A deletion activity was called without a proof of verified revocation for this identity. */
   MissingRevocationProof: 'MissingRevocationProof',
   /**
@@ -66,6 +68,7 @@ export const nonRetryableFailureTypes: readonly FailureType[] = [
   FailureType.RecentClusterAccess,
   FailureType.UnclearCleanRefusal,
   FailureType.CleanTaskFailed,
+  FailureType.TargetIsWorker,
   FailureType.MissingRevocationProof,
   FailureType.UnverifiableCluster,
   FailureType.IdentityChanged,

@@ -105,6 +105,8 @@ export interface Inventory {
   mfaSerialNumber?: string;
   groups: string[];
   policies: PolicyRef[];
+  /** A role's trust policy (AssumeRolePolicyDocument) as it was: what restore puts back after quarantine locked it. */
+  trustPolicy?: string;
   kubeconfigs: KubeconfigState[];
   grants: RbacGrant[];
   /** Every cluster of the account (all pages), with auditing known for those the request's clean touches. */
@@ -279,6 +281,8 @@ export interface RunStatus {
   compensations: string[];
   deletedSteps: string[];
   audit: AuditEntry[];
+  /** The audit trail outside Temporal: where, how many entries it holds, and the sink's last error if it failed. */
+  auditTrail?: { location?: string; written: number; error?: string };
   outcome?: string;
 }
 

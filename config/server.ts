@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { Roles, type Role } from '../common/roles';
 import { readAlibabaSettings } from './alibaba';
+import { type TimingBounds } from '../common/timing';
 import { publishOnce } from './publish-once';
+import { readTimingBounds } from './worker';
 import { ConfigError, dataDirOf, type Env, hostPort, nonEmpty, read, existingFile } from './env';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { DEFAULT_TOKEN_ISSUER, type Ed25519Jwk, ensureLocalKeys, readJwks } from './trust-keys';
@@ -44,6 +46,8 @@ export interface ServerConfig {
   oidc: OidcSettings;
   /** Origin of the Temporal UI, allowed by CORS on the codec routes. */
   temporalUiOrigin?: string;
+  /** The bounds on durations and dates of requests: the worker's (OFFBOARD_TIMING_BOUNDS), checked here first. */
+  timing: TimingBounds;
   /** Serve https with this certificate and key (PEM paths); the Temporal UI sends people's tokens only over https. */
   tls?: { certPath: string; keyPath: string };
   bodyLimit: number;
@@ -96,6 +100,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     problems,
   );
   const session = readSessionKey(env, dataDir, problems);
+  const timing = readTimingBounds(env, live, problems);
   const certPath = read(env, 'OFFBOARD_API_TLS_CERT', existingFile('PEM certificate').optional(), problems);
   const keyPath = read(env, 'OFFBOARD_API_TLS_KEY', existingFile('PEM key').optional(), problems, false);
   if (Boolean(env.OFFBOARD_API_TLS_CERT) !== Boolean(env.OFFBOARD_API_TLS_KEY)) {
@@ -115,6 +120,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     oidc: oidc as OidcSettings,
     temporalUiOrigin: temporalUiOrigin?.replace(/\/+$/, ''),
     tls: certPath && keyPath ? { certPath, keyPath } : undefined,
+    timing,
     bodyLimit: bodyLimit as number,
     sessionKey: (session as { key: Buffer }).key,
     sessionKeyPath: (session as { path: string }).path,

@@ -12,6 +12,7 @@ import {
 import { type RunMemo, sameClusterScope } from '../common/run-memo';
 import { SearchAttributes } from '../common/search-attributes';
 import { OffboardingStage } from '../common/stages';
+import { type TimingBounds } from '../common/timing';
 import { type OffboardIdentityInput, type RevokeKubeconfigInput, type TargetIdentity } from '../common/types';
 import { identityRef } from '../common/validation';
 import type { offboardIdentity, revokeKubeconfig } from '../workflows';
@@ -25,6 +26,8 @@ export interface StartOptions {
   taskQueue: string;
   /** `user/<name>` or `role/<name>` of the worker, when the caller knows it: refused as a target up front. */
   workerIdentity?: string;
+  /** The bounds the worker applies to durations and dates (production's when absent). */
+  timing?: TimingBounds;
 }
 
 /**
@@ -61,7 +64,7 @@ export async function startOffboardIdentity(
   input: OffboardIdentityInput,
   options: StartOptions,
 ): Promise<Started<'offboard'>> {
-  const problems = checkOffboardInput(input, { workerIdentity: options.workerIdentity });
+  const problems = checkOffboardInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
   if (problems.length > 0) throw new InvalidInputError(problems);
   const workflowId = offboardWorkflowId(input.accountId, input.target);
   const handle = await client.workflow.start<typeof offboardIdentity>('offboardIdentity', {
@@ -83,7 +86,7 @@ export async function startRevokeKubeconfig(
   input: RevokeKubeconfigInput,
   options: StartOptions,
 ): Promise<Started<'revoke'>> {
-  const problems = checkRevokeInput(input, { workerIdentity: options.workerIdentity });
+  const problems = checkRevokeInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
   if (problems.length > 0) throw new InvalidInputError(problems);
   const workflowId = revokeKubeconfigWorkflowId(input.accountId, input.target);
   const handle = await client.workflow.start<typeof revokeKubeconfig>('revokeKubeconfig', {

@@ -88,3 +88,28 @@ export function ensureLocalKeys(dir: string): KeyFiles {
   }
   return files;
 }
+
+/**
+ * The worker's own key pair for signing audit chain heads (activities/audit-chain.ts), made once per installation
+ * like the API's: `audit-signing.jwks.json` (private, 0600, the worker only) and `audit-public.jwks.json` (for
+ * whoever verifies an audit file).
+ */
+export function ensureLocalAuditKeys(dir: string): { signingKeysPath: string; publicKeysPath: string } {
+  const files = {
+    signingKeysPath: join(dir, 'audit-signing.jwks.json'),
+    publicKeysPath: join(dir, 'audit-public.jwks.json'),
+  };
+  if (!existsSync(files.signingKeysPath)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    publishOnce(
+      files.signingKeysPath,
+      JSON.stringify({ keys: [generateSigningKey(`audit-${randomUUID().slice(0, 8)}`)] }, null, 2),
+      0o600,
+    );
+  }
+  if (!existsSync(files.publicKeysPath)) {
+    const keys = readJwks(files.signingKeysPath, true).map(({ kty, crv, kid, x }) => ({ kty, crv, kid, x }));
+    publishOnce(files.publicKeysPath, JSON.stringify({ keys }, null, 2), 0o644);
+  }
+  return files;
+}

@@ -71,6 +71,36 @@ describe('classification of Alibaba errors', () => {
   });
 });
 
+test('item 8: a failure keeps the code, status, operation and request id: never the SDK message, its URL or query', () => {
+  const redact = makeRedactor([]);
+  const dropped = Object.assign(
+    new Error('socket hang upPOST http://127.0.0.1:18080/?Password=Secret-Pw-1234Aa1!&UserName=bob failed.'),
+    { code: 'ECONNRESET' },
+  );
+  const f = toFailure('CreateLoginProfile', dropped, redact);
+  expect(f).toMatchObject({ type: FailureType.Unavailable, nonRetryable: false });
+  expect(f.message).toBe(
+    'CreateLoginProfile failed: Unavailable (ECONNRESET): no answer from the service (Error ECONNRESET): socket hang up',
+  );
+  const answered = Object.assign(new Error('code: 400, bad GET https://ram.aliyuncs.com/?Password=x request id: R2'), {
+    name: 'ClientError',
+    code: 'InvalidParameter.Password',
+    statusCode: 400,
+    data: {
+      Code: 'InvalidParameter.Password',
+      Message: 'The password does not match the policy; see https://help.aliyun.com/x?p=1\u001b[2J',
+      RequestId: 'R2',
+    },
+  });
+  const g = toFailure('CreateLoginProfile', answered, redact);
+  expect(g.message).toBe(
+    'CreateLoginProfile failed: InvalidInput (InvalidParameter.Password, HTTP 400): The password does not match the policy; see [url] [request R2]',
+  );
+  for (const text of [f.message, g.message, JSON.stringify([f.details, g.details])]) {
+    expect(text).not.toMatch(/Password=|\?|127\.0\.0\.1|ram\.aliyuncs/);
+  }
+});
+
 describe('worker configuration', () => {
   test('emulator defaults, the demo key of the worker when no credentials are set, and local signing keys', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'offboard-data-'));

@@ -232,8 +232,8 @@ export async function runSchedule(env: Env, schedule: Schedule, timeoutMs = 90_0
     target,
     requestedBy: people.hrJane.subject,
     reason: 'departure' as const,
-    approvalReminderEvery: '30s',
-    approvalExpiresAfter: '5m',
+    approvalReminderEvery: '1h',
+    approvalExpiresAfter: '1d',
     ...(deleteNotBefore && { deleteNotBefore }),
   };
   const person = people.hrJane;

@@ -78,6 +78,8 @@ export function workerEnv(
     OFFBOARD_TRUSTED_KEYS: trustedKeysPath,
     OFFBOARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_PATH,
     OFFBOARD_AUDIT_DIR: auditDir,
+    // Reminders and approval windows of seconds, so that the tests wait seconds (refused in live mode).
+    OFFBOARD_TIMING_BOUNDS: 'fast',
   };
 }
 
@@ -167,7 +169,7 @@ export async function startOffboard(
   return startOffboardIdentity(
     h.client,
     { ...request, authorization },
-    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity },
+    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity, timing: h.config.timing },
   );
 }
 
@@ -179,7 +181,7 @@ export async function startRevoke(h: Starter, input: Unsigned<RevokeKubeconfigIn
   return startRevokeKubeconfig(
     h.client,
     { ...request, authorization },
-    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity },
+    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity, timing: h.config.timing },
   );
 }
 

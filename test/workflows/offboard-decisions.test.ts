@@ -130,7 +130,7 @@ test('rescind before the scheduled deletion restores access', async () => {
   const deleteNotBefore = new Date(Date.now() + 120_000).toISOString();
   const { handle } = await startOffboard(h, offboardInput(h, 'alice', { deleteNotBefore }));
   const waiting = await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
-  expect(waiting.compensations).toHaveLength(3);
+  expect(waiting.compensations).toHaveLength(4);
   await decide(h, handle, 'approveDeletion', {}, people.dave);
   await waitForStage(handle, OffboardingStage.ScheduledDeletion, 10_000);
   await decide(h, handle, 'rescind', { reason: 'rehired' }, people.hrJane);

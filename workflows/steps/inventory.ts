@@ -1,5 +1,8 @@
+import { FailureType } from '../../common/errors';
 import { OffboardingStage } from '../../common/stages';
 import { type Inventory, type InventoryResult, type OffboardIdentityInput } from '../../common/types';
+import { endRun } from '../run/ending';
+import { describeFailure } from '../run/failures';
 import { type Run } from '../run/run';
 
 /**
@@ -12,7 +15,7 @@ export async function takeInventory(run: Run, input: OffboardIdentityInput): Pro
     OffboardingStage.Inventory,
     `Reading what ${run.targetRef} holds: keys, console login, groups, policies, kubeconfigs, RBAC grants`,
   );
-  const found = await run.step('inventory', () =>
+  const found = await refuseTheWorker(run, 'inventory', () =>
     run.act('inventoryIdentity', `Inventory of ${run.targetRef}`, {
       accountId: input.accountId,
       target: input.target,
@@ -26,6 +29,21 @@ export async function takeInventory(run: Run, input: OffboardIdentityInput): Pro
   }
   record(run, found.inventory);
   return found;
+}
+
+/**
+ * A step that resolves the target. When the target turns out to be the worker itself by id (a renamed worker user, a
+ * role worker), the run ends Refused: nothing was changed, and no retry would help.
+ */
+export async function refuseTheWorker<T>(run: Run, name: string, lookUp: () => Promise<T>): Promise<T> {
+  try {
+    return await run.step(name, lookUp, { handle: (type) => type === FailureType.TargetIsWorker });
+  } catch (err) {
+    const failure = describeFailure(err);
+    if (failure.type !== FailureType.TargetIsWorker) throw err;
+    run.board.audit(name, 'refused', failure.message);
+    endRun(OffboardingStage.Refused, `refused: ${failure.message}; nothing was changed`);
+  }
 }
 
 function record(run: Run, inv: Inventory): void {

@@ -2,6 +2,7 @@ import { OffboardingStage } from '../../common/stages';
 import { type RevokeKubeconfigInput } from '../../common/types';
 import { type Run } from '../run/run';
 import { leftoverUids } from './already-gone';
+import { refuseTheWorker } from './inventory';
 
 /**
  * For the leaked-kubeconfig response: the uid(s) to revoke. An identity RAM knows → its uid (GetUser/GetRole only:
@@ -10,7 +11,7 @@ import { leftoverUids } from './already-gone';
  */
 export async function resolveUids(run: Run, input: RevokeKubeconfigInput): Promise<string[]> {
   run.board.transition(OffboardingStage.Inventory, `Resolving ${run.targetRef} to its uid`);
-  const resolved = await run.step('resolveIdentity', () =>
+  const resolved = await refuseTheWorker(run, 'resolveIdentity', () =>
     run.act('resolveIdentity', `Resolve ${run.targetRef}`, {
       accountId: input.accountId,
       target: input.target,
