@@ -1,29 +1,31 @@
-import { type AuditEntry, isTerminalStage, type RunStatus } from '../common';
+import { isTerminalStage } from '../common/stages';
+import { type AuditEntry, type Decision, type RunStatus } from '../common/types';
+import { type AuditDocument } from './runs';
 import { fields, formatTime, indent, table } from './output';
 
 /** Human renderings of a run's status and audit trail. The JSON forms are the data itself. */
 
-/** The command that moves a waiting run on, for the person reading `status`. */
+/** The commands that move a waiting run on, for the person reading `status` (each says who may run it). */
 export function nextSteps(workflowId: string, status: Pick<RunStatus, 'pendingDecision' | 'workflow'>): string[] {
   const id = quoteArg(workflowId);
   switch (status.pendingDecision) {
     case 'dependencies':
       return [
-        `offboard resolve ${id} --as ADMIN --proceed --note "why it is safe"`,
-        `offboard resolve ${id} --as ADMIN --abort --note "why not"`,
+        `offboard resolve ${id} --proceed --note "why it is safe"   # an admin, not the requester`,
+        `offboard resolve ${id} --abort --note "why not"   # an admin, not the requester`,
       ];
     case 'approval':
       return [
-        `offboard approve ${id} --as ADMIN [--comment TEXT]`,
-        `offboard reject ${id} --as ADMIN --reason TEXT [--restore-access]`,
+        `offboard approve ${id} [--comment TEXT]   # an admin, not the requester`,
+        `offboard reject ${id} --reason TEXT [--restore-access]   # an admin, not the requester`,
       ];
     case 'blocked':
       return [
-        `fix the cause, then: offboard retry ${id} --as ADMIN`,
-        `or give up: offboard abort ${id} --as ADMIN --reason TEXT [--restore-access]`,
+        `fix the cause, then: offboard retry ${id}   # an admin or on-call`,
+        `or give up: offboard abort ${id} --reason TEXT [--restore-access]`,
       ];
     case 'scheduled-deletion':
-      return [`until deletion begins, HR may still: offboard rescind ${id} --as WHO --reason TEXT`];
+      return [`until deletion begins: offboard rescind ${id} --reason TEXT   # the requester or an admin`];
     default:
       return [];
   }
@@ -64,7 +66,8 @@ export function renderStatus(
       ['Run', workflowId],
       ['Workflow', `${status.workflow} (${execution.status.toLowerCase()})`],
       ['Target', `${target}${status.uid ? ` (uid ${status.uid})` : ''} in account ${status.accountId}`],
-      ['Requested', `by ${status.requestedBy}, reason ${status.reason}, ${formatTime(status.startedAt, now)}`],
+      ['Requested', `by ${requester(status)}, reason ${status.reason}, ${formatTime(status.startedAt, now)}`],
+      ['Ticket', status.ticket],
       ['Stage', status.stage + (isTerminalStage(status.stage) && status.outcome ? ` — ${status.outcome}` : '')],
       ['Now', isTerminalStage(status.stage) && status.details === status.outcome ? undefined : status.details],
       [
@@ -75,7 +78,6 @@ export function renderStatus(
       ],
       ['Approval due', status.pendingDecision === 'approval' ? formatTime(status.approvalDeadline, now) : undefined],
       ['Delete not before', status.deleteNotBefore ? formatTime(status.deleteNotBefore, now) : undefined],
-      ['Admins', status.admins.join(', ') || 'none configured'],
     ]),
   );
 
@@ -153,7 +155,7 @@ export function renderStatus(
       'Decisions:',
       table(
         ['time', 'decision', 'by', 'reason'],
-        status.decisions.map((d) => [shortTime(d.time), d.kind, d.actor, d.reason ?? d.detail]),
+        status.decisions.map((d) => [shortTime(d.time), d.kind, decider(d), d.reason ?? d.comment ?? d.detail]),
       ),
     );
   }
@@ -166,6 +168,17 @@ export function renderStatus(
     renderAuditTable(status.audit, { compact: true }),
   );
   return out.join('\n');
+}
+
+/** "Jane (HR) (hr-jane)": the display name for people, the subject that the run compares. */
+function requester(s: Pick<RunStatus, 'requestedBy' | 'requestedByName'>): string {
+  return s.requestedByName && s.requestedByName !== s.requestedBy
+    ? `${s.requestedByName} (${s.requestedBy})`
+    : s.requestedBy;
+}
+
+function decider(d: Pick<Decision, 'actor' | 'actorName'>): string {
+  return d.actorName && d.actorName !== d.actor ? `${d.actorName} (${d.actor})` : d.actor;
 }
 
 function yesNo(b: boolean): string {
@@ -193,21 +206,38 @@ export function renderAuditTable(audit: readonly AuditEntry[], options: { compac
 }
 
 /** Markdown: for pasting into a ticket or a post-incident review. */
-export function renderAuditMarkdown(workflowId: string, status: RunStatus): string {
+export function renderAuditMarkdown(doc: AuditDocument): string {
   const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
   const lines = [
-    `# Audit trail of \`${workflowId}\``,
+    `# Audit trail of \`${doc.workflowId}\``,
     '',
-    `- Target: RAM ${status.target.type} \`${status.target.name}\`${status.uid ? ` (uid ${status.uid})` : ''}, account ${status.accountId}`,
-    `- Requested by ${status.requestedBy} (${status.reason}) at ${status.startedAt}`,
-    `- Stage: ${status.stage}${status.outcome ? ` — ${status.outcome}` : ''}`,
+    `- Target: RAM ${doc.target.type} \`${doc.target.name}\`${doc.uid ? ` (uid ${doc.uid})` : ''}, account ${doc.accountId}`,
+    `- Requested by ${requester(doc)} (${doc.reason})`,
+    `- Stage: ${doc.stage}${doc.outcome ? ` — ${doc.outcome}` : ''}`,
+  ];
+  if (doc.decisions.length) {
+    lines.push(
+      '',
+      "## Decisions (each signed by the API for the person; re-verified with the API's keys)",
+      '',
+      '| time | decision | by | roles | signature |',
+      '| --- | --- | --- | --- | --- |',
+      ...doc.decisions.map(
+        (d) =>
+          `| ${cell(d.time)} | ${cell(d.kind)} | ${cell(decider(d))} | ${cell(d.roles.join(', '))} | ${d.verified ? 'verified' : 'NOT VERIFIED'} |`,
+      ),
+    );
+  }
+  lines.push(
+    '',
+    '## Trail',
     '',
     '| time | actor | action | target | outcome | detail | request ids |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...status.audit.map(
+    ...doc.audit.map(
       (e) =>
         `| ${cell(e.time)} | ${cell(e.actor)} | ${cell(e.action)} | ${cell(e.target)} | ${cell(e.outcome)} | ${cell(e.detail)} | ${cell(e.requestIds?.join(', '))} |`,
     ),
-  ];
+  );
   return lines.join('\n');
 }

@@ -27,6 +27,7 @@ const run = '/v1/runs/{kind}/{account}/{type}/{name}';
 const routes: Array<[string, string, number[]]> = [
   ['get', '/healthz', []],
   ['get', '/v1/me', [401]],
+  ['get', '/v1/sign-in', []],
   ['post', '/v1/offboardings', [400, 401, 403, 413, 503]],
   ['post', '/v1/revocations', [400, 401, 403, 413, 503]],
   ['post', '/v1/plans', [400, 401, 403, 503]],
