@@ -26,9 +26,11 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export const exitCodeHelp = `Exit codes:
   0  ok
   1  unexpected error (a bug, or an answer the CLI did not expect)
-  2  bad input: a flag, argument or variable breaks a rule (nothing was changed)
+  2  bad input: a flag, argument or variable breaks a rule, or the run found its input wrong (a cluster that does
+     not exist); nothing was changed
   3  not found: no such run, identity or cluster
-  4  refused: not signed in, a role missing, or the run (or Alibaba Cloud) said no; nothing changed
+  4  refused: not signed in (offboard login), a role missing, the run (or Alibaba Cloud) said no, or another run of
+     the identity is open; nothing changed. audit --verify: the file does not verify
   5  unreachable: the API, or Temporal, its worker or Alibaba Cloud behind it, did not answer
   6  stopped short: the run is Blocked or waits for a human decision (revoke, start --wait)`;
 
@@ -79,6 +81,8 @@ export interface Problem {
   refusal?: string;
   /** The role the action needs (403). */
   missingRole?: string;
+  /** A start refused because another run of the identity is open (409 RunScopeConflict): that run. */
+  runningWorkflowId?: string;
 }
 
 /** How a failed call is told: the API's URL, who sent the token, and the flag each field of a body comes from. */
@@ -142,6 +146,14 @@ export function problemError(status: number, problem: Problem, call: CallContext
       : undefined;
     return new CliError(exitCode, detail, 'Forbidden', hint);
   }
+  if (status === 409 && problem.runningWorkflowId) {
+    return new CliError(
+      exitCode,
+      `${detail} (running: ${problem.runningWorkflowId})`,
+      problem.refusal ?? typeName(problem),
+      `Follow it: offboard status ${problem.runningWorkflowId}; start again once it has ended.`,
+    );
+  }
   return new CliError(exitCode, detail, problem.refusal ?? typeName(problem));
 }
 
@@ -167,6 +179,26 @@ const failureExitCodes: Partial<Record<string, ExitCode>> = {
   [FailureType.Throttled]: ExitCode.Unreachable,
   [FailureType.Unavailable]: ExitCode.Unreachable,
 };
+
+/**
+ * The exit code of a run that failed (the workflow's own failure type): its input broke a rule the run could check
+ * only against the cloud (a cluster that does not exist) is bad input, as if the API had refused it.
+ */
+const runFailureExitCodes: Partial<Record<string, ExitCode>> = {
+  ...failureExitCodes,
+  [FailureType.InvalidInput]: ExitCode.BadInput,
+};
+
+/** A run that ended failed, as a CliError: its failure type and message, and the run to look at. */
+export function runFailedError(workflowId: string, failure: { type?: string; message: string }): CliError {
+  const type = failure.type ?? FailureType.Unexpected;
+  return new CliError(
+    runFailureExitCodes[type] ?? ExitCode.Unexpected,
+    `the run ${workflowId} failed (${type}): ${failure.message}`,
+    type,
+    `Its audit trail: offboard audit ${workflowId}`,
+  );
+}
 
 /** A failed Alibaba Cloud call as a CliError; `hints` says what to do next, by failure type. */
 export function cloudCallError(

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { type TargetIdentity } from '../common/types';
+import { checkDeleteNotBefore, PRODUCTION_TIMING } from '../common/timing';
 import {
-  checkIsoTime,
   isNonEmptyText,
   isValidActor,
   isValidClusterId,
@@ -91,8 +91,9 @@ export function checkClusters(ids: string[] | undefined): string[] | undefined {
   return ids;
 }
 
-export function checkTime(flag: string, value: string | undefined): string | undefined {
-  const problem = checkIsoTime(value, flag)[0];
+/** `--delete-not-before`: the API's bounds (an explicit offset, a date that exists, within a year of now). */
+export function checkTime(flag: string, value: string | undefined, nowMs: number): string | undefined {
+  const problem = checkDeleteNotBefore(value, flag, PRODUCTION_TIMING, nowMs)[0];
   if (problem) throw badInput(`${flag}: ${problem.rule}`);
   return value;
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminalStage } from '../common/stages';
 import { type Api } from './api';
 import { type Ctx } from './context';
-import { CliError, ExitCode } from './errors';
+import { CliError, ExitCode, runFailedError } from './errors';
 import { shortTime } from './render';
 import { getStatus, type RunDocument, type RunRef } from './runs';
 
@@ -24,7 +24,8 @@ function isTransient(err: unknown): boolean {
 
 /**
  * Follows a run through the API until it waits for a human (dependencies, approval, Blocked) or ends, printing each
- * stage it enters. The transitions come from the run's audit trail (`stage A → B` entries, with the run's own
+ * stage it enters. A run that failed (e.g. InvalidInput: a named cluster does not exist) ends the command with its
+ * failure, by the one exit-code map. The transitions come from the run's audit trail (`stage A → B` entries, with the run's own
  * timestamps), so fast stages are not missed between two polls.
  */
 export async function follow(
@@ -60,7 +61,9 @@ export async function follow(
       }
       seen = status.audit.length;
       last = status;
-      if (isTerminalStage(status.stage) || status.pendingDecision !== null) return { status, transitions };
+      if (status.execution.failure) throw runFailedError(run.workflowId, status.execution.failure);
+      const ended = status.execution.status !== 'RUNNING';
+      if (ended || isTerminalStage(status.stage) || status.pendingDecision !== null) return { status, transitions };
     }
     if (Date.now() > deadline) {
       throw new CliError(

@@ -2,8 +2,14 @@ import { isTerminalStage } from '../common/stages';
 import { type AuditEntry, type Decision, type RunStatus } from '../common/types';
 import { type AuditDocument } from './runs';
 import { fields, formatTime, indent, table } from './output';
+import { oneLine } from './printable';
 
-/** Human renderings of a run's status and audit trail. The JSON forms are the data itself. */
+/**
+ * Human renderings of a run's status and audit trail. The JSON forms are the data itself. Every text the run holds
+ * that a person typed or named (requesters, deciders, comments, reasons, tickets, details) is shown on one line with
+ * its control characters escaped (`oneLine`), and Output escapes the rest, so a hostile comment cannot rewrite the
+ * terminal or forge a line of the status.
+ */
 
 /** The commands that move a waiting run on, for the person reading `status` (each says who may run it). */
 export function nextSteps(workflowId: string, status: Pick<RunStatus, 'pendingDecision' | 'workflow'>): string[] {
@@ -56,7 +62,7 @@ export function waitingSince(status: RunStatus): string | undefined {
 export function renderStatus(
   workflowId: string,
   status: RunStatus,
-  execution: { status: string; taskQueue?: string },
+  execution: { status: string; taskQueue?: string; failure?: { type?: string; message: string } },
   now: Date,
 ): string {
   const target = `${status.target.type}/${status.target.name}`;
@@ -67,9 +73,16 @@ export function renderStatus(
       ['Workflow', `${status.workflow} (${execution.status.toLowerCase()})`],
       ['Target', `${target}${status.uid ? ` (uid ${status.uid})` : ''} in account ${status.accountId}`],
       ['Requested', `by ${requester(status)}, reason ${status.reason}, ${formatTime(status.startedAt, now)}`],
-      ['Ticket', status.ticket],
-      ['Stage', status.stage + (isTerminalStage(status.stage) && status.outcome ? ` — ${status.outcome}` : '')],
-      ['Now', isTerminalStage(status.stage) && status.details === status.outcome ? undefined : status.details],
+      ['Ticket', oneLine(status.ticket)],
+      [
+        'Stage',
+        status.stage + (isTerminalStage(status.stage) && status.outcome ? ` — ${oneLine(status.outcome)}` : ''),
+      ],
+      ['Now', isTerminalStage(status.stage) && status.details === status.outcome ? undefined : oneLine(status.details)],
+      [
+        'Failed',
+        execution.failure ? `${execution.failure.type ?? 'failure'}: ${oneLine(execution.failure.message)}` : undefined,
+      ],
       [
         'Waiting for',
         status.pendingDecision
@@ -78,6 +91,8 @@ export function renderStatus(
       ],
       ['Approval due', status.pendingDecision === 'approval' ? formatTime(status.approvalDeadline, now) : undefined],
       ['Delete not before', status.deleteNotBefore ? formatTime(status.deleteNotBefore, now) : undefined],
+      ['Audit file', auditFile(status.auditTrail)],
+      ['Trusted keys', status.trustedKeyIds.length ? status.trustedKeyIds.join(', ') : undefined],
     ]),
   );
 
@@ -154,8 +169,14 @@ export function renderStatus(
       '',
       'Decisions:',
       table(
-        ['time', 'decision', 'by', 'reason'],
-        status.decisions.map((d) => [shortTime(d.time), d.kind, decider(d), d.reason ?? d.comment ?? d.detail]),
+        ['time', 'decision', 'by', 'roles', 'reason'],
+        status.decisions.map((d) => [
+          shortTime(d.time),
+          d.kind,
+          decider(d),
+          d.roles.join(', '),
+          oneLine(d.reason ?? d.comment ?? d.detail),
+        ]),
       ),
     );
   }
@@ -172,13 +193,21 @@ export function renderStatus(
 
 /** "Jane (HR) (hr-jane)": the display name for people, the subject that the run compares. */
 function requester(s: Pick<RunStatus, 'requestedBy' | 'requestedByName'>): string {
-  return s.requestedByName && s.requestedByName !== s.requestedBy
-    ? `${s.requestedByName} (${s.requestedBy})`
-    : s.requestedBy;
+  const by = oneLine(s.requestedBy) ?? '';
+  return s.requestedByName && s.requestedByName !== s.requestedBy ? `${oneLine(s.requestedByName)} (${by})` : by;
 }
 
 function decider(d: Pick<Decision, 'actor' | 'actorName'>): string {
-  return d.actorName && d.actorName !== d.actor ? `${d.actorName} (${d.actor})` : d.actor;
+  const by = oneLine(d.actor) ?? '';
+  return d.actorName && d.actorName !== d.actor ? `${oneLine(d.actorName)} (${by})` : by;
+}
+
+/** Where the run's audit trail is appended outside Temporal, how far, and whether the sink failed. */
+function auditFile(trail: RunStatus['auditTrail']): string | undefined {
+  if (!trail) return undefined;
+  const where = trail.location ? `${oneLine(trail.location)}, ` : '';
+  const failed = trail.error ? `; the last append FAILED: ${oneLine(trail.error)}` : '';
+  return `${where}${trail.written} entries written${failed}`;
 }
 
 function yesNo(b: boolean): string {
@@ -195,19 +224,26 @@ export function renderAuditTable(audit: readonly AuditEntry[], options: { compac
   if (options.compact) {
     return table(
       ['time', 'actor', 'action', 'outcome', 'detail'],
-      audit.map((e) => [shortTime(e.time), e.actor, e.action, e.outcome, e.detail]),
+      audit.map((e) => [shortTime(e.time), oneLine(e.actor), oneLine(e.action), e.outcome, oneLine(e.detail)]),
     );
   }
   // The target is the run's identity on every line (shown above the table); md and json keep it.
   return table(
     ['time', 'actor', 'action', 'outcome', 'detail', 'request ids'],
-    audit.map((e) => [shortTime(e.time), e.actor, e.action, e.outcome, e.detail, e.requestIds?.join('\n')]),
+    audit.map((e) => [
+      shortTime(e.time),
+      oneLine(e.actor),
+      oneLine(e.action),
+      e.outcome,
+      oneLine(e.detail),
+      e.requestIds?.join('\n'),
+    ]),
   );
 }
 
 /** Markdown: for pasting into a ticket or a post-incident review. */
 export function renderAuditMarkdown(doc: AuditDocument): string {
-  const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  const cell = (s: string | undefined) => oneLine((s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>'));
   const lines = [
     `# Audit trail of \`${doc.workflowId}\``,
     '',

@@ -21,7 +21,14 @@ export interface StartedRun extends RunRef {
 export type RunDocument = RunStatus & {
   workflowId: string;
   runId: string;
-  execution: { status: string; taskQueue?: string; startTime: string; closeTime?: string };
+  execution: {
+    status: string;
+    taskQueue?: string;
+    startTime: string;
+    closeTime?: string;
+    /** Why a run that ended FAILED failed (the workflow's failure type and message). */
+    failure?: { type?: string; message: string };
+  };
 };
 
 /** A run's audit record as the API gives it: its decisions, each with its signed token re-verified, and the trail. */

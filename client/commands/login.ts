@@ -1,6 +1,7 @@
 import { type CommandModule } from '../command';
 import { ExitCode } from '../errors';
 import { fields, formatTime } from '../output';
+import { printable } from '../printable';
 import { writeSession } from '../session';
 import { signInWithDevice } from '../sign-in';
 
@@ -17,7 +18,7 @@ export const login: CommandModule<object> = {
   options: [],
   async action(ctx) {
     const api = ctx.api();
-    const session = await signInWithDevice(api, (lines) => ctx.io.stderr(`${lines.join('\n')}\n`));
+    const session = await signInWithDevice(api, (lines) => ctx.io.stderr(printable(`${lines.join('\n')}\n`)));
     const path = writeSession(ctx.env, session);
     const roles = session.roles.length ? session.roles.join(', ') : 'none: you can sign in, but not act on runs';
     ctx.out.result(

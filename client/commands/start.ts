@@ -63,7 +63,7 @@ async function startOffboardingRun(ctx: Ctx, flags: StartFlags): Promise<ExitCod
     ticket: flags.ticket,
     comment: checkText('--comment', flags.comment, false),
     clusterIds: checkClusters(flags.cluster),
-    deleteNotBefore: checkTime('--delete-not-before', flags.deleteNotBefore),
+    deleteNotBefore: checkTime('--delete-not-before', flags.deleteNotBefore, ctx.io.now().getTime()),
   };
   const api = ctx.api();
   const run = await api.post<StartedRun>('/v1/offboardings', body, { flagOf: (field) => flagOfField(field, flags) });
