@@ -97,9 +97,10 @@ export interface CliWorld {
   stop(): Promise<void>;
 }
 
-export async function startCliWorld(prefix: string): Promise<CliWorld> {
+/** Starts the world; `serverEnv` adds to the API server's environment (e.g. OFFBOARD_ROLE_GROUPS). */
+export async function startCliWorld(prefix: string, serverEnv: Record<string, string> = {}): Promise<CliWorld> {
   const h = await startHarness(prefix);
-  const api = await startApiServer(harnessEnv(h));
+  const api = await startApiServer({ ...harnessEnv(h), ...serverEnv });
   const sessions = new Map<PersonName, Promise<Record<string, string>>>();
   const nobody = () => ({
     OFFBOARD_API_URL: api.url,
