@@ -5,7 +5,7 @@
  * and people signed in as a person would: `offboard login`, its page and code confirmed through the provider's own
  * pages (server/idp/headless-sign-in.ts), the session kept in the person's own config directory.
  */
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +58,7 @@ export function offboard(env: Record<string, string>, args: string[], timeoutMs 
  * `offboard login` as a person runs it: the CLI prints a page and a code, the person opens the page, enters the code,
  * signs in with their password and confirms; the CLI, which has been polling, keeps the session and exits.
  */
-export async function login(
+export function login(
   env: Record<string, string>,
   who: { username: string; password: string },
   args: string[] = [],
@@ -67,12 +67,23 @@ export async function login(
     env: { ...baseEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return confirmLoginOf(child, who);
+}
+
+/**
+ * The person's side of a running `offboard login` (however it was started: the CLI, or a command line as printed):
+ * reads the page and the code it prints, confirms them at the provider as `who`, and waits for it to exit.
+ */
+export async function confirmLoginOf(
+  child: ChildProcess,
+  who: { username: string; password: string },
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   const printed = new Promise<{ uri: string; code: string } | undefined>((resolve) => {
-    child.stderr.on('data', (c: Buffer) => {
+    child.stderr!.on('data', (c: Buffer) => {
       stderr += c.toString();
       const uri = /open this page in a browser[^\n]*\n\s+(\S+)/.exec(stderr)?.[1];
       const code = /enter the code\s+(\S+)/.exec(stderr)?.[1];
