@@ -9,7 +9,8 @@
 
 // C0 and C1 controls, DEL, and format characters (bidi overrides and isolates, zero-width characters).
 const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-// The same, except the newline that separates our own lines.
+// The same, except the newline that separates our own lines. (Control characters are what this looks for.)
+// eslint-disable-next-line no-control-regex
 const UNSAFE_BUT_NEWLINE = /[\0-\x09\x0b-\x1f\x7f-\x9f\p{Cf}\u2028\u2029]/gu;
 
 function escape(c: string): string {
