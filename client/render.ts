@@ -37,7 +37,7 @@ export function nextSteps(workflowId: string, status: Pick<RunStatus, 'pendingDe
   }
 }
 
-export function quoteArg(arg: string): string {
+function quoteArg(arg: string): string {
   return /^[A-Za-z0-9._/@+=:-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -52,7 +52,7 @@ export const waitingFor: Record<NonNullable<RunStatus['pendingDecision']>, strin
  * Since when the run waits: the run records it; runs started before it did fall back to the audit entry of the
  * transition into the current stage (the workflows write `stage A → B` at every transition), else the last entry.
  */
-export function waitingSince(status: RunStatus): string | undefined {
+function waitingSince(status: RunStatus): string | undefined {
   if (status.pendingSince) return status.pendingSince;
   if (status.pendingDecision === 'blocked' && status.blocked) return status.blocked.since;
   const entered = status.audit.filter((e) => e.action.endsWith(`→ ${status.stage}`));

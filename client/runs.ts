@@ -9,13 +9,8 @@ export interface RunRef {
   workflowId: string;
 }
 
-/** What the API answers to a start (of an offboarding or a revocation). */
-export interface StartedRun extends RunRef {
-  runId: string;
-  /** A run for this identity was already open: nothing new was started. */
-  joined: boolean;
-  stage?: string;
-}
+/** What the API answers to a start (of an offboarding or a revocation): the server's own type. */
+export type { StartedRun } from '../server/temporal/start';
 
 /** What the API says about a run: its status (the run's own `status` query) and its execution. */
 export type RunDocument = RunStatus & {

@@ -1,5 +1,7 @@
 import { Option } from 'commander';
 import { OffboardingStage } from '../../common/stages';
+// The API's own row type (Temporal visibility's search attributes): the server is the contract.
+import type { RunRow } from '../../server/temporal/list';
 import { type CommandModule } from '../command';
 import { type Ctx } from '../context';
 import { badInput, ExitCode } from '../errors';
@@ -21,20 +23,6 @@ export interface ListFlags extends TargetFlags {
   open?: boolean;
   allAccounts?: boolean;
   limit: number;
-}
-
-/** One run as the API lists it (from Temporal visibility: its search attributes). */
-interface RunRow {
-  workflowId: string;
-  workflow: string;
-  stage?: string;
-  target?: string;
-  uid?: string;
-  requestedBy?: string;
-  reason?: string;
-  execution: string;
-  startTime: string;
-  closeTime?: string;
 }
 
 export const list: CommandModule<ListFlags> = {
