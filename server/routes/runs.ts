@@ -6,7 +6,7 @@ import { badInput, problemResponses } from '../problems';
 import { actor, document, ramName, type RunParams, runParams, stage, workflowIdOf } from '../schemas';
 import { type Services } from '../services';
 import { listRuns } from '../temporal/list';
-import { findRunOf, getRun, queryStatus } from '../temporal/runs';
+import { failureOf, findRunOf, getRun, queryStatus } from '../temporal/runs';
 
 /** Reading runs: the list (Temporal visibility), a lookup by identity, a run's status and its audit trail. */
 
@@ -165,6 +165,8 @@ export function runRoutes(services: Services) {
             taskQueue: run.info.taskQueue,
             startTime: run.info.startTime.toISOString(),
             closeTime: run.info.closeTime?.toISOString(),
+            // A run that failed: why (its failure type and message), so a client following it can say so.
+            failure: await failureOf(run),
           },
           ...status,
         };
