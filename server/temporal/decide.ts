@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { type UpdateDefinition } from '@temporalio/common';
 import { decodeJwt } from 'jose';
 import { MessageRefusal } from '../../common/errors';
@@ -20,7 +20,7 @@ import { type TemporalConfig } from '../../config/temporal';
 import { refusedByRun } from '../problems';
 import { type Person, type TokenSigner } from '../signer';
 import { temporalProblem } from './errors';
-import { isOpen, queryStatus, type Run, stageOf, withRpcDeadline } from './runs';
+import { describeRun, isOpen, queryStatus, type Run, stageOf, withRpcDeadline } from './runs';
 
 /**
  * How a person's decision reaches a run: signed for the run's first run id with the newest of the API's keys that
@@ -55,14 +55,7 @@ export async function sendDecision<N extends MessageName>(
   args: MessageArgsByName[N],
   person: Person,
 ): Promise<MessageAccepted> {
-  if (!isOpen(run)) {
-    const stage = stageOf(run.info);
-    throw refusedByRun(
-      MessageRefusal.WrongStage,
-      `${decision} refused: the run ${run.workflowId} has ended (${run.info.status.name.toLowerCase()}` +
-        `${stage ? `, stage ${stage}` : ''}); it accepts no more decisions`,
-    );
-  }
+  if (!isOpen(run)) throw refusedAsEnded(run, decision);
   const status = await queryStatus(p.client, p.temporal, run);
   const token = await p.signer.signDecision({
     workflowId: run.workflowId,
@@ -77,6 +70,20 @@ export async function sendDecision<N extends MessageName>(
       run.handle.executeUpdate(updates[decision], { args: [{ token }], updateId: updateIdOf(token) }),
     );
   } catch (err) {
+    // The run ended between the check above and the update: the same refusal, not "no such run".
+    if (err instanceof WorkflowNotFoundError) {
+      const now = await describeRun(p.client, p.temporal, run.workflowId);
+      if (now && !isOpen(now)) throw refusedAsEnded(now, decision);
+    }
     throw temporalProblem(err, p.temporal, `${decision} on ${run.workflowId}`);
   }
+}
+
+function refusedAsEnded(run: Run, decision: MessageName): Error {
+  const stage = stageOf(run.info);
+  return refusedByRun(
+    MessageRefusal.WrongStage,
+    `${decision} refused: the run ${run.workflowId} has ended (${run.info.status.name.toLowerCase()}` +
+      `${stage ? `, stage ${stage}` : ''}); it accepts no more decisions`,
+  );
 }
