@@ -18,9 +18,10 @@ import {
 import { firstRunIdOf } from '../../config/start';
 import { type TemporalConfig } from '../../config/temporal';
 import { refusedByRun } from '../problems';
+import { type Services } from '../services';
 import { type Person, type TokenSigner } from '../signer';
 import { temporalProblem } from './errors';
-import { isOpen, queryStatus, type Run, stageOf, withRpcDeadline } from './runs';
+import { getRun, isOpen, queryStatus, type Run, stageOf, withRpcDeadline } from './runs';
 
 /**
  * How a person's decision reaches a run: signed for the run's first run id with the newest of the API's keys that
@@ -79,4 +80,18 @@ export async function sendDecision<N extends MessageName>(
   } catch (err) {
     throw temporalProblem(err, p.temporal, `${decision} on ${run.workflowId}`);
   }
+}
+
+/** A person's decision on the run with this workflow id: what the JSON API's and the console's decision routes do. */
+export async function decideOnRun<N extends MessageName>(
+  services: Pick<Services, 'config' | 'temporal' | 'signer'>,
+  workflowId: string,
+  decision: N,
+  args: MessageArgsByName[N],
+  person: Person,
+): Promise<MessageAccepted> {
+  const client = await services.temporal.client();
+  const temporal = services.config.temporal;
+  const run = await getRun(client, temporal, workflowId);
+  return sendDecision({ client, temporal, signer: services.signer }, run, decision, args, person);
 }

@@ -89,3 +89,13 @@ export async function queryStatus(client: Client, config: TemporalConfig, run: R
     throw temporalProblem(err, config, `query status of ${run.workflowId}`);
   }
 }
+
+/** A run and its status: what the status and audit routes and the console's run page show. */
+export async function readRun(
+  client: Client,
+  config: TemporalConfig,
+  workflowId: string,
+): Promise<{ run: Run; status: RunStatus }> {
+  const run = await getRun(client, config, workflowId);
+  return { run, status: await queryStatus(client, config, run) };
+}

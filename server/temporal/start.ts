@@ -7,6 +7,7 @@ import { type OffboardIdentityInput, type RevokeKubeconfigInput } from '../../co
 import { startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
 import { type TemporalConfig } from '../../config/temporal';
 import { badInput } from '../problems';
+import { type Services } from '../services';
 import { type Person, type TokenSigner } from '../signer';
 import { temporalProblem } from './errors';
 import { stageOf } from './runs';
@@ -24,6 +25,16 @@ export interface StartContext {
   temporal: TemporalConfig;
   signer: TokenSigner;
   workerIdentity: string;
+}
+
+/** The start context of the server's own services. */
+export function startContextOf(services: Pick<Services, 'config' | 'temporal' | 'signer'>): StartContext {
+  return {
+    client: () => services.temporal.client(),
+    temporal: services.config.temporal,
+    signer: services.signer,
+    workerIdentity: services.config.workerIdentity,
+  };
 }
 
 export interface StartedRun {
@@ -97,5 +108,35 @@ export async function startRevocation(ctx: StartContext, request: UnsignedRevoke
       { ...request, authorization },
       { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity },
     ),
+  );
+}
+
+/** What a person asks for; the account is the server's, the requester is the person who signs. */
+export type OffboardingRequest = Omit<UnsignedOffboard, 'accountId' | 'requestedBy' | 'requestedByName'>;
+export type RevocationRequest = Omit<UnsignedRevoke, 'accountId' | 'requestedBy' | 'requestedByName'>;
+
+/** Starts (or joins) an offboarding for `person`: the JSON API, the console's start form and the HR intake. */
+export function offboardFor(
+  services: Pick<Services, 'config' | 'temporal' | 'signer'>,
+  request: OffboardingRequest,
+  person: Person,
+): Promise<StartedRun> {
+  return startOffboarding(
+    startContextOf(services),
+    { ...request, accountId: services.config.accountId, requestedBy: person.subject, requestedByName: person.name },
+    person,
+  );
+}
+
+/** Starts (or joins) a kubeconfig revocation for `person`: the JSON API and the console's leak response. */
+export function revokeFor(
+  services: Pick<Services, 'config' | 'temporal' | 'signer'>,
+  request: RevocationRequest,
+  person: Person,
+): Promise<StartedRun> {
+  return startRevocation(
+    startContextOf(services),
+    { ...request, accountId: services.config.accountId, requestedBy: person.subject, requestedByName: person.name },
+    person,
   );
 }
