@@ -6,7 +6,7 @@ import { makeRedactor } from './classify';
 import { defaultProbes } from './dependencies';
 import { type ActivityDeps } from './deps';
 import { createActivities } from './index';
-import { consoleNotifier, webhookNotifier } from './notification';
+import { notifierFromConfig } from './notification';
 
 /**
  * The production activities from the worker configuration. The worker, the dry-run CLI and the tests all build theirs
@@ -50,7 +50,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     trust: { issuer: config.trust.issuer, keys: config.trust.keys },
     probes: defaultProbes(config.recentUseWindowMs),
     audit: directoryAuditSink(config.auditDir),
-    notifier: config.notifyWebhook ? webhookNotifier(config.notifyWebhook) : consoleNotifier(),
+    notifier: notifierFromConfig(config),
     redact: makeRedactor(secrets),
   };
 }

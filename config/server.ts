@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Roles, type Role } from '../common/roles';
 import { readAlibabaSettings } from './alibaba';
 import { ConfigError, dataDirOf, type Env, hostPort, nonEmpty, read } from './env';
+import { type HrIntakeConfig, readHrIntake } from './hr-intake';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { DEFAULT_TOKEN_ISSUER, type Ed25519Jwk, ensureLocalKeys, readJwks } from './trust-keys';
 
@@ -43,6 +44,10 @@ export interface ServerConfig {
   oidc: OidcSettings;
   /** Origin of the Temporal UI, allowed by CORS on the codec routes. */
   temporalUiOrigin?: string;
+  /** Where the console links a run into the Temporal UI (`<url>/namespaces/<ns>/workflows/<id>`); none: no link. */
+  temporalUiUrl?: string;
+  /** HR systems that start offboardings by signed webhook. */
+  hrIntake: HrIntakeConfig;
   bodyLimit: number;
   /** 32 bytes that seal the browser session cookie. */
   sessionKey: Buffer;
@@ -92,7 +97,14 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
       .default(DEFAULT_BODY_LIMIT),
     problems,
   );
+  const temporalUiUrl = read(
+    env,
+    'OFFBOARD_TEMPORAL_UI_URL',
+    httpUrl('the Temporal UI, for the console\'s links to runs').optional(),
+    problems,
+  );
   const session = readSessionKey(env, dataDir, problems);
+  const hrIntake = readHrIntake(env, dataDir, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -106,6 +118,8 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     idp: idp as ServerConfig['idp'],
     oidc: oidc as OidcSettings,
     temporalUiOrigin: temporalUiOrigin?.replace(/\/+$/, ''),
+    temporalUiUrl: (temporalUiUrl ?? temporalUiOrigin)?.replace(/\/+$/, ''),
+    hrIntake: hrIntake as HrIntakeConfig,
     bodyLimit: bodyLimit as number,
     sessionKey: (session as { key: Buffer }).key,
     sessionKeyPath: (session as { path: string }).path,
@@ -119,6 +133,7 @@ export function describeServerConfig(c: ServerConfig): string {
     `api ${c.publicUrl} (listening on ${c.listen.host}:${c.listen.port}) mode=${c.mode} account=${c.accountId}`,
     `temporal ${c.temporal.address} namespace=${c.temporal.namespace} taskQueue=${c.temporal.taskQueue}`,
     `signing keys=${c.signing.keys.map((k) => k.kid).join(',')} (${c.signing.keysPath}) issuer=${c.signing.issuer}`,
+    `console ${c.publicUrl}/console temporal-ui=${c.temporalUiUrl ?? 'none'} hr-integrations=${c.hrIntake.integrations.map((i) => `${i.name}(${i.secrets.length} secret${i.secrets.length === 1 ? '' : 's'})`).join(',') || 'none'}`,
     `oidc issuer=${c.oidc.issuer} (${c.idp.mode}) audience=${c.oidc.audience} cli=${c.oidc.cliClientId} console=${c.oidc.webClientId}${c.oidc.webClientSecret ? '' : ' (browser sign-in off: no client secret)'} groups=${c.oidc.groupsClaim}`,
   ].join('\n');
 }

@@ -18,6 +18,8 @@ export interface WorkerConfig {
   trust: { issuer: string; keys: TrustedKey[]; keysPath: string };
   auditDir: string;
   notifyWebhook?: string;
+  /** The web console's base URL: notifications link to the run's page there. None: no links. */
+  consoleUrl?: string;
   recentUseWindowMs: number;
   workflowBundlePath?: string;
   shutdownGraceMs: number;
@@ -36,6 +38,14 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     problems,
   );
+  // The console is served by the API: its URL is the API's unless said otherwise; the local default in emulator mode.
+  const consoleUrl = read(
+    env,
+    'OFFBOARD_CONSOLE_URL',
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL: the web console, for links in notifications' }).optional(),
+    problems,
+  );
+  const apiUrl = env.OFFBOARD_API_URL || (live ? undefined : 'http://127.0.0.1:8088');
   const recentUseWindowMs = read(env, 'OFFBOARD_RECENT_USE_WINDOW', duration('7d'), problems);
   const shutdownGraceMs = read(env, 'OFFBOARD_SHUTDOWN_GRACE', duration('10s'), problems);
   const workflowBundlePath = read(
@@ -52,6 +62,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     trust: trust as WorkerConfig['trust'],
     auditDir: resolve(auditDir as string),
     notifyWebhook,
+    consoleUrl: (consoleUrl ?? apiUrl)?.replace(/\/+$/, ''),
     recentUseWindowMs: recentUseWindowMs as number,
     workflowBundlePath,
     shutdownGraceMs: shutdownGraceMs as number,
@@ -65,7 +76,7 @@ export function describeConfig(config: WorkerConfig): string {
     `temporal ${config.temporal.address} namespace=${config.temporal.namespace} taskQueue=${config.temporal.taskQueue}${config.temporal.apiKey ? ' apiKey=set' : ''}${config.temporal.tls ? ' tls=on' : ''}`,
     `alibaba mode=${a.mode} cs=${a.csEndpoint ?? 'default'} ram=${a.ramEndpoint ?? 'default'} region=${a.region} account=${a.accountId} worker=${a.workerIdentity}`,
     `credentials: ${a.fixtureKey ? `demo fixture key ${a.fixtureKey.accessKeyId} of ${a.workerIdentity} (emulator mode, ALIBABA_CLOUD_ACCESS_KEY_ID unset)` : 'default credential chain of @alicloud/credentials'}`,
-    `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'}`,
+    `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'} links=${config.consoleUrl ?? 'none'}`,
   ].join('\n');
 }
 

@@ -2,7 +2,7 @@ import { type FastifyInstance } from 'fastify';
 import { type OffboardReason } from '../../common/validation';
 import { type TargetIdentity } from '../../common/types';
 import { problemResponses } from '../problems';
-import { clusterIds, document, duration, isoTime, reason, startedRun, target, text, actor } from '../schemas';
+import { clusterIds, document, duration, isoTime, reason, startedRun, target, text, ticket } from '../schemas';
 import { type Services } from '../services';
 import { planFor } from '../temporal/plan';
 import { offboardFor, revokeFor } from '../temporal/start';
@@ -50,11 +50,7 @@ export function startRoutes(services: Services) {
             properties: {
               target,
               reason,
-              ticket: {
-                ...actor,
-                description:
-                  'must be 1-255 letters, digits or ".", "_", "@", "+", "|", ":", "=", "-" (an HR ticket id)',
-              },
+              ticket,
               comment: text,
               clusterIds,
               deleteNotBefore: isoTime,
