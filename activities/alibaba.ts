@@ -2,14 +2,17 @@ import Credential from '@alicloud/credentials';
 import CsClient from '@alicloud/cs20151215';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import RamClient from '@alicloud/ram20150501';
+import StsClient from '@alicloud/sts20150401';
 
 /**
- * The one factory of Alibaba Cloud SDK clients. Endpoints, protocol, region and credentials come from configuration
- * only: in emulator mode they point at the local emulator, in live mode at Alibaba Cloud; the activities cannot tell.
+ * The one factory of Alibaba Cloud SDK clients (CS, RAM, and STS for the worker's own identity). Endpoints,
+ * protocol, region and credentials come from configuration only: in emulator mode they point at the local emulator, in live mode at Alibaba Cloud; the activities cannot tell.
  */
 interface AlibabaClientConfig {
   csEndpoint?: string;
   ramEndpoint?: string;
+  /** STS, for the worker's own principal id (GetCallerIdentity); the SDK's regional endpoint when absent. */
+  stsEndpoint?: string;
   protocol: 'http' | 'https';
   region: string;
   /** A credential of `@alicloud/credentials` (the default chain, or a static key built from configuration). */
@@ -22,6 +25,8 @@ interface AlibabaClientConfig {
 export interface AlibabaClients {
   cs: CsClient;
   ram: RamClient;
+  /** Only for GetCallerIdentity: who the worker's credentials are. */
+  sts: StsClient;
 }
 
 function sdkConfig(config: AlibabaClientConfig, endpoint: string | undefined): $OpenApiUtil.Config {
@@ -39,5 +44,6 @@ export function createAlibabaClients(config: AlibabaClientConfig): AlibabaClient
   return {
     cs: new CsClient(sdkConfig(config, config.csEndpoint)),
     ram: new RamClient(sdkConfig(config, config.ramEndpoint)),
+    sts: new StsClient(sdkConfig(config, config.stsEndpoint)),
   };
 }

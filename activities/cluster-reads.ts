@@ -1,52 +1,112 @@
 import * as $cs from '@alicloud/cs20151215';
 import type CsClient from '@alicloud/cs20151215';
-import { type KubeconfigState, type LeftoverKubeconfig, type RbacGrant, type TargetIdentity } from '../common/types';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../common/errors';
+import {
+  type ClusterFacts,
+  type KubeconfigState,
+  type LeftoverKubeconfig,
+  type RbacGrant,
+  type TargetIdentity,
+} from '../common/types';
 import { type SdkCalls } from './sdk-call';
 
 /**
- * The CS reads several stages make: an identity's kubeconfigs and RBAC grants (inventory, verification, the last
- * check before deletion), and the kubeconfigs left on clusters by an identity RAM no longer knows. Each adds the
- * request ids of its calls to the list it is given.
+ * The CS reads several stages make: the clusters of the account, an identity's kubeconfigs and RBAC grants
+ * (inventory, verification, the live check before deletion), and the kubeconfigs left on clusters by identities RAM
+ * no longer knows. Every list is read to its end. Each read adds the request ids of its calls to the list it is given.
  */
 export interface ClusterReads {
+  /** Every cluster DescribeClustersV1 lists (all pages). */
+  clusters(requestIds: string[]): Promise<ListedCluster[]>;
+  /** Whether API-server auditing is on: the cluster's own `meta_data`, confirmed by GetClusterAuditProject if not. */
+  auditLog(cluster: ListedCluster, requestIds: string[]): Promise<boolean>;
   kubeconfigs(uid: string, requestIds: string[]): Promise<KubeconfigState[]>;
   grants(uid: string, requestIds: string[]): Promise<RbacGrant[]>;
-  /** Kubeconfigs still issued on any cluster to an identity of that name that RAM no longer knows. */
-  leftoverKubeconfigs(target: TargetIdentity, requestIds: string[]): Promise<LeftoverKubeconfig[]>;
+  /**
+   * Valid kubeconfigs of identities RAM no longer knows, on `clusters`: those of `target` (by a uid in `knownUids`, or
+   * by name and type), and those of deleted identities listed without a name that may be its.
+   */
+  leftoverKubeconfigs(
+    target: TargetIdentity,
+    knownUids: readonly string[],
+    clusters: readonly ClusterFacts[],
+    requestIds: string[],
+  ): Promise<{ leftovers: LeftoverKubeconfig[]; unattributed: LeftoverKubeconfig[] }>;
 }
 
-const PAGE_SIZE = 50;
+/** A cluster as listed, with its `meta_data` JSON (kept out of results: it is only read for the audit-log project). */
+export type ListedCluster = ClusterFacts & { metaData?: string };
+
+/** Cert states a kubeconfig may still be used in: `Unknown` counts, since it is not known to be revoked. */
+const VALID_CERT_STATES: readonly string[] = ['Unexpired', 'Unknown'];
+
+/** More pages than any account has: reaching it means the paging does not end, which is refused, never truncated. */
+const MAX_PAGES = 1_000;
 
 interface Page<S> {
-  body?: { states?: S[]; page?: { totalCount?: number } };
+  items: S[];
+  /** Absent when the service does not report it: then only an empty page ends the list. */
+  totalCount?: number;
 }
 
-/** Reads pages until one is empty or the reported total is reached; a missing page (NotFound) ends the list. */
-async function readPages<S>(fetchPage: (pageNumber: number) => Promise<Page<S> | undefined>): Promise<S[]> {
+/**
+ * Reads pages until one is empty or the reported total is reached; a missing page (NotFound) ends the list. A page
+ * shorter than asked is not taken as the last one: a service may cap the page size below what was asked.
+ */
+async function readPages<S>(operation: string, fetchPage: (pageNumber: number) => Promise<Page<S> | undefined>) {
   const items: S[] = [];
-  for (let pageNumber = 1; pageNumber <= 100; pageNumber++) {
-    const res = await fetchPage(pageNumber);
-    const batch = res?.body?.states ?? [];
+  for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber++) {
+    const page = await fetchPage(pageNumber);
+    const batch = page?.items ?? [];
     items.push(...batch);
-    if (batch.length === 0 || items.length >= (res?.body?.page?.totalCount ?? items.length)) break;
+    if (batch.length === 0 || (page?.totalCount !== undefined && items.length >= page.totalCount)) return items;
   }
-  return items;
+  throw ApplicationFailure.create({
+    type: FailureType.Unexpected,
+    message: `${operation} did not end after ${MAX_PAGES} pages: refusing to go on with a partial list`,
+    nonRetryable: true,
+  });
 }
 
 export function clusterReads(cs: CsClient, sdk: SdkCalls): ClusterReads {
   return {
+    async clusters(requestIds) {
+      const listed = await readPages('DescribeClustersV1', async (pageNumber) => {
+        const res = await sdk.call(
+          'DescribeClustersV1',
+          () => cs.describeClustersV1(new $cs.DescribeClustersV1Request({ pageNumber, pageSize: 100 })),
+          requestIds,
+        );
+        return { items: res.body?.clusters ?? [], totalCount: res.body?.pageInfo?.totalCount };
+      });
+      return listed
+        .filter((c) => c.clusterId)
+        .map((c): ListedCluster => ({ clusterId: c.clusterId as string, name: c.name, metaData: c.metaData }));
+    },
+
+    async auditLog(cluster, requestIds) {
+      // Real clusters name their audit-log project in meta_data (seen in real answers, not a documented field); when
+      // it is not there, the documented GetClusterAuditProject decides.
+      if (auditProjectOf(cluster.metaData)) return true;
+      const res = await sdk.call(
+        'GetClusterAuditProject',
+        () => cs.getClusterAuditProject(cluster.clusterId),
+        requestIds,
+      );
+      return res.body?.auditEnabled === true;
+    },
+
     async kubeconfigs(uid, requestIds) {
-      const states = await readPages((pageNumber) =>
-        sdk.call(
+      const states = await readPages('ListUserKubeConfigStates', async (pageNumber) => {
+        const res = await sdk.call(
           'ListUserKubeConfigStates',
           () =>
-            cs.listUserKubeConfigStates(
-              uid,
-              new $cs.ListUserKubeConfigStatesRequest({ pageNumber, pageSize: PAGE_SIZE }),
-            ),
+            cs.listUserKubeConfigStates(uid, new $cs.ListUserKubeConfigStatesRequest({ pageNumber, pageSize: 100 })),
           requestIds,
-        ),
-      );
+        );
+        return { items: res.body?.states ?? [], totalCount: res.body?.page?.totalCount };
+      });
       return states.map((s) => ({
         clusterId: s.clusterId ?? '',
         clusterName: s.clusterName,
@@ -68,40 +128,52 @@ export function clusterReads(cs: CsClient, sdk: SdkCalls): ClusterReads {
       }));
     },
 
-    async leftoverKubeconfigs(target, requestIds) {
-      const clusters = await sdk.call(
-        'DescribeClustersV1',
-        () => cs.describeClustersV1(new $cs.DescribeClustersV1Request({ pageNumber: 1, pageSize: 100 })),
-        requestIds,
-      );
+    async leftoverKubeconfigs(target, knownUids, clusters, requestIds) {
       const accountType = target.type === 'user' ? 'RamUser' : 'RamRole';
       const leftovers: LeftoverKubeconfig[] = [];
-      for (const { clusterId, name: clusterName } of clusters.body?.clusters ?? []) {
-        if (!clusterId) continue;
-        const states = await readPages((pageNumber) =>
-          sdk.callOptional(
+      const unattributed: LeftoverKubeconfig[] = [];
+      for (const { clusterId, name: clusterName } of clusters) {
+        const states = await readPages('ListClusterKubeconfigStates', async (pageNumber) => {
+          const res = await sdk.callOptional(
             'ListClusterKubeconfigStates',
             () =>
               cs.listClusterKubeconfigStates(
                 clusterId,
-                new $cs.ListClusterKubeconfigStatesRequest({ pageNumber, pageSize: PAGE_SIZE }),
+                new $cs.ListClusterKubeconfigStatesRequest({ pageNumber, pageSize: 50 }),
               ),
             requestIds,
-          ),
-        );
+          );
+          return res && { items: res.body?.states ?? [], totalCount: res.body?.page?.totalCount };
+        });
         for (const s of states) {
-          if (s.accountName === target.name && s.accountType === accountType && s.certState === 'Unexpired') {
-            leftovers.push({
-              clusterId,
-              clusterName,
-              certState: s.certState,
-              certExpireTime: s.certExpireTime,
-              uid: s.accountId ?? '',
-            });
-          }
+          if (s.accountType !== accountType || !VALID_CERT_STATES.includes(s.certState ?? 'Unknown')) continue;
+          const kubeconfig: LeftoverKubeconfig = {
+            clusterId,
+            clusterName,
+            certState: s.certState ?? 'Unknown',
+            certExpireTime: s.certExpireTime,
+            uid: s.accountId ?? '',
+          };
+          const deleted = s.accountState === 'Deleted';
+          // A known uid counts only for an identity the cluster itself reports deleted: the uids come from earlier
+          // runs' records, which must never make the run revoke a live identity's kubeconfig.
+          if (deleted && kubeconfig.uid && knownUids.includes(kubeconfig.uid)) leftovers.push(kubeconfig);
+          else if (s.accountName === target.name) leftovers.push(kubeconfig);
+          else if (deleted && !s.accountName && kubeconfig.uid) unattributed.push(kubeconfig);
         }
       }
-      return leftovers;
+      return { leftovers, unattributed };
     },
   };
+}
+
+/** The audit-log project a cluster's `meta_data` JSON names, if any. */
+function auditProjectOf(metaData: string | undefined): string | undefined {
+  if (!metaData) return undefined;
+  try {
+    const parsed = JSON.parse(metaData) as { AuditProjectName?: unknown };
+    return typeof parsed.AuditProjectName === 'string' && parsed.AuditProjectName ? parsed.AuditProjectName : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,20 +1,26 @@
 import * as $ram from '@alicloud/ram20150501';
 import { type ActivityContext } from './deps';
 import { groupNames, policyRefs } from './holdings';
+import { stillTheVerifiedIdentity } from './identity-lookup';
 import { checkProof } from './proof';
 import { type SdkResponse } from './sdk-call';
 import { type OffboardActivities } from './types';
 
 /**
  * The deletion plan: a fresh list of what must go before DeleteUser/DeleteRole, because the inventory may be days
- * old. A list RAM cannot find (the identity is partly gone already) is an empty one.
+ * old — listed by name, so only while the name still names the verified identity. A list RAM cannot find (the
+ * identity is partly gone already) is an empty one.
  */
-export function deletionPlanActivities({ deps, sdk }: ActivityContext): Pick<OffboardActivities, 'planDeletion'> {
+export function deletionPlanActivities(ctx: ActivityContext): Pick<OffboardActivities, 'planDeletion'> {
+  const { deps, sdk } = ctx;
   const { ram } = deps.clients;
   return {
     async planDeletion({ proof, target }) {
       checkProof(proof, target);
       const requestIds: string[] = [];
+      if (!(await stillTheVerifiedIdentity(ctx, proof, target, requestIds))) {
+        return { accessKeyIds: [], groups: [], policies: [], loginProfile: false, mfa: false, requestIds };
+      }
       if (target.type === 'role') {
         const policies = await sdk.callOptional(
           'ListPoliciesForRole',

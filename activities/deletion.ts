@@ -1,9 +1,8 @@
 import * as $ram from '@alicloud/ram20150501';
-import { ApplicationFailure } from '@temporalio/common';
-import { FailureType } from '../common/errors';
-import { identityRef } from '../common/validation';
 import { type ActivityContext } from './deps';
-import { checkProof, usableKubeconfigs } from './proof';
+import { stillTheVerifiedIdentity } from './identity-lookup';
+import { liveCheck, usableAgain } from './live-check';
+import { checkProof } from './proof';
 import { type SdkResponse, stepResult } from './sdk-call';
 import { type OffboardActivities, type ProvenTarget, type StepResult } from './types';
 
@@ -19,14 +18,20 @@ type DeletionActivities = Pick<
 
 /**
  * Deletion: what the identity still holds goes (as planDeletion listed it), then the identity itself. Every step
- * first checks the proof of verified revocation, and a step whose object is already gone (NotFound) is done.
+ * first checks the proof of verified revocation and that the name still names the verified identity (these calls act
+ * on the name); a step whose object is already gone (NotFound), or whose identity is, is done — by someone else, unless
+ * a retried attempt finds what its own earlier attempt did (`earlierAttempt`).
  */
-export function deletionActivities({ deps, sdk, clusters }: ActivityContext): DeletionActivities {
+export function deletionActivities(ctx: ActivityContext): DeletionActivities {
+  const { deps, sdk } = ctx;
   const { ram } = deps.clients;
 
   async function step(input: ProvenTarget, operation: string, fn: () => Promise<SdkResponse>): Promise<StepResult> {
     checkProof(input.proof, input.target);
-    return stepResult(await sdk.callOptional(operation, fn));
+    const requestIds: string[] = [];
+    const exists = await stillTheVerifiedIdentity(ctx, input.proof, input.target, requestIds);
+    const res = exists ? await sdk.callOptional(operation, fn, requestIds) : undefined;
+    return { ...stepResult(res), requestIds };
   }
 
   return {
@@ -71,21 +76,16 @@ export function deletionActivities({ deps, sdk, clusters }: ActivityContext): De
     },
 
     /**
-     * The point of no return. Re-reads the identity's kubeconfigs and grants right before the delete: one issued
-     * since verification (by an admin, say) stops the deletion instead of outliving the identity.
+     * The point of no return. The live check runs again right before the delete: the name must still name the
+     * verified uid (IdentityChanged otherwise), and a kubeconfig or grant usable again since verification stops the
+     * deletion (UsableAgain) instead of outliving the identity. An identity already gone is not deleted again.
      */
     async deleteIdentity({ proof, target }) {
-      checkProof(proof, target);
       const requestIds: string[] = [];
-      const usable = usableKubeconfigs(await clusters.kubeconfigs(proof.uid, requestIds));
-      const grants = await clusters.grants(proof.uid, requestIds);
-      if (usable.length > 0 || grants.length > 0) {
-        throw ApplicationFailure.create({
-          type: FailureType.RevocationNotVerified,
-          message: `refusing to delete ${identityRef(target.type, target.name)}: since verification it got ${usable.length} usable kubeconfig(s) and ${grants.length} grant(s) again`,
-          nonRetryable: true,
-        });
-      }
+      const check = await liveCheck(ctx, proof, target, requestIds);
+      const refusal = usableAgain(check, target);
+      if (refusal) throw refusal;
+      if (!check.identityExists) return { ...stepResult(undefined), requestIds };
       const deleted =
         target.type === 'user'
           ? await sdk.callOptional(
@@ -98,7 +98,7 @@ export function deletionActivities({ deps, sdk, clusters }: ActivityContext): De
               () => ram.deleteRole(new $ram.DeleteRoleRequest({ roleName: target.name })),
               requestIds,
             );
-      return { changed: deleted !== undefined, requestIds };
+      return { ...stepResult(deleted), requestIds };
     },
   };
 }

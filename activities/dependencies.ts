@@ -60,8 +60,27 @@ const validKubeconfigProbe: DependencyProbe = {
   },
 };
 
+/**
+ * A cluster with API-server auditing off keeps no audit logs for Alibaba's 7-day check, so every clean without Force
+ * touching it is refused: found up front (the inventory knows auditing for the clusters the clean touches), one
+ * finding per cluster, and decided once for all of them — proceeding cleans with Force.
+ */
+const auditingOffProbe: DependencyProbe = {
+  name: 'auditing-off',
+  run(inventory) {
+    return (inventory.clusters ?? [])
+      .filter((c) => c.auditLog === false)
+      .map((c) => ({
+        probe: 'auditing-off',
+        blocking: true,
+        summary: `cluster ${c.clusterId}: API-server auditing is off, so Alibaba cannot check recent use there and refuses a clean without Force; proceeding cleans with Force`,
+        evidence: { clusterId: c.clusterId },
+      }));
+  },
+};
+
 export function defaultProbes(recentUseWindowMs: number): DependencyProbe[] {
-  return [recentAccessKeyUseProbe(recentUseWindowMs), clusterOwnerProbe, validKubeconfigProbe];
+  return [recentAccessKeyUseProbe(recentUseWindowMs), clusterOwnerProbe, validKubeconfigProbe, auditingOffProbe];
 }
 
 /** Dependencies: runs the configured probes over the inventory. Read-only. */

@@ -1,4 +1,5 @@
 import { type TrustedKey } from '../common/signed-token';
+import { type TimingBounds } from '../common/timing';
 import { type AlibabaClients } from './alibaba';
 import { type AuditSink } from './audit';
 import { type Redactor } from './classify';
@@ -6,6 +7,8 @@ import { type ClusterReads, clusterReads } from './cluster-reads';
 import { type DependencyProbe } from './dependencies';
 import { type Notifier } from './notification';
 import { type SdkCalls, sdkCalls } from './sdk-call';
+import { type WorkerScope, workerScope } from './worker-scope';
+import { type WorkerPrincipal } from './worker-identity';
 
 /** Everything the activities need, built once by the worker from its configuration. */
 export interface ActivityDeps {
@@ -14,10 +17,17 @@ export interface ActivityDeps {
   accountId: string;
   /** `user/<name>` or `role/<name>` of the worker's own identity: never a target. */
   workerIdentity: string;
+  /**
+   * The same identity by id, as STS answers (asked once; the worker asks at start): a target with this uid is
+   * refused whatever its name.
+   */
+  worker: () => Promise<WorkerPrincipal>;
   /** The worker's access key id when known: a target holding it is the worker itself. */
   workerAccessKeyId?: string;
   /** The offboarding API's public keys and issuer: whose signed requests and decisions the runs accept. */
   trust: { issuer: string; keys: TrustedKey[] };
+  /** Bounds on the durations and dates of run inputs, handed to each run with its policy. */
+  timing: TimingBounds;
   probes: DependencyProbe[];
   audit: AuditSink;
   notifier: Notifier;
@@ -25,20 +35,26 @@ export interface ActivityDeps {
   now?: () => Date;
 }
 
-/** What each stage's activities are built over: the deps, the clock, the SDK-call helper and the shared CS reads. */
+/**
+ * What each stage's activities are built over: the deps, the clock, the SDK-call helper, the shared CS reads and what
+ * the worker can see of the clusters.
+ */
 export interface ActivityContext {
   deps: ActivityDeps;
   now: () => Date;
   sdk: SdkCalls;
   clusters: ClusterReads;
+  scope: WorkerScope;
 }
 
 export function activityContext(deps: ActivityDeps): ActivityContext {
   const sdk = sdkCalls(deps.redact);
+  const clusters = clusterReads(deps.clients.cs, sdk);
   return {
     deps,
     now: deps.now ?? (() => new Date()),
     sdk,
-    clusters: clusterReads(deps.clients.cs, sdk),
+    clusters,
+    scope: workerScope(deps.worker, clusters),
   };
 }

@@ -8,6 +8,8 @@ import { deletionPlanActivities } from './deletion-plan';
 import { dependencyActivities } from './dependencies';
 import { activityContext, type ActivityDeps } from './deps';
 import { inventoryActivities } from './inventory';
+import { liveCheckActivities } from './live-check';
+import { lockoutActivities } from './lockout';
 import { notificationActivities } from './notification';
 import { planActivities } from './plan';
 import { quarantineActivities } from './quarantine';
@@ -18,7 +20,8 @@ import { verificationActivities } from './verification';
 
 // What a worker, a script or a test needs to build activities; their types are in ./types.
 export { createAlibabaClients } from './alibaba';
-export { directoryAuditSink } from './audit';
+export { type AuditSink, jsonLinesAuditSink } from './audit';
+export { auditSigner, verifyAuditFile } from './audit-chain';
 export { type ActivityDeps } from './deps';
 export { consoleNotifier, webhookNotifier } from './notification';
 
@@ -30,8 +33,10 @@ export function createActivities(deps: ActivityDeps): OffboardActivities {
     ...planActivities(ctx),
     ...dependencyActivities(ctx),
     ...quarantineActivities(ctx),
+    ...lockoutActivities(ctx),
     ...revocationActivities(ctx),
     ...verificationActivities(ctx),
+    ...liveCheckActivities(ctx),
     ...deletionPlanActivities(ctx),
     ...deletionActivities(ctx),
     ...notificationActivities(ctx),

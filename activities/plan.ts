@@ -15,7 +15,7 @@ export function planActivities({ deps }: ActivityContext): Pick<OffboardActiviti
   const readOnly = activityContext({
     ...deps,
     clients: readOnlyClients(deps.clients),
-    audit: { write: refuse },
+    audit: { append: refuse },
     notifier: { send: refuse },
   });
   const { inventoryIdentity } = inventoryActivities(readOnly);

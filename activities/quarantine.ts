@@ -38,8 +38,8 @@ export function quarantineActivities({ deps, sdk }: ActivityContext): Quarantine
     },
 
     /**
-     * The old password cannot be restored: a random one is set and never kept (not returned, not logged), with
-     * PasswordResetRequired, so an admin must hand out a new one.
+     * The old password cannot be restored: a random one is set and never kept (not returned, not logged, redacted
+     * from any error of the call), with PasswordResetRequired, so an admin must hand out a new one.
      */
     async restoreConsoleLogin({ userName, profile }) {
       const existing = await sdk.callOptional('GetLoginProfile', () =>
@@ -47,7 +47,7 @@ export function quarantineActivities({ deps, sdk }: ActivityContext): Quarantine
       );
       if (existing?.body?.loginProfile) return { changed: false, requestIds: requestIdOf(existing) };
       const password = `${randomBytes(18).toString('base64url')}Aa1!`;
-      const created = await sdk.call('CreateLoginProfile', () =>
+      const created = await sdk.withSecrets([password]).call('CreateLoginProfile', () =>
         ram.createLoginProfile(
           new $ram.CreateLoginProfileRequest({
             userName,

@@ -21,5 +21,5 @@ export function readOnlyClients(clients: AlibabaClients): AlibabaClients {
         return (value as (...args: unknown[]) => unknown).bind(target);
       },
     });
-  return { cs: guard(clients.cs, 'cs'), ram: guard(clients.ram, 'ram') };
+  return { cs: guard(clients.cs, 'cs'), ram: guard(clients.ram, 'ram'), sts: guard(clients.sts, 'sts') };
 }

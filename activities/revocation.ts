@@ -1,11 +1,16 @@
 import * as $cs from '@alicloud/cs20151215';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { AlibabaErrorCodes as C } from '../common/alibaba-error-codes';
 import { FailureType } from '../common/errors';
 import { type RbacGrant } from '../common/types';
+import { asCleanRefusal, type AlibabaErrorFacts, isNotFound } from './classify';
 import { type ActivityContext } from './deps';
 import { assertNotWorker, invalidInput } from './run-policy';
 import { requestIdOf, stepResult } from './sdk-call';
 import { type OffboardActivities } from './types';
+
+/** DescribeTaskInfo states that end a task without success (as the SDK model and Alibaba's ack-ram-tool spell them). */
+const FAILED_TASK_STATES: readonly string[] = ['fail', 'failed', 'timeout', 'canceled', 'cancelled'];
 
 type RevocationActivities = Pick<OffboardActivities, 'cleanPermissions' | 'awaitCleanTask' | 'regrantPermissions'>;
 
@@ -15,45 +20,66 @@ export function revocationActivities({ deps, sdk }: ActivityContext): Revocation
 
   return {
     /**
-     * All clusters: CleanUserPermissions, an asynchronous task. Named clusters: CleanClusterUserPermissions each.
-     * Without `force` Alibaba refuses when the identity used a cluster in the last 7 days: that comes back as a
-     * non-retryable RecentClusterAccess.
+     * All clusters: CleanUserPermissions, an asynchronous task. Named clusters: CleanClusterUserPermissions each; a
+     * cluster that does not exist is bad input, never a clean done. Without `force` Alibaba refuses when the identity
+     * used a cluster in the last 7 days (or no audit logs can tell): that comes back as a non-retryable
+     * RecentClusterAccess, or UnclearCleanRefusal when the answer cannot be classified (see classify.ts).
      */
     async cleanPermissions({ uid, target, clusterIds, force }) {
       assertNotWorker(deps, target);
       if (uid === deps.accountId) throw invalidInput('refusing to clean the root account');
       const requestIds: string[] = [];
-      if (clusterIds && clusterIds.length > 0) {
-        for (const clusterId of clusterIds) {
-          await sdk.callOptional(
-            'CleanClusterUserPermissions',
-            () => cs.cleanClusterUserPermissions(clusterId, uid, new $cs.CleanClusterUserPermissionsRequest({ force })),
-            requestIds,
-          );
+      try {
+        if (clusterIds && clusterIds.length > 0) {
+          for (const clusterId of clusterIds) {
+            await sdk
+              .call(
+                'CleanClusterUserPermissions',
+                () =>
+                  cs.cleanClusterUserPermissions(clusterId, uid, new $cs.CleanClusterUserPermissionsRequest({ force })),
+                requestIds,
+              )
+              .catch((err: unknown) => {
+                throw isMissingCluster(err) ? invalidInput(`clusterIds: ${clusterId} does not exist`) : err;
+              });
+          }
+          return { mode: 'per-cluster', force, clusterIds, requestIds };
         }
-        return { mode: 'per-cluster', force, clusterIds, requestIds };
+        const res = await sdk.call(
+          'CleanUserPermissions',
+          () => cs.cleanUserPermissions(uid, new $cs.CleanUserPermissionsRequest({ force })),
+          requestIds,
+        );
+        return { mode: 'all-clusters', force, taskId: res.body?.taskId, requestIds };
+      } catch (err) {
+        throw force ? err : asCleanRefusal(err);
       }
-      const res = await sdk.call(
-        'CleanUserPermissions',
-        () => cs.cleanUserPermissions(uid, new $cs.CleanUserPermissionsRequest({ force })),
-        requestIds,
-      );
-      return { mode: 'all-clusters', force, taskId: res.body?.taskId, requestIds };
     },
 
     /**
      * A running task throws the retryable CleanTaskPending, so the activity retry policy is the polling loop
-     * (bounded by its schedule-to-close timeout); a failed task is non-retryable.
+     * (bounded by its schedule-to-close timeout). A task that ended `fail`, `timeout` or `canceled`, or that cannot be
+     * found any more (lost), is the non-retryable CleanTaskFailed: re-polling it would never help, a new clean will.
+     * Any other state is not taken for success: it is polled until it is one the run knows.
      */
     async awaitCleanTask({ taskId }) {
-      const res = await sdk.call('DescribeTaskInfo', () => cs.describeTaskInfo(taskId));
+      const res = await sdk
+        .call('DescribeTaskInfo', () => cs.describeTaskInfo(taskId))
+        .catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+          throw ApplicationFailure.create({
+            type: FailureType.CleanTaskFailed,
+            message: `clean task ${taskId} cannot be found (lost): nothing says it took effect`,
+            nonRetryable: true,
+          });
+        });
       const state = res.body?.state ?? 'unknown';
       if (state === 'success') return { state, requestIds: requestIdOf(res) };
-      if (state === 'fail' || state === 'failed') {
+      if (FAILED_TASK_STATES.includes(state)) {
         const e = res.body?.error;
         throw ApplicationFailure.create({
           type: FailureType.CleanTaskFailed,
-          message: `clean task ${taskId} failed${e?.code ? `: ${e.code}` : ''}${e?.message ? ` ${deps.redact(e.message)}` : ''}`,
+          message: `clean task ${taskId} ended ${state}${e?.code ? `: ${e.code}` : ''}${e?.message ? ` ${deps.redact(e.message)}` : ''}`,
           nonRetryable: true,
         });
       }
@@ -102,4 +128,11 @@ function grantToBody(g: RbacGrant): $cs.GrantPermissionsRequestBody {
     isCustom: custom,
     isRamRole: g.isRamRole,
   });
+}
+
+/** A per-cluster clean answered "no such cluster" (and not "no such identity"). */
+function isMissingCluster(err: unknown): boolean {
+  if (!isNotFound(err)) return false;
+  const facts = (err as ApplicationFailure).details?.[0] as AlibabaErrorFacts | undefined;
+  return facts?.code === C.clusterNotFound;
 }

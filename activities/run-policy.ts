@@ -4,10 +4,11 @@ import { type AccessKeySnapshot, type TargetIdentity } from '../common/types';
 import { identityRef } from '../common/validation';
 import { type ActivityContext, type ActivityDeps } from './deps';
 import { type OffboardActivities } from './types';
+import { assertNotWorkerUid } from './worker-identity';
 
 /**
- * The run policy: the one account the worker serves, its own identity that is never a target, and the keys whose
- * signatures the run accepts. The workflows read it once per run; the activities enforce the first two again before
+ * The run policy: the one account the worker serves, its own identity that is never a target, the keys whose
+ * signatures the run accepts, and the bounds on the run's durations and dates. The workflows read it once per run; the activities enforce the first two again before
  * they touch anything.
  */
 export function runPolicyActivities({ deps }: ActivityContext): Pick<OffboardActivities, 'loadRunPolicy'> {
@@ -17,6 +18,7 @@ export function runPolicyActivities({ deps }: ActivityContext): Pick<OffboardAct
         accountId: deps.accountId,
         workerIdentity: deps.workerIdentity,
         trust: { issuer: deps.trust.issuer, keys: [...deps.trust.keys] },
+        timing: deps.timing,
       };
     },
   };
@@ -45,8 +47,16 @@ export function assertNotWorkerKey(deps: ActivityDeps, userName: string, accessK
   }
 }
 
-/** The uid RAM returned for a target: present, and not the root account (`purpose` says what the run would do). */
-export function checkResolvedUid(uid: string, target: TargetIdentity, accountId: string, purpose: string): string {
+/**
+ * The uid RAM returned for a target: present, not the root account (`purpose` says what the run would do), and not
+ * the worker itself by id (a renamed worker user, a role worker): TargetIsWorker, and the run changes nothing.
+ */
+export async function checkResolvedUid(
+  deps: ActivityDeps,
+  uid: string,
+  target: TargetIdentity,
+  purpose: string,
+): Promise<string> {
   if (!uid) {
     throw ApplicationFailure.create({
       type: FailureType.Unexpected,
@@ -54,6 +64,7 @@ export function checkResolvedUid(uid: string, target: TargetIdentity, accountId:
       nonRetryable: true,
     });
   }
-  if (uid === accountId) throw invalidInput(`target resolves to the root account, which cannot be ${purpose}`);
+  if (uid === deps.accountId) throw invalidInput(`target resolves to the root account, which cannot be ${purpose}`);
+  assertNotWorkerUid(await deps.worker(), uid, identityRef(target.type, target.name));
   return uid;
 }

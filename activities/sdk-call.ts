@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { isNotFound, type Redactor, toFailure } from './classify';
+import { isNotFound, type Redactor, toFailure, withSecrets } from './classify';
 import { type StepResult } from './types';
 
 /**
@@ -14,6 +14,8 @@ export interface SdkCalls {
     fn: () => Promise<T>,
     requestIds?: string[],
   ): Promise<T | undefined>;
+  /** The same calls, with the secrets of this call (a generated password) redacted too from whatever they throw. */
+  withSecrets(secrets: readonly string[]): SdkCalls;
 }
 
 /** What every SDK response carries: the request id is in the body (RAM, most of CS) or in a header. */
@@ -43,7 +45,7 @@ export function sdkCalls(redact: Redactor): SdkCalls {
     }
   }
 
-  return { call, callOptional };
+  return { call, callOptional, withSecrets: (secrets) => sdkCalls(withSecrets(redact, secrets)) };
 }
 
 export function requestIdOf(res: SdkResponse | undefined): string[] {
@@ -52,9 +54,23 @@ export function requestIdOf(res: SdkResponse | undefined): string[] {
   return id ? [id] : [];
 }
 
-/** The result of a step whose goal may already hold: no response (NotFound) means nothing changed. */
+/**
+ * The result of a step whose goal may already hold: no response (NotFound) means nothing changed — on a retry, maybe
+ * because this run's earlier attempt took effect and lost its answer.
+ */
 export function stepResult(res: SdkResponse | undefined): StepResult {
-  return { changed: res !== undefined, requestIds: requestIdOf(res) };
+  return res !== undefined
+    ? { changed: true, requestIds: requestIdOf(res) }
+    : { changed: false, requestIds: [], ...(isRetriedAttempt() && { earlierAttempt: true }) };
+}
+
+/** True in a retried activity attempt: an earlier attempt of the same call ran, and may have taken effect. */
+export function isRetriedAttempt(): boolean {
+  try {
+    return Context.current().info.attempt > 1;
+  } catch {
+    return false; // outside an activity (unit tests, scripts)
+  }
 }
 
 /** Keeps long SDK calls visible to the server: a worker that dies is noticed within the heartbeat timeout. */

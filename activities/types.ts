@@ -5,9 +5,11 @@
  */
 import type {
   CleanResult,
+  ClusterFacts,
   DependencyFinding,
   Inventory,
   InventoryResult,
+  LiveCheck,
   LoginProfileSnapshot,
   PolicyRef,
   RbacGrant,
@@ -17,14 +19,20 @@ import type {
 } from '../common/types';
 import type { Plan } from '../common/plan';
 import type { TrustedKey } from '../common/signed-token';
-import type { AuditRecord } from './audit';
+import type { TimingBounds } from '../common/timing';
+import type { AuditAppended, AuditBatch } from './audit';
 import type { Notification } from './notification';
 
-export type { AuditRecord, Notification };
+export type { AuditAppended, AuditBatch, Notification };
 
 export interface StepResult {
   /** False when the goal already held (NotFound, already inactive): running twice gives the same state. */
   changed: boolean;
+  /**
+   * With `changed: false`, in a retried attempt: an earlier attempt of this run's call may have taken effect and lost
+   * its answer (a dropped connection), so the goal holding is most likely this run's doing, not someone else's.
+   */
+  earlierAttempt?: boolean;
   requestIds: string[];
 }
 
@@ -33,6 +41,8 @@ export interface RunPolicy {
   workerIdentity: string;
   /** Whose signatures the run accepts: the offboarding API's public keys, and its issuer name. */
   trust: { issuer: string; keys: TrustedKey[] };
+  /** Bounds on the run's durations and dates (production's, or the emulator's fast ones for tests). */
+  timing: TimingBounds;
 }
 
 export interface DeletionPlan {
@@ -47,6 +57,11 @@ export interface DeletionPlan {
 interface TargetInput {
   accountId: string;
   target: TargetIdentity;
+  /**
+   * Uids the identity is known to have had (recorded by earlier runs): if RAM no longer knows it, its leftover
+   * kubeconfigs are matched by these, since clusters may list a deleted identity without its name.
+   */
+  knownUids?: string[];
 }
 
 interface AccessKeyInput {
@@ -68,10 +83,15 @@ export interface OffboardActivities {
   planIdentity(input: { accountId: string; target: TargetIdentity; clusterIds?: string[] }): Promise<Plan>;
 
   // Inventory and dependencies (read-only)
-  /** Resolves the identity (name → uid) and snapshots everything it holds. */
-  inventoryIdentity(input: TargetInput): Promise<InventoryResult>;
+  /**
+   * Resolves the identity (name → uid) and snapshots everything it holds, and the clusters (with auditing known for
+   * those a clean of `clusterIds`, all when absent, touches).
+   */
+  inventoryIdentity(input: TargetInput & { clusterIds?: string[] }): Promise<InventoryResult>;
   /** Name → uid only, for the leaked-kubeconfig response; an identity RAM no longer knows is searched in the clusters. */
   resolveIdentity(input: TargetInput): Promise<InventoryResult | { exists: true; uid: string; requestIds: string[] }>;
+  /** Every cluster of the account (all pages of DescribeClustersV1). */
+  listClusters(): Promise<ClusterFacts[]>;
   /** Runs the configured dependency probes over the inventory. */
   checkDependencies(input: { inventory: Inventory }): Promise<DependencyFinding[]>;
 
@@ -83,6 +103,15 @@ export interface OffboardActivities {
   blockConsoleLogin(input: { userName: string }): Promise<StepResult>;
   /** Gives console login back with the snapshotted settings and a password nobody knows (reset required). */
   restoreConsoleLogin(input: { userName: string; profile: LoginProfileSnapshot }): Promise<StepResult>;
+  /**
+   * Attaches the deny-all custom policy (created once per account) to the user or role: every request it makes is
+   * refused from now on, open sessions included. Undone by detachDenyPolicy.
+   */
+  attachDenyPolicy(input: { target: TargetIdentity }): Promise<StepResult>;
+  detachDenyPolicy(input: { target: TargetIdentity }): Promise<StepResult>;
+  /** Replaces a role's trust policy with one nobody can assume. Undone by restoreTrustPolicy with the snapshot. */
+  lockTrustPolicy(input: { roleName: string }): Promise<StepResult>;
+  restoreTrustPolicy(input: { roleName: string; document: string }): Promise<StepResult>;
 
   // Revocation and its undo
   /** Removes kubeconfigs and RBAC grants on all clusters (an asynchronous task) or on the named ones. */
@@ -102,6 +131,11 @@ export interface OffboardActivities {
   verifyRevocation(input: { uid: string; clusterIds?: string[]; taskId?: string }): Promise<VerificationResult>;
 
   // Deletion: each step takes the proof
+  /**
+   * The live check at the start of Deletion, before anything irreversible: the name still names the verified uid
+   * (IdentityChanged otherwise), and what of its kubeconfigs and grants is usable again, on every cluster.
+   */
+  checkBeforeDeletion(input: ProvenTarget): Promise<LiveCheck>;
   /** Fresh list of what must go before DeleteUser/DeleteRole (the inventory may be days old). */
   planDeletion(input: ProvenTarget): Promise<DeletionPlan>;
   deleteAccessKey(input: ProvenTarget & { accessKeyId: string }): Promise<StepResult>;
@@ -109,12 +143,18 @@ export interface OffboardActivities {
   detachPolicy(input: ProvenTarget & { policy: PolicyRef }): Promise<StepResult>;
   deleteLoginProfile(input: ProvenTarget): Promise<StepResult>;
   unbindMfaDevice(input: ProvenTarget): Promise<StepResult>;
-  /** The point of no return: re-reads kubeconfigs and grants right before DeleteUser/DeleteRole. */
+  /**
+   * The point of no return: the live check again right before DeleteUser/DeleteRole (UsableAgain or IdentityChanged
+   * stop it); an identity already gone is not deleted again (`changed: false`).
+   */
   deleteIdentity(input: ProvenTarget): Promise<StepResult>;
 
   // Notification and audit
   /** Sends a notification (webhook or console). */
   notify(input: Notification): Promise<void>;
-  /** Writes the run's audit record; rewriting it is harmless. Returns its path. */
-  writeAuditRecord(input: AuditRecord): Promise<string>;
+  /**
+   * Appends the run's entries not yet written to the audit sink, chained; idempotent by sequence number. A local
+   * activity, at the run's boundaries (workflows/run/audit-outbox.ts).
+   */
+  appendAudit(input: AuditBatch): Promise<AuditAppended>;
 }

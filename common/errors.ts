@@ -17,16 +17,44 @@ export const FailureType = {
   Conflict: 'Conflict',
   /** The request itself is wrong (bad name or id, root account, the worker's own identity). */
   InvalidInput: 'InvalidInput',
-  /** Alibaba refused a clean without Force because the identity used a cluster in the last 7 days. */
+  /**
+   * Alibaba refused a clean without Force, and said why in words we recognise: the identity used a cluster in the
+   * last 7 days, or the cluster has no audit logs to check that. An admin decides (proceed = Force).
+   */
   RecentClusterAccess: 'RecentClusterAccess',
+  /**
+   * Alibaba refused a clean without Force with an answer we cannot classify (no documented code exists for the
+   * refusal): an admin decides from the raw code and message, as for RecentClusterAccess, rather than the run blocking.
+   */
+  UnclearCleanRefusal: 'UnclearCleanRefusal',
   /** The asynchronous clean task is still running. Retryable: the activity retry policy polls it. */
   CleanTaskPending: 'CleanTaskPending',
-  /** The asynchronous clean task ended in failure. Needs a human. */
+  /**
+   * The asynchronous clean task ended without success (`fail`, `timeout`, `canceled`) or cannot be found any more.
+   * Needs a human; the retry issues a new clean.
+   */
   CleanTaskFailed: 'CleanTaskFailed',
   /** A verification read still shows a usable kubeconfig or an RBAC grant. Retried a bounded number of times. */
   RevocationNotVerified: 'RevocationNotVerified',
+  /** The target resolves to the worker's own principal (by id, whatever its name): the run changes nothing. */
+  TargetIsWorker: 'TargetIsWorker',
   /** A deletion activity was called without a proof of verified revocation for this identity. */
   MissingRevocationProof: 'MissingRevocationProof',
+  /**
+   * A cluster whose revocation the worker cannot verify: it is not the cluster's RBAC admin (so grants there are
+   * invisible to it), or the cluster reports a kubeconfig state `Unknown`. Needs a human.
+   */
+  UnverifiableCluster: 'UnverifiableCluster',
+  /**
+   * The target's name now resolves to another identity than the one whose revocation was verified (deleted and
+   * re-created under the same name). Deleting by name would delete someone else. Needs a human.
+   */
+  IdentityChanged: 'IdentityChanged',
+  /**
+   * Since verification, the identity got a usable kubeconfig or an RBAC grant again: revocation must be redone (and
+   * approved again) before deletion. The workflow takes it itself.
+   */
+  UsableAgain: 'UsableAgain',
   /** An error the classifier does not know (a bug, an unexpected answer). Not retried blindly: a human looks. */
   Unexpected: 'Unexpected',
 } as const;
@@ -38,8 +66,13 @@ export const nonRetryableFailureTypes: readonly FailureType[] = [
   FailureType.Conflict,
   FailureType.InvalidInput,
   FailureType.RecentClusterAccess,
+  FailureType.UnclearCleanRefusal,
   FailureType.CleanTaskFailed,
+  FailureType.TargetIsWorker,
   FailureType.MissingRevocationProof,
+  FailureType.UnverifiableCluster,
+  FailureType.IdentityChanged,
+  FailureType.UsableAgain,
   FailureType.Unexpected,
 ];
 

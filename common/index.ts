@@ -6,5 +6,6 @@ export * from './messages';
 export * from './presentation';
 export * from './search-attributes';
 export * from './stages';
+export * from './timing';
 export * from './types';
 export * from './validation';

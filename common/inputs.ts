@@ -1,11 +1,10 @@
 import { formatInputProblems, type InputProblem } from './errors';
+import { checkDeleteNotBefore, checkRunDurations, PRODUCTION_TIMING, type TimingBounds } from './timing';
 import { type OffboardIdentityInput, type RevokeKubeconfigInput } from './types';
 import {
   checkClusterIds,
-  checkDuration,
-  checkIsoTime,
   checkTarget,
-  isNonEmptyText,
+  checkText,
   isValidAccountId,
   isValidActor,
   OffboardReasons,
@@ -13,11 +12,16 @@ import {
 } from './validation';
 
 /**
- * Whole-input checks of both workflows. `workerIdentity` (`user/<name>` or `role/<name>`) and the account come from
- * the worker's configuration when the workflow re-checks; the CLI passes its own configuration's values.
+ * Whole-input checks of both workflows. `workerIdentity` (`user/<name>` or `role/<name>`) and the timing bounds come
+ * from the worker's configuration when the workflow re-checks; the CLI and the API pass their own configuration's
+ * values (production bounds unless told otherwise).
  */
 export interface InputContext {
   workerIdentity?: string;
+  /** Bounds on durations and dates (common/timing.ts); production's when absent. */
+  timing?: TimingBounds;
+  /** "Now" for date bounds: the run's start time in the workflow, the clock elsewhere. */
+  nowMs?: number;
 }
 
 function checkCommon(input: Partial<OffboardIdentityInput & RevokeKubeconfigInput>, ctx: InputContext): InputProblem[] {
@@ -27,31 +31,31 @@ function checkCommon(input: Partial<OffboardIdentityInput & RevokeKubeconfigInpu
     ...checkTarget(input.target, { field: 'target', accountId: input.accountId, workerIdentity: ctx.workerIdentity }),
   );
   if (!isValidActor(input.requestedBy)) problems.push({ field: 'requestedBy', rule: Rules.actor });
+  problems.push(...checkText(input.requestedByName, 'requestedByName', 200));
   if (!OffboardReasons.includes(input.reason as (typeof OffboardReasons)[number])) {
     problems.push({ field: 'reason', rule: Rules.reason });
   }
-  if (input.comment !== undefined && !isNonEmptyText(input.comment))
-    problems.push({ field: 'comment', rule: Rules.text });
+  problems.push(...checkText(input.comment, 'comment'));
   problems.push(...checkClusterIds(input.clusterIds));
-  problems.push(...checkDuration(input.blockedReminderEvery, 'blockedReminderEvery'));
   return problems;
 }
 
 export function checkOffboardInput(input: unknown, ctx: InputContext = {}): InputProblem[] {
   if (!input || typeof input !== 'object') return [{ field: 'input', rule: 'must be an object' }];
   const i = input as Partial<OffboardIdentityInput>;
+  const timing = ctx.timing ?? PRODUCTION_TIMING;
   return [
     ...checkCommon(i, ctx),
-    ...checkIsoTime(i.deleteNotBefore, 'deleteNotBefore'),
-    ...checkDuration(i.approvalReminderEvery, 'approvalReminderEvery'),
-    ...checkDuration(i.approvalExpiresAfter, 'approvalExpiresAfter'),
+    ...checkText(i.ticket, 'ticket', 100),
+    ...checkDeleteNotBefore(i.deleteNotBefore, 'deleteNotBefore', timing, ctx.nowMs ?? Date.now()),
+    ...checkRunDurations(i, timing),
   ];
 }
 
 export function checkRevokeInput(input: unknown, ctx: InputContext = {}): InputProblem[] {
   if (!input || typeof input !== 'object') return [{ field: 'input', rule: 'must be an object' }];
   const i = input as Partial<RevokeKubeconfigInput>;
-  const problems = checkCommon(i, ctx);
+  const problems = [...checkCommon(i, ctx), ...checkRunDurations(i, ctx.timing ?? PRODUCTION_TIMING)];
   if (i.force !== undefined && typeof i.force !== 'boolean')
     problems.push({ field: 'force', rule: 'must be true or false' });
   return problems;

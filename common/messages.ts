@@ -144,7 +144,8 @@ function wrongStage(name: string, ctx: DecisionSituation, expected: string): Ref
   };
 }
 
-const reasonRule = '"reason" is required (non-empty text, at most 1000 characters)';
+const reasonRule =
+  '"reason" is required (non-empty text, at most 1000 characters, without control or format characters)';
 
 /** The decision's own arguments, checked field by field; the token signed them, the rules still apply. */
 function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>): MessageArgsByName[N] | Refusal {
@@ -152,7 +153,10 @@ function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>)
   switch (name) {
     case 'approveDeletion':
       if (args.comment !== undefined && !isNonEmptyText(args.comment))
-        return invalid(name, '"comment" must be a non-empty text of at most 1000 characters when given');
+        return invalid(
+          name,
+          '"comment", when given, must be a non-empty text of at most 1000 characters, without control or format characters',
+        );
       return { comment: args.comment } as MessageArgsByName[N];
     case 'rejectDeletion':
       if (typeof args.restoreAccess !== 'boolean') return invalid(name, '"restoreAccess" must be true or false');
@@ -171,7 +175,10 @@ function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>)
       return { reason } as MessageArgsByName[N];
     case 'retry':
       if (reason !== undefined && !isNonEmptyText(reason))
-        return invalid(name, '"reason" must be a non-empty text of at most 1000 characters when given');
+        return invalid(
+          name,
+          '"reason", when given, must be a non-empty text of at most 1000 characters, without control or format characters',
+        );
       return { reason } as MessageArgsByName[N];
     case 'abort':
       if (args.restoreAccess !== undefined && typeof args.restoreAccess !== 'boolean')

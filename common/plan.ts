@@ -1,3 +1,4 @@
+import { DENY_ALL_POLICY, isLockedTrustPolicy } from './lockout';
 import {
   type DependencyFinding,
   type Inventory,
@@ -53,24 +54,28 @@ export function buildPlan(
   }
   const inv: Inventory = result.inventory;
   const inScope = (clusterId: string) => !clusterIds || clusterIds.includes(clusterId);
+  const denied = inv.policies.some((p) => p.policyType === 'Custom' && p.policyName === DENY_ALL_POLICY);
   const quarantine = [
+    ...(denied ? [] : [`attach the deny-all policy ${DENY_ALL_POLICY} (open sessions stop too)`]),
     ...inv.accessKeys.filter((k) => k.status === 'Active').map((k) => `deactivate access key ${k.accessKeyId}`),
     ...(inv.loginProfile ? ['block console login'] : []),
+    ...(inv.target.type === 'role' && !isLockedTrustPolicy(inv.trustPolicy)
+      ? ['replace the trust policy with one nobody can assume (the current one is kept for restore)']
+      : []),
   ];
+  // What deletion will find attached: the identity's policies and, from quarantine, the deny-all one.
+  const policies = denied ? inv.policies : [...inv.policies, { policyName: DENY_ALL_POLICY, policyType: 'Custom' }];
   const del =
     inv.target.type === 'user'
       ? [
           ...inv.accessKeys.map((k) => `delete access key ${k.accessKeyId}`),
           ...inv.groups.map((g) => `remove from group ${g}`),
-          ...inv.policies.map((p) => `detach policy ${p.policyName} (${p.policyType})`),
+          ...policies.map((p) => `detach policy ${p.policyName} (${p.policyType})`),
           ...(inv.loginProfile ? ['delete login profile'] : []),
           ...(inv.mfaSerialNumber ? ['unbind MFA device'] : []),
           `DeleteUser ${inv.target.name}`,
         ]
-      : [
-          ...inv.policies.map((p) => `detach policy ${p.policyName} (${p.policyType})`),
-          `DeleteRole ${inv.target.name}`,
-        ];
+      : [...policies.map((p) => `detach policy ${p.policyName} (${p.policyType})`), `DeleteRole ${inv.target.name}`];
   return {
     target: inv.target,
     accountId,

@@ -5,6 +5,14 @@ import { identityRef } from './validation';
 
 /** Texts and search attributes shown in the Temporal UI, shared by the start helpers and the workflows. */
 
+/**
+ * The Temporal UI renders details as Markdown: free text (a comment, a subject) is shown as typed, never as a link,
+ * an image or formatting. Control characters are refused at input (common/validation.ts); this escapes the rest.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
+}
+
 export function offboardStaticSummary(input: OffboardIdentityInput): string {
   return `Offboard ${identityRef(input.target.type, input.target.name)} (${input.reason}) requested by ${input.requestedBy}`;
 }
@@ -12,7 +20,7 @@ export function offboardStaticSummary(input: OffboardIdentityInput): string {
 export function offboardStaticDetails(input: OffboardIdentityInput): string {
   return [
     `**Offboarding** of RAM ${input.target.type} \`${input.target.name}\` in account ${input.accountId}.`,
-    `Requested by ${input.requestedBy}, reason: ${input.reason}${input.comment ? ` — ${input.comment}` : ''}.`,
+    `Requested by ${escapeMarkdown(input.requestedBy)}, reason: ${input.reason}${input.comment ? ` — ${escapeMarkdown(input.comment)}` : ''}.`,
     `Clusters: ${input.clusterIds?.join(', ') ?? 'all'}. Deletion not before: ${input.deleteNotBefore ?? 'approval'}.`,
     'Order: inventory → dependency check → quarantine → revoke kubeconfigs → verify → approval → delete.',
     'Messages: approveDeletion, rejectDeletion, resolveDependencies, rescind, retry, abort; query: status.',
@@ -26,7 +34,7 @@ export function revokeStaticSummary(input: RevokeKubeconfigInput): string {
 export function revokeStaticDetails(input: RevokeKubeconfigInput): string {
   return [
     `**Kubeconfig revocation** for RAM ${input.target.type} \`${input.target.name}\` in account ${input.accountId}.`,
-    `Requested by ${input.requestedBy}, reason: ${input.reason}${input.comment ? ` — ${input.comment}` : ''}.`,
+    `Requested by ${escapeMarkdown(input.requestedBy)}, reason: ${input.reason}${input.comment ? ` — ${escapeMarkdown(input.comment)}` : ''}.`,
     `Clusters: ${input.clusterIds?.join(', ') ?? 'all'}; Force: ${input.force ?? true}. No approval, no deletion.`,
   ].join('\n');
 }

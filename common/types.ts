@@ -105,8 +105,12 @@ export interface Inventory {
   mfaSerialNumber?: string;
   groups: string[];
   policies: PolicyRef[];
+  /** A role's trust policy (AssumeRolePolicyDocument) as it was: what restore puts back after quarantine locked it. */
+  trustPolicy?: string;
   kubeconfigs: KubeconfigState[];
   grants: RbacGrant[];
+  /** Every cluster of the account (all pages), with auditing known for those the request's clean touches. */
+  clusters?: ClusterFacts[];
   takenAt: string;
   requestIds: string[];
 }
@@ -116,9 +120,31 @@ export interface LeftoverKubeconfig extends KubeconfigState {
   uid: string;
 }
 
+/** A cluster as DescribeClustersV1 lists it, and whether API-server auditing is on where the run needed to know. */
+export interface ClusterFacts {
+  clusterId: string;
+  name?: string;
+  /** Known for the clusters a clean without Force would touch: without audit logs Alibaba refuses such a clean. */
+  auditLog?: boolean;
+}
+
 export type InventoryResult =
   | { exists: true; inventory: Inventory }
-  | { exists: false; target: TargetIdentity; leftoverKubeconfigs: LeftoverKubeconfig[]; requestIds: string[] };
+  | {
+      exists: false;
+      target: TargetIdentity;
+      /** Valid kubeconfigs of this identity: matched by a uid it is known to have had, or by its name. */
+      leftoverKubeconfigs: LeftoverKubeconfig[];
+      /**
+       * Valid kubeconfigs of deleted identities that the clusters list without a name (RAM no longer resolves it) and
+       * whose uid the run does not know as this identity's: they may be its, so "no kubeconfig left" cannot be
+       * concluded while any exist.
+       */
+      unattributedKubeconfigs?: LeftoverKubeconfig[];
+      /** Every cluster of the account (all pages). */
+      clusters?: ClusterFacts[];
+      requestIds: string[];
+    };
 
 export interface DependencyFinding {
   probe: string;
@@ -143,6 +169,23 @@ export interface VerificationResult {
   taskId?: string;
   kubeconfigs: KubeconfigState[];
   grantsRemaining: number;
+  /** The clusters verified (the named ones, or every cluster listed), on each of which the worker is RBAC admin. */
+  clusterIds?: string[];
+  requestIds: string[];
+}
+
+/**
+ * What the live check before deletion found for the identity whose revocation was verified (a name that now resolves
+ * to another identity is not an answer but a refusal: IdentityChanged).
+ */
+export interface LiveCheck {
+  /** False when RAM no longer knows the name: the identity was removed, and not by this run's deletion. */
+  identityExists: boolean;
+  /** Kubeconfigs of the verified uid that could be used again, on any cluster. */
+  usableKubeconfigs: KubeconfigState[];
+  /** RBAC grants the verified uid holds again. */
+  grants: RbacGrant[];
+  checkedAt: string;
   requestIds: string[];
 }
 
@@ -238,6 +281,8 @@ export interface RunStatus {
   compensations: string[];
   deletedSteps: string[];
   audit: AuditEntry[];
+  /** The audit trail outside Temporal: where, how many entries it holds, and the sink's last error if it failed. */
+  auditTrail?: { location?: string; written: number; error?: string };
   outcome?: string;
 }
 

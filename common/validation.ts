@@ -33,8 +33,7 @@ export const Rules = {
   identityType: `must be one of ${IdentityTypes.join(', ')}`,
   root: 'the root account cannot be offboarded: Alibaba does not support cleaning its permissions',
   self: "the worker's own identity cannot be offboarded: Alibaba does not support cleaning the caller's permissions",
-  text: 'must be a non-empty text of at most 1000 characters',
-  isoTime: 'must be an ISO-8601 date-time, e.g. 2030-01-31T09:00:00Z',
+  text: 'must be a non-empty text of at most 1000 characters, without control or format characters',
   duration: 'must be a positive duration in milliseconds or a string like "30s", "24h", "7d"',
 } as const;
 
@@ -50,8 +49,30 @@ export function isValidClusterId(id: unknown): id is string {
 export function isValidActor(actor: unknown): actor is string {
   return typeof actor === 'string' && ACTOR.test(actor);
 }
+// Control characters (a terminal escape, a newline that forges a log line) and format characters (a right-to-left
+// override, a zero-width space) make a text show something other than what it holds.
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
+
+/** Free text people type (comments, reasons, tickets, names): visible characters and spaces only. */
+export function isPrintableText(text: unknown, maxLength: number): text is string {
+  return (
+    typeof text === 'string' && text.trim().length > 0 && text.length <= maxLength && !CONTROL_OR_FORMAT.test(text)
+  );
+}
+
 export function isNonEmptyText(text: unknown): text is string {
-  return typeof text === 'string' && text.trim().length > 0 && text.length <= 1000;
+  return isPrintableText(text, 1000);
+}
+
+/** An optional free-text field of at most `maxLength` characters. */
+export function checkText(value: unknown, field: string, maxLength = 1000): InputProblem[] {
+  if (value === undefined || isPrintableText(value, maxLength)) return [];
+  return [
+    {
+      field,
+      rule: `must be a non-empty text of at most ${maxLength} characters, without control or format characters`,
+    },
+  ];
 }
 
 /** An identity as `user/<name>` or `role/<name>`, the form used in ids, search attributes and configuration. */
@@ -101,14 +122,6 @@ export function checkClusterIds(clusterIds: unknown, field = 'clusterIds'): Inpu
   );
 }
 
-export function checkIsoTime(value: unknown, field: string): InputProblem[] {
-  if (value === undefined) return [];
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(Date.parse(value))) {
-    return [{ field, rule: Rules.isoTime }];
-  }
-  return [];
-}
-
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -118,13 +131,5 @@ export function parseDurationMs(value: number | string): number | undefined {
   const m = DURATION.exec(value.trim());
   if (!m) return undefined;
   const ms = Number(m[1]) * UNIT_MS[m[2]];
-  return ms > 0 ? ms : undefined;
-}
-
-export function checkDuration(value: unknown, field: string): InputProblem[] {
-  if (value === undefined) return [];
-  if ((typeof value !== 'number' && typeof value !== 'string') || parseDurationMs(value) === undefined) {
-    return [{ field, rule: Rules.duration }];
-  }
-  return [];
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }

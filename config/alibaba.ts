@@ -8,6 +8,8 @@ export interface AlibabaSettings {
   mode: 'emulator' | 'live';
   csEndpoint?: string;
   ramEndpoint?: string;
+  /** STS, for GetCallerIdentity: the worker resolves its own principal once at start. */
+  stsEndpoint?: string;
   protocol: 'http' | 'https';
   region: string;
   accountId: string;
@@ -64,6 +66,14 @@ export function readAlibabaSettings(env: Env, problems: string[]): AlibabaSettin
     );
   const csEndpoint = endpoint('OFFBOARD_CS_ENDPOINT');
   const ramEndpoint = endpoint('OFFBOARD_RAM_ENDPOINT');
+  // The emulator serves STS on the same host:port as RAM; live, the SDK's regional endpoint unless one is given.
+  const stsEndpoint =
+    read(
+      env,
+      'OFFBOARD_STS_ENDPOINT',
+      live ? hostPort('Alibaba Cloud endpoint').optional() : hostPort('emulator').optional(),
+      problems,
+    ) ?? (live ? undefined : ramEndpoint);
   const region = read(
     env,
     'OFFBOARD_REGION',
@@ -107,6 +117,7 @@ export function readAlibabaSettings(env: Env, problems: string[]): AlibabaSettin
     mode: mode as 'emulator' | 'live',
     csEndpoint,
     ramEndpoint,
+    stsEndpoint,
     protocol: live ? 'https' : 'http',
     region: region as string,
     accountId: accountId as string,

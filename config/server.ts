@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Roles, type Role } from '../common/roles';
 import { readAlibabaSettings } from './alibaba';
-import { ConfigError, dataDirOf, type Env, hostPort, nonEmpty, read } from './env';
+import { type TimingBounds } from '../common/timing';
+import { publishOnce } from './publish-once';
+import { readTimingBounds } from './worker';
+import { ConfigError, dataDirOf, type Env, hostPort, nonEmpty, read, existingFile } from './env';
 import { type HrIntakeConfig, readHrIntake } from './hr-intake';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { DEFAULT_TOKEN_ISSUER, type Ed25519Jwk, ensureLocalKeys, readJwks } from './trust-keys';
@@ -48,6 +51,10 @@ export interface ServerConfig {
   temporalUiUrl?: string;
   /** HR systems that start offboardings by signed webhook. */
   hrIntake: HrIntakeConfig;
+  /** The bounds on durations and dates of requests: the worker's (OFFBOARD_TIMING_BOUNDS), checked here first. */
+  timing: TimingBounds;
+  /** Serve https with this certificate and key (PEM paths); the Temporal UI sends people's tokens only over https. */
+  tls?: { certPath: string; keyPath: string };
   bodyLimit: number;
   /** 32 bytes that seal the browser session cookie. */
   sessionKey: Buffer;
@@ -100,11 +107,17 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   const temporalUiUrl = read(
     env,
     'OFFBOARD_TEMPORAL_UI_URL',
-    httpUrl('the Temporal UI, for the console\'s links to runs').optional(),
+    httpUrl("the Temporal UI, for the console's links to runs").optional(),
     problems,
   );
   const session = readSessionKey(env, dataDir, problems);
   const hrIntake = readHrIntake(env, dataDir, problems);
+  const timing = readTimingBounds(env, live, problems);
+  const certPath = read(env, 'OFFBOARD_API_TLS_CERT', existingFile('PEM certificate').optional(), problems);
+  const keyPath = read(env, 'OFFBOARD_API_TLS_KEY', existingFile('PEM key').optional(), problems, false);
+  if (Boolean(env.OFFBOARD_API_TLS_CERT) !== Boolean(env.OFFBOARD_API_TLS_KEY)) {
+    problems.push('OFFBOARD_API_TLS_CERT and OFFBOARD_API_TLS_KEY: must be set together (https needs both)');
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -120,6 +133,8 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     temporalUiOrigin: temporalUiOrigin?.replace(/\/+$/, ''),
     temporalUiUrl: (temporalUiUrl ?? temporalUiOrigin)?.replace(/\/+$/, ''),
     hrIntake: hrIntake as HrIntakeConfig,
+    tls: certPath && keyPath ? { certPath, keyPath } : undefined,
+    timing,
     bodyLimit: bodyLimit as number,
     sessionKey: (session as { key: Buffer }).key,
     sessionKeyPath: (session as { path: string }).path,
@@ -326,16 +341,9 @@ function readSessionKey(env: Env, dataDir: string, problems: string[]) {
   return { key: ensureLocalSecret(path, 32), path };
 }
 
-/**
- * A random secret of `bytes` bytes kept in `path` (mode 0600): made on first use, the same one after. The file is
- * created exclusively (`wx`) in one write, so two processes starting together agree on the first one's secret.
- */
+/** A random secret of `bytes` bytes kept in `path` (mode 0600): made on first use (atomically), the same one after. */
 export function ensureLocalSecret(path: string, bytes: number): Buffer {
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-  try {
-    writeFileSync(path, randomBytes(bytes).toString('base64'), { flag: 'wx', mode: 0o600 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
+  if (!existsSync(path)) publishOnce(path, randomBytes(bytes).toString('base64'), 0o600);
   return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
 }

@@ -9,19 +9,47 @@ import {
   revokeStaticDetails,
   revokeStaticSummary,
 } from '../common/presentation';
+import { type RunMemo, sameClusterScope } from '../common/run-memo';
+import { SearchAttributes } from '../common/search-attributes';
 import { OffboardingStage } from '../common/stages';
-import { type OffboardIdentityInput, type RevokeKubeconfigInput } from '../common/types';
+import { type TimingBounds } from '../common/timing';
+import { type OffboardIdentityInput, type RevokeKubeconfigInput, type TargetIdentity } from '../common/types';
+import { identityRef } from '../common/validation';
 import type { offboardIdentity, revokeKubeconfig } from '../workflows';
 
 /**
- * How every tool starts a run (the CLI, tests, later the HTTP API): input checked before anything is sent, id derived
- * from the target (a second start for the same identity joins the running run), search attributes and the UI's
- * summary/details set at start.
+ * How every tool starts a run (the CLI, tests, the HTTP API): input checked before anything is sent, id derived from
+ * the target (a second start of the same request joins the running run; one with other clusters is refused with the
+ * running run's id), search attributes, the UI's summary/details and the run's memo (common/run-memo.ts) set at start.
  */
 export interface StartOptions {
   taskQueue: string;
   /** `user/<name>` or `role/<name>` of the worker, when the caller knows it: refused as a target up front. */
   workerIdentity?: string;
+  /** The bounds the worker applies to durations and dates (production's when absent). */
+  timing?: TimingBounds;
+}
+
+/**
+ * A run for the same identity is already running with another cluster scope: the request is not joined to it (that
+ * would report a revocation of clusters nobody revoked) and nothing was started. The API answers 409 with the running
+ * run's id; start again once it has ended.
+ */
+export class RunScopeConflictError extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly runId: string,
+    /** null: every cluster; undefined: a run started before scopes were recorded, whose scope is unknown. */
+    readonly runningClusterIds: string[] | null | undefined,
+    readonly requestedClusterIds: string[] | null,
+  ) {
+    const scope = (c: string[] | null | undefined) =>
+      c === undefined ? 'an unknown scope' : c ? c.join(', ') : 'every cluster';
+    super(
+      `${workflowId} (run ${runId}) is already running for ${scope(runningClusterIds)}; this request names ${scope(requestedClusterIds)}. Nothing was started: start it again once that run has ended`,
+    );
+    this.name = 'RunScopeConflictError';
+  }
 }
 
 export interface Started<T> {
@@ -36,7 +64,7 @@ export async function startOffboardIdentity(
   input: OffboardIdentityInput,
   options: StartOptions,
 ): Promise<Started<'offboard'>> {
-  const problems = checkOffboardInput(input, { workerIdentity: options.workerIdentity });
+  const problems = checkOffboardInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
   if (problems.length > 0) throw new InvalidInputError(problems);
   const workflowId = offboardWorkflowId(input.accountId, input.target);
   const handle = await client.workflow.start<typeof offboardIdentity>('offboardIdentity', {
@@ -47,7 +75,9 @@ export async function startOffboardIdentity(
     typedSearchAttributes: initialSearchAttributes(input, OffboardingStage.Inventory),
     staticSummary: offboardStaticSummary(input),
     staticDetails: offboardStaticDetails(input),
+    memo: { ...(await runMemo(client, input)) },
   });
+  await refuseOtherScope(handle, input.clusterIds);
   return { handle, workflowId, runId: handle.firstExecutionRunId };
 }
 
@@ -56,7 +86,7 @@ export async function startRevokeKubeconfig(
   input: RevokeKubeconfigInput,
   options: StartOptions,
 ): Promise<Started<'revoke'>> {
-  const problems = checkRevokeInput(input, { workerIdentity: options.workerIdentity });
+  const problems = checkRevokeInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
   if (problems.length > 0) throw new InvalidInputError(problems);
   const workflowId = revokeKubeconfigWorkflowId(input.accountId, input.target);
   const handle = await client.workflow.start<typeof revokeKubeconfig>('revokeKubeconfig', {
@@ -67,8 +97,52 @@ export async function startRevokeKubeconfig(
     typedSearchAttributes: initialSearchAttributes(input, OffboardingStage.Revocation),
     staticSummary: revokeStaticSummary(input),
     staticDetails: revokeStaticDetails(input),
+    memo: { ...(await runMemo(client, input)) },
   });
+  await refuseOtherScope(handle, input.clusterIds);
   return { handle, workflowId, runId: handle.firstExecutionRunId };
+}
+
+/** The memo of a new run: its cluster scope, and the uids earlier runs recorded for the identity. */
+async function runMemo(
+  client: Client,
+  input: { accountId: string; target: TargetIdentity; clusterIds?: string[] },
+): Promise<RunMemo> {
+  return { clusterIds: input.clusterIds ?? null, knownUids: await earlierUids(client, input.accountId, input.target) };
+}
+
+/**
+ * The uids earlier runs (open or closed, kept as long as the namespace's retention) recorded for this identity, from
+ * Temporal visibility. A lookup that fails leaves the list empty: the run then asks an admin about kubeconfigs it
+ * cannot attribute instead of matching them.
+ */
+async function earlierUids(client: Client, accountId: string, target: TargetIdentity): Promise<string[]> {
+  const uids = new Set<string>();
+  const query = `${SearchAttributes.account.name} = '${accountId}' AND ${SearchAttributes.target.name} = '${identityRef(target.type, target.name)}'`;
+  try {
+    let seen = 0;
+    for await (const run of client.workflow.list({ query, pageSize: 100 })) {
+      const uid = run.typedSearchAttributes.get(SearchAttributes.uid);
+      if (uid) uids.add(uid);
+      if (++seen >= 100) break;
+    }
+  } catch {
+    return [];
+  }
+  return [...uids];
+}
+
+/**
+ * After a start that may have joined a running run: refuses (nothing was started) when that run's cluster scope is
+ * not this request's.
+ */
+async function refuseOtherScope(handle: WorkflowHandle, requested: string[] | undefined): Promise<void> {
+  const d = await handle.describe();
+  const memo = d.memo ?? {};
+  const running = 'clusterIds' in memo ? ((memo.clusterIds as string[] | null) ?? null) : undefined;
+  if (running === undefined || !sameClusterScope(running, requested ?? null)) {
+    throw new RunScopeConflictError(handle.workflowId, firstRunIdOf(d), running, requested ?? null);
+  }
 }
 
 /**

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { type DataConverter } from '@temporalio/common';
 import { z } from 'zod';
+import { dataConverter } from './codec';
 import { ConfigError, type Env, existingFile, hostPort, nonEmpty, read } from './env';
+import { type PayloadKeyring, readPayloadKeys } from './payload-keys';
 
-/** The Temporal connection settings, shared by the worker, the CLI and the scripts. */
+/**
+ * The Temporal connection settings, shared by the worker, the API server, the CLI and the scripts: where Temporal is,
+ * how to authenticate to it, and the keys that encrypt what is stored there (OFFBOARD_PAYLOAD_KEYS).
+ */
 
 export interface TemporalConfig {
   address: string;
@@ -10,6 +16,8 @@ export interface TemporalConfig {
   taskQueue: string;
   apiKey?: string;
   tls?: { certPath?: string; keyPath?: string; caPath?: string };
+  /** The payload encryption keys (config/payload-keys.ts); every client and worker encodes with them. */
+  payloadKeys: PayloadKeyring;
 }
 
 /** The Temporal connection settings; throws a ConfigError naming every bad variable. */
@@ -46,7 +54,15 @@ export function readTemporalConfig(env: Env, problems: string[]): TemporalConfig
     );
   }
   const tls = certPath || keyPath || caPath ? { certPath, keyPath, caPath } : undefined;
-  return { address: address as string, namespace: namespace as string, taskQueue: taskQueue as string, apiKey, tls };
+  const payloadKeys = readPayloadKeys(env, problems);
+  return {
+    address: address as string,
+    namespace: namespace as string,
+    taskQueue: taskQueue as string,
+    apiKey,
+    tls,
+    payloadKeys: payloadKeys as PayloadKeyring,
+  };
 }
 
 /** Options for `Connection.connect` (client) and `NativeConnection.connect` (worker): same shape for both. */
@@ -68,4 +84,9 @@ export function temporalConnectionOptions(config: TemporalConfig): {
     tls = true; // an API key (Temporal Cloud) travels over TLS with the system roots
   }
   return { address: config.address, apiKey: config.apiKey, tls };
+}
+
+/** Options for `new Client({ connection, ...temporalClientOptions(config) })`: the namespace and the codec. */
+export function temporalClientOptions(config: TemporalConfig): { namespace: string; dataConverter: DataConverter } {
+  return { namespace: config.namespace, dataConverter: dataConverter(config) };
 }

@@ -1,7 +1,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TrustedKey } from '../common/signed-token';
+import { publishOnce } from './publish-once';
 
 /**
  * The keys behind signed requests and decisions. The offboarding API signs with private keys (a JWKS of Ed25519
@@ -88,15 +89,27 @@ export function ensureLocalKeys(dir: string): KeyFiles {
   return files;
 }
 
-/** Writes a whole file under `path` unless one is there: readers never see half a file, and the first writer wins. */
-function publishOnce(path: string, content: string, mode: number): void {
-  const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  writeFileSync(tmp, content, { mode });
-  try {
-    linkSync(tmp, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    unlinkSync(tmp);
+/**
+ * The worker's own key pair for signing audit chain heads (activities/audit-chain.ts), made once per installation
+ * like the API's: `audit-signing.jwks.json` (private, 0600, the worker only) and `audit-public.jwks.json` (for
+ * whoever verifies an audit file).
+ */
+export function ensureLocalAuditKeys(dir: string): { signingKeysPath: string; publicKeysPath: string } {
+  const files = {
+    signingKeysPath: join(dir, 'audit-signing.jwks.json'),
+    publicKeysPath: join(dir, 'audit-public.jwks.json'),
+  };
+  if (!existsSync(files.signingKeysPath)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    publishOnce(
+      files.signingKeysPath,
+      JSON.stringify({ keys: [generateSigningKey(`audit-${randomUUID().slice(0, 8)}`)] }, null, 2),
+      0o600,
+    );
   }
+  if (!existsSync(files.publicKeysPath)) {
+    const keys = readJwks(files.signingKeysPath, true).map(({ kty, crv, kid, x }) => ({ kty, crv, kid, x }));
+    publishOnce(files.publicKeysPath, JSON.stringify({ keys }, null, 2), 0o644);
+  }
+  return files;
 }

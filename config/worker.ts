@@ -1,9 +1,11 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type TrustedKey } from '../common/signed-token';
+import { describeDuration, FAST_TIMING, PRODUCTION_TIMING, type TimingBounds } from '../common/timing';
 import { type AlibabaSettings, readAlibabaSettings } from './alibaba';
 import { ConfigError, dataDirOf, duration, type Env, existingFile, read } from './env';
-import { DEFAULT_TOKEN_ISSUER, ensureLocalKeys, readJwks, trustedKeysOf } from './trust-keys';
+import { readAuditSigningKey } from './audit-keys';
+import { DEFAULT_TOKEN_ISSUER, type Ed25519Jwk, ensureLocalKeys, readJwks, trustedKeysOf } from './trust-keys';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 
 /**
@@ -17,10 +19,15 @@ export interface WorkerConfig {
   /** Whose signatures the runs accept: the offboarding API's public keys and its issuer name. */
   trust: { issuer: string; keys: TrustedKey[]; keysPath: string };
   auditDir: string;
+  /** The key that signs each run's audit chain head (activities/audit-chain.ts); none: the chain is unsigned. */
+  auditKey?: Ed25519Jwk;
+  auditKeyPath?: string;
   notifyWebhook?: string;
   /** The web console's base URL: notifications link to the run's page there. None: no links. */
   consoleUrl?: string;
   recentUseWindowMs: number;
+  /** Bounds on the durations and dates of run inputs (common/timing.ts). */
+  timing: TimingBounds;
   workflowBundlePath?: string;
   shutdownGraceMs: number;
 }
@@ -32,6 +39,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const live = alibaba.mode === 'live';
   const trust = readTrust(env, live, problems);
   const auditDir = read(env, 'OFFBOARD_AUDIT_DIR', z.string().min(1).default('.data/audit'), problems);
+  const audit = readAuditSigningKey(env, live, problems);
   const notifyWebhook = read(
     env,
     'OFFBOARD_NOTIFY_WEBHOOK',
@@ -42,12 +50,15 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const consoleUrl = read(
     env,
     'OFFBOARD_CONSOLE_URL',
-    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL: the web console, for links in notifications' }).optional(),
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL: the web console, for links in notifications' })
+      .optional(),
     problems,
   );
   const apiUrl = env.OFFBOARD_API_URL || (live ? undefined : 'http://127.0.0.1:8088');
   const recentUseWindowMs = read(env, 'OFFBOARD_RECENT_USE_WINDOW', duration('7d'), problems);
   const shutdownGraceMs = read(env, 'OFFBOARD_SHUTDOWN_GRACE', duration('10s'), problems);
+  const timing = readTimingBounds(env, live, problems);
   const workflowBundlePath = read(
     env,
     'OFFBOARD_WORKFLOW_BUNDLE',
@@ -61,9 +72,12 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     alibaba,
     trust: trust as WorkerConfig['trust'],
     auditDir: resolve(auditDir as string),
+    auditKey: audit.key,
+    auditKeyPath: audit.path,
     notifyWebhook,
     consoleUrl: (consoleUrl ?? apiUrl)?.replace(/\/+$/, ''),
     recentUseWindowMs: recentUseWindowMs as number,
+    timing,
     workflowBundlePath,
     shutdownGraceMs: shutdownGraceMs as number,
   };
@@ -74,10 +88,44 @@ export function describeConfig(config: WorkerConfig): string {
   const a = config.alibaba;
   return [
     `temporal ${config.temporal.address} namespace=${config.temporal.namespace} taskQueue=${config.temporal.taskQueue}${config.temporal.apiKey ? ' apiKey=set' : ''}${config.temporal.tls ? ' tls=on' : ''}`,
-    `alibaba mode=${a.mode} cs=${a.csEndpoint ?? 'default'} ram=${a.ramEndpoint ?? 'default'} region=${a.region} account=${a.accountId} worker=${a.workerIdentity}`,
+    `alibaba mode=${a.mode} cs=${a.csEndpoint ?? 'default'} ram=${a.ramEndpoint ?? 'default'} sts=${a.stsEndpoint ?? 'default'} region=${a.region} account=${a.accountId} worker=${a.workerIdentity}`,
     `credentials: ${a.fixtureKey ? `demo fixture key ${a.fixtureKey.accessKeyId} of ${a.workerIdentity} (emulator mode, ALIBABA_CLOUD_ACCESS_KEY_ID unset)` : 'default credential chain of @alicloud/credentials'}`,
     `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'} links=${config.consoleUrl ?? 'none'}`,
+    `payload keys current=${config.temporal.payloadKeys.current} decrypts=${config.temporal.payloadKeys.keyIds.join(',')} (${config.temporal.payloadKeys.source})`,
+    `audit chain ${config.auditKey ? `signed with ${config.auditKey.kid} (${config.auditKeyPath})` : 'unsigned: set OFFBOARD_AUDIT_SIGNING_KEYS'}`,
+    `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
   ].join('\n');
+}
+
+/**
+ * The bounds a worker configured by `env` applies to run inputs: what the API and the CLI check a request against
+ * before they start a run (StartOptions.timing), so that they refuse what the worker would.
+ */
+export function loadTimingBounds(env: Env = process.env): TimingBounds {
+  const problems: string[] = [];
+  const live = env.OFFBOARD_ALIBABA_MODE === 'live';
+  const timing = readTimingBounds(env, live, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return timing;
+}
+
+/**
+ * OFFBOARD_TIMING_BOUNDS: `production` (default: reminders and approval windows of at least an hour), or `fast` for
+ * tests and demos (down to a second), which live mode refuses: a production worker never accepts a flood of reminders.
+ */
+export function readTimingBounds(env: Env, live: boolean, problems: string[]): TimingBounds {
+  const choice = read(
+    env,
+    'OFFBOARD_TIMING_BOUNDS',
+    z.enum(['production', 'fast'], { error: 'must be "production" (default) or "fast"' }).default('production'),
+    problems,
+  );
+  if (choice === 'fast' && live) {
+    problems.push(
+      'OFFBOARD_TIMING_BOUNDS: "fast" is for tests and demos against the emulator; live mode uses production',
+    );
+  }
+  return choice === 'fast' && !live ? FAST_TIMING : PRODUCTION_TIMING;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../config/codec';
 import { repoRoot } from './local-temporal';
 
 export const workflowsPath = join(repoRoot, 'workflows', 'index.ts');
@@ -15,7 +16,12 @@ const noop = () => undefined;
 const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error };
 
 export async function writeWorkflowBundle(outPath: string): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  // The workflows' failures carry their messages encoded (encrypted by the codec), as the worker's own do.
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietLogger,
+  });
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, code);
 }

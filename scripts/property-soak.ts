@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { runSchedule, scheduleArb } from '../test/property/invariant';
+import { aliceOf, outsideWorldOf } from '../test/workflows/outside-changes';
 import { startLocalStack } from '../test/workflows/local-stack';
 
 function arg(name: string, fallback: number): number {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const schedules = fc.sample(scheduleArb, { numRuns: runs, seed });
   let held = 0;
   let completed = 0;
+  const races = { none: 0, rehire: 0, reissue: 0 };
   const failures: string[] = [];
   const started = Date.now();
   try {
@@ -34,10 +36,13 @@ async function main(): Promise<void> {
           accountId: stack.accountId,
           emulatorUrl: stack.emulator.url,
           workerIdentity: stack.config.alibaba.workerIdentity,
+          outside: outsideWorldOf(stack.emulator),
+          alice: aliceOf(stack.emulator),
           resetEmulator: async () => stack.emulator.reset(),
         },
         schedule,
       );
+      races[schedule.race]++;
       if (outcome.held) held++;
       if (outcome.completed) completed++;
       if (!outcome.held || !outcome.completed)
@@ -48,7 +53,7 @@ async function main(): Promise<void> {
     await stack.stop();
   }
   console.log(
-    `\nproperty soak (seed ${seed}): ${runs} schedules run, ${held} held the order invariant, ${completed} completed, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `\nproperty soak (seed ${seed}): ${runs} schedules run (${races.rehire} with a rehire, ${races.reissue} with a re-issued kubeconfig), ${held} held the invariant, ${completed} reached their end, ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   for (const f of failures) console.log(`  ${f}`);
   process.exit(held === runs && completed === runs ? 0 : 1);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import secureSession from '@fastify/secure-session';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -32,6 +33,9 @@ export async function buildServer(
 ): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
+    ...(config.tls
+      ? { https: { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) } }
+      : {}),
     bodyLimit: config.bodyLimit,
     logger:
       options.logger === false

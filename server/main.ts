@@ -6,6 +6,8 @@
 import { ConfigError } from '../config/env';
 import { describeServerConfig, loadServerConfig } from '../config/server';
 import { buildServer } from './app';
+import { codecRoutes } from './codec-routes';
+import { unauthenticated } from './problems';
 import { Issuer } from './auth/issuer';
 import { type EmbeddedIdp, startEmbeddedIdp } from './idp/provider';
 import { createTokenSigner } from './signer';
@@ -30,12 +32,28 @@ async function main(): Promise<void> {
       `[server] embedded identity provider at ${idp.issuer} (demo people; passwords in ${config.dataDir}/idp-users.json)`,
     );
   }
-  const app = await buildServer({
-    config,
-    temporal: new TemporalGateway(config.temporal),
-    signer: await createTokenSigner(config.signing.keys, config.signing.issuer),
-    issuer: new Issuer(config.oidc),
-  });
+  const app = await buildServer(
+    {
+      config,
+      temporal: new TemporalGateway(config.temporal),
+      signer: await createTokenSigner(config.signing.keys, config.signing.issuer),
+      issuer: new Issuer(config.oidc),
+    },
+    {
+      // The Temporal UI's codec endpoint, behind the same sign-in (bearer token or session cookie).
+      extraRoutes: [
+        async (app) => {
+          await app.register(codecRoutes, {
+            prefix: '/codec',
+            payloadKeys: config.temporal.payloadKeys,
+            namespace: config.temporal.namespace,
+            uiOrigin: config.temporalUiOrigin,
+            authenticate: async (request) => request.person ?? unauthenticated('sign in first').body(request.url),
+          });
+        },
+      ],
+    },
+  );
   if (idp) app.addHook('onClose', () => idp.close());
 
   let stopping = false;

@@ -66,7 +66,7 @@ export class Problem extends Error {
     readonly status: number,
     readonly type: ProblemType,
     readonly detail: string,
-    readonly extra: { errors?: InputProblem[]; refusal?: string; missingRole?: string } = {},
+    readonly extra: { errors?: InputProblem[]; refusal?: string; missingRole?: string; runningWorkflowId?: string } = {},
   ) {
     super(detail);
     this.name = 'Problem';
@@ -115,6 +115,10 @@ export const problemSchema = {
     },
     refusal: { type: 'string', description: "the run's refusal type, e.g. FourEyes, WrongStage, TokenReplayed" },
     missingRole: { type: 'string', description: 'the role (or roles, "admin or oncall") the action needs' },
+    runningWorkflowId: {
+      type: 'string',
+      description: 'a start refused because a run of another scope is open for the identity: that run',
+    },
   },
 } as const;
 

@@ -1,3 +1,4 @@
+import { deleteNotBeforeRule, PRODUCTION_TIMING } from '../common/timing';
 import { OffboardingStage } from '../common/stages';
 import { OffboardReasons, Rules } from '../common/validation';
 
@@ -55,7 +56,11 @@ export const duration = {
   ],
 } as const;
 
-export const isoTime = { type: 'string', format: 'date-time', description: Rules.isoTime } as const;
+export const isoTime = {
+  type: 'string',
+  format: 'date-time',
+  description: deleteNotBeforeRule(PRODUCTION_TIMING),
+} as const;
 
 export const stage = {
   type: 'string',

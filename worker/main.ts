@@ -5,6 +5,7 @@
  */
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { activitiesFromConfig } from '../activities/from-config';
+import { dataConverter } from '../config/codec';
 import { ConfigError } from '../config/env';
 import { describeConfig, loadWorkerConfig } from '../config/worker';
 import { temporalConnectionOptions } from '../config/temporal';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       activities,
+      dataConverter: dataConverter(config.temporal),
       ...(config.workflowBundlePath
         ? { workflowBundle: { codePath: config.workflowBundlePath } }
         : { workflowsPath: require.resolve('../workflows') }),

@@ -1,31 +1,36 @@
 import { CancellationScope } from '@temporalio/workflow';
 import { checkOffboardInput } from '../common/inputs';
 import { OffboardingStage } from '../common/stages';
-import { type OffboardIdentityInput, type RunResult } from '../common/types';
+import { type OffboardIdentityInput, type RbacGrant, type RunResult } from '../common/types';
 import { Run } from './run/run';
 import { revokeLeftovers } from './steps/already-gone';
 import { awaitApproval, awaitDeletionTime } from './steps/approval';
-import { deleteIdentity } from './steps/deletion';
+import { checkNamedClusters } from './steps/clusters';
+import { deleteIdentity, type DeletionOutcome } from './steps/deletion';
 import { checkDependencies } from './steps/dependencies';
 import { takeInventory } from './steps/inventory';
 import { admitRequest } from './steps/policy';
 import { quarantine } from './steps/quarantine';
-import { revoke } from './steps/revocation';
-import { verifyRevocation } from './steps/verification';
+import { revokeAndVerify, type VerifiedRevocation } from './steps/verification';
 
 /**
  * Takes one RAM user or role off Alibaba Cloud, in the order that matters. Deletion takes a VerifiedRevocation, which
- * only verification produces (steps/verification.ts). Any step may end up Blocked (waiting for retry or abort), and
- * until Deletion begins HR may rescind: both are handled inside the steps (run/blocking.ts).
+ * only verification produces (steps/verification.ts), and begins with a live check of the identity. Any step may end
+ * up Blocked (waiting for retry or abort), and until Deletion begins HR may rescind: both are handled inside the steps
+ * (run/blocking.ts).
  */
 export async function offboardIdentity(input: OffboardIdentityInput): Promise<RunResult> {
   const run = new Run('offboardIdentity', input);
   return run.main(async () => {
     await admitRequest(run, input, checkOffboardInput);
 
-    // 1. Inventory: name → uid, and a snapshot of what the identity holds. Gone from RAM: revoke what it left behind.
+    // 1. Inventory: name → uid, and a snapshot of what the identity holds. Named clusters must exist. Gone from RAM:
+    // revoke what it left behind.
     const found = await takeInventory(run, input);
-    if (!found.exists) return revokeLeftovers(run, input.target, found.leftoverKubeconfigs);
+    if (input.clusterIds) {
+      await checkNamedClusters(run, input.clusterIds, found.exists ? found.inventory.clusters : found.clusters);
+    }
+    if (!found.exists) return revokeLeftovers(run, input.target, found);
     const inventory = found.inventory;
 
     // 2. DependencyCheck: anything found waits for an admin. Nothing has been changed yet, so abort undoes nothing.
@@ -39,30 +44,62 @@ export async function offboardIdentity(input: OffboardIdentityInput): Promise<Ru
     // 3. Quarantine: reversible cuts, each registering its undo.
     await quarantine(run, inventory);
 
-    // 4. Revocation, first without Force (Alibaba's 7-day refusal goes to an admin).
-    const clean = await revoke(run, {
-      uid: inventory.uid,
-      target: input.target,
-      clusterIds: input.clusterIds,
-      force: false,
-      grantsToRestore: inventory.grants,
-    });
+    // A clean without Force is refused on clusters without audit logs: the admin accepted that at the dependency
+    // check (one finding per cluster, one decision), so the clean goes with Force at once.
+    const force = (inventory.clusters ?? []).some((c) => c.auditLog === false);
+    let grantsToRestore: RbacGrant[] | undefined = inventory.grants;
+    for (;;) {
+      // 4. Revocation (first without Force: Alibaba's 7-day refusal goes to an admin) and 5. Verification, always on
+      // every cluster: deletion must not leave a kubeconfig valid anywhere.
+      const proof = await revokeAndVerify(run, {
+        uid: inventory.uid,
+        target: input.target,
+        clusterIds: input.clusterIds,
+        force,
+        grantsToRestore,
+      });
+      grantsToRestore = undefined;
 
-    // 5. Verification, always on every cluster: deletion must not leave a kubeconfig valid anywhere.
-    const proof = await verifyRevocation(run, { uid: inventory.uid, target: input.target, taskId: clean.taskId });
+      // 6. AwaitingApproval by an admin other than the requester, then the scheduled deletion time if any.
+      await awaitApproval(run, input);
+      await awaitDeletionTime(run, input);
 
-    // 6. AwaitingApproval by an admin other than the requester, then the scheduled deletion time if any.
-    await awaitApproval(run, input);
-    await awaitDeletionTime(run, input);
+      // 7. Deletion, after a live check: usable again → back to 4 and a new approval, for what is approved must be
+      // what is deleted. Past its check it runs to the end even if the run is cancelled. 8. Completed.
+      const deletion = await deleteIdentity(run, proof);
+      if (deletion.kind !== 'revoke-again') return finishDeletion(run, proof, deletion);
+    }
+  });
+}
 
-    // 7. Deletion, the point of no return: runs to the end even if the run is cancelled. 8. Completed.
-    return CancellationScope.nonCancellable(async () => {
-      await deleteIdentity(run, proof);
-      run.board.status.pendingDecision = null;
+/** The end, saying who deleted the identity as far as the run can know. */
+async function finishDeletion(
+  run: Run,
+  proof: VerifiedRevocation,
+  deletion: Exclude<DeletionOutcome, { kind: 'revoke-again' }>,
+): Promise<RunResult> {
+  const who = `${run.targetRef} (uid ${proof.uid})`;
+  const op = proof.target.type === 'user' ? 'DeleteUser' : 'DeleteRole';
+  if (deletion.kind === 'gone-before-deletion') {
+    // Nobody can use a deleted identity: what became usable again is revoked with Force, the 7-day check protects nothing.
+    if (deletion.usableAgain) await revokeAndVerify(run, { uid: proof.uid, target: proof.target, force: true });
+    return run.finish(
+      OffboardingStage.AlreadyGone,
+      `${who} was removed outside this run before its deletion began: this run deleted nothing; its kubeconfigs and RBAC grants are revoked (verified)`,
+    );
+  }
+  return CancellationScope.nonCancellable(() => {
+    run.board.status.pendingDecision = null;
+    const removed = run.board.status.deletedSteps;
+    if (deletion.kind === 'gone-during-deletion') {
       return run.finish(
-        OffboardingStage.Completed,
-        `${run.targetRef} (uid ${inventory.uid}) deleted after verified revocation`,
+        OffboardingStage.AlreadyGone,
+        `${who} was removed outside this run during its deletion, before its ${op}: this run removed ${removed.join(', ') || 'nothing'}; revocation verified at ${proof.verifiedAt}`,
       );
-    });
+    }
+    return run.finish(
+      OffboardingStage.Completed,
+      `${who} deleted by this run after verified revocation${deletion.answerLost ? ` (the answer to its ${op} was lost; the retry found it gone)` : ''}`,
+    );
   });
 }

@@ -7,7 +7,10 @@ import { pageByName } from './paging';
 import { requireUser, userNameParam } from './params';
 import { userBody } from './render';
 
-/** RAM users: read, list, create, and delete — which refuses while anything is still attached. */
+/**
+ * RAM users: read, list, create, update (rename keeps the id, as RAM does), and delete — which refuses while anything
+ * is still attached.
+ */
 
 export const userActions: ActionDef[] = [
   {
@@ -47,6 +50,31 @@ export const userActions: ActionDef[] = [
       world.users.set(name, user);
       const { UpdateDate: _omit, ...body } = userBody(user, false);
       return { User: body };
+    },
+  },
+  {
+    product: 'ram',
+    name: 'UpdateUser',
+    need: 'ram-write',
+    run(ctx, { query }) {
+      const { world, now } = ctx;
+      const user = requireUser(world, query);
+      if (query.NewUserName !== undefined && query.NewUserName !== user.name) {
+        const newName = userNameParam({ UserName: query.NewUserName });
+        if (world.users.has(newName)) {
+          throw new ApiError(E.userAlreadyExists, 409, `The user already exists: ${newName}.`);
+        }
+        // The id, keys, kubeconfigs and grants stay with the user: only the name changes.
+        world.users.delete(user.name);
+        user.name = newName;
+        world.users.set(newName, user);
+      }
+      if (query.NewDisplayName) user.displayName = query.NewDisplayName;
+      if (query.NewEmail) user.email = query.NewEmail;
+      if (query.NewMobilePhone) user.mobilePhone = query.NewMobilePhone;
+      if (query.NewComments) user.comments = query.NewComments;
+      user.updated = now;
+      return { User: userBody(user, true) };
     },
   },
   {

@@ -59,11 +59,10 @@ export function offboardingRequestOf(values: FormValues, graceMs: number): Offbo
     else deleteNotBefore = derived.deleteNotBefore;
   } else if (values.deleteNotBefore) {
     // The form's local date-time carries no zone: the label says UTC.
-    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(values.deleteNotBefore)
+    // The start check applies the timing bounds and names the field when the value is not a real time.
+    deleteNotBefore = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(values.deleteNotBefore)
       ? `${values.deleteNotBefore}:00Z`
       : values.deleteNotBefore;
-    if (Number.isNaN(Date.parse(iso))) problems.push({ field: 'deleteNotBefore', rule: Rules.isoTime });
-    else deleteNotBefore = new Date(iso).toISOString();
   }
   if (problems.length > 0) throw badInput(problems);
   return {

@@ -32,7 +32,7 @@ interface RevocationBody {
   force?: boolean;
 }
 
-const startErrors = problemResponses(400, 401, 403, 413, 415, 503);
+const startErrors = problemResponses(400, 401, 403, 409, 413, 415, 503);
 
 export function startRoutes(services: Services) {
   return async function routes(app: FastifyInstance): Promise<void> {

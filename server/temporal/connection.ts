@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { temporalConnectionOptions, type TemporalConfig } from '../../config/temporal';
+import { temporalClientOptions, temporalConnectionOptions, type TemporalConfig } from '../../config/temporal';
 import { temporalUnavailable } from './errors';
 
 /** How long the API waits to connect to Temporal before it answers 503. */
@@ -18,7 +18,10 @@ export class TemporalGateway {
     this.connecting ??= Connection.connect({
       ...temporalConnectionOptions(this.config),
       connectTimeout: CONNECT_TIMEOUT_MS,
-    }).then((connection) => ({ connection, client: new Client({ connection, namespace: this.config.namespace }) }));
+    }).then((connection) => ({
+      connection,
+      client: new Client({ connection, ...temporalClientOptions(this.config) }),
+    }));
     try {
       return (await this.connecting).client;
     } catch (err) {

@@ -4,9 +4,10 @@ import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids
 import { checkOffboardInput, checkRevokeInput, InvalidInputError } from '../../common/inputs';
 import { type StartedWorkflow } from '../../common/requests';
 import { type OffboardIdentityInput, type RevokeKubeconfigInput } from '../../common/types';
-import { startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
+import { type TimingBounds } from '../../common/timing';
+import { RunScopeConflictError, startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
 import { type TemporalConfig } from '../../config/temporal';
-import { badInput } from '../problems';
+import { badInput, Problem, ProblemType } from '../problems';
 import { type Services } from '../services';
 import { type Person, type TokenSigner } from '../signer';
 import { temporalProblem } from './errors';
@@ -25,6 +26,8 @@ export interface StartContext {
   temporal: TemporalConfig;
   signer: TokenSigner;
   workerIdentity: string;
+  /** The bounds on durations and dates the worker applies: a request outside them is refused here first. */
+  timing: TimingBounds;
 }
 
 /** The start context of the server's own services. */
@@ -34,6 +37,7 @@ export function startContextOf(services: Pick<Services, 'config' | 'temporal' | 
     temporal: services.config.temporal,
     signer: services.signer,
     workerIdentity: services.config.workerIdentity,
+    timing: services.config.timing,
   };
 }
 
@@ -53,9 +57,10 @@ export function checkStartInput(
   workflow: StartedWorkflow,
   input: UnsignedOffboard | UnsignedRevoke,
   workerIdentity: string,
+  timing: TimingBounds,
 ) {
   const check = workflow === 'offboardIdentity' ? checkOffboardInput : checkRevokeInput;
-  const problems = check(input, { workerIdentity });
+  const problems = check(input, { workerIdentity, timing });
   if (problems.length > 0) throw badInput(problems);
 }
 
@@ -77,6 +82,13 @@ async function startAndTell(
     return { workflowId, runId, joined, stage: stageOf(after) };
   } catch (err) {
     if (err instanceof InvalidInputError) throw badInput(err.problems);
+    // Another scope for an identity whose run is open: refused, naming the running run (nothing started).
+    if (err instanceof RunScopeConflictError) {
+      throw new Problem(409, ProblemType.Refused, err.message, {
+        refusal: 'RunScopeConflict',
+        runningWorkflowId: err.workflowId,
+      });
+    }
     throw temporalProblem(err, ctx.temporal, `start ${workflowId}`);
   }
 }
@@ -86,27 +98,27 @@ export async function startOffboarding(
   request: UnsignedOffboard,
   person: Person,
 ): Promise<StartedRun> {
-  checkStartInput('offboardIdentity', request, ctx.workerIdentity);
+  checkStartInput('offboardIdentity', request, ctx.workerIdentity, ctx.timing);
   const workflowId = offboardWorkflowId(request.accountId, request.target);
   const authorization = await ctx.signer.signRequest({ workflow: 'offboardIdentity', workflowId, request, person });
   return startAndTell(ctx, workflowId, (client) =>
     startOffboardIdentity(
       client,
       { ...request, authorization },
-      { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity },
+      { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity, timing: ctx.timing },
     ),
   );
 }
 
 export async function startRevocation(ctx: StartContext, request: UnsignedRevoke, person: Person): Promise<StartedRun> {
-  checkStartInput('revokeKubeconfig', request, ctx.workerIdentity);
+  checkStartInput('revokeKubeconfig', request, ctx.workerIdentity, ctx.timing);
   const workflowId = revokeKubeconfigWorkflowId(request.accountId, request.target);
   const authorization = await ctx.signer.signRequest({ workflow: 'revokeKubeconfig', workflowId, request, person });
   return startAndTell(ctx, workflowId, (client) =>
     startRevokeKubeconfig(
       client,
       { ...request, authorization },
-      { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity },
+      { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity, timing: ctx.timing },
     ),
   );
 }

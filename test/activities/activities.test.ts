@@ -3,16 +3,17 @@
  * idempotency, classification of faults, the deletion guard, and no secret in any failure.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
 import {
   createActivities,
   createAlibabaClients,
   consoleNotifier,
-  directoryAuditSink,
+  auditSigner,
+  jsonLinesAuditSink,
+  verifyAuditFile,
   webhookNotifier,
 } from '../../activities';
 import { makeRedactor } from '../../activities/classify';
@@ -20,6 +21,8 @@ import { FailureType } from '../../common/errors';
 import { type RevocationProof } from '../../common/types';
 import { startEmulator } from '../../emulator';
 import { makeTestTrust } from '../support/trust';
+import { failure } from './expect-failure';
+import { generateSigningKey } from '../../config/trust-keys';
 import { activityDepsFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig } from '../../config/worker';
 import {
@@ -53,15 +56,6 @@ afterAll(async () => {
   await emulator?.close();
 });
 beforeEach(() => emulator.reset());
-
-async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 function secrets(): string[] {
   return [...emulator.fixture.account.rootAccessKeys, ...emulator.fixture.users.flatMap((u) => u.accessKeys)].map(
@@ -176,9 +170,11 @@ test('deletion needs a matching proof, and re-checks the live state before Delet
     }),
   );
   expect(unrevoked.type).toBe(FailureType.MissingRevocationProof);
-  // A forged proof for alice, whose kubeconfigs are still valid: the live re-check stops DeleteUser.
+  // A forged proof for alice, whose kubeconfigs are still valid: the live re-check stops DeleteUser, and says the
+  // identity can use the clusters again (the workflow then revokes again before any deletion).
   const live = await failure(acts.deleteIdentity({ proof, target: alice }));
-  expect(live).toMatchObject({ type: FailureType.RevocationNotVerified, nonRetryable: true });
+  expect(live).toMatchObject({ type: FailureType.UsableAgain, nonRetryable: true });
+  expect(live.message).toMatch(/kubeconfig on c-prod-1 \(Unexpired\)/);
   expect((await journal(emulator)).filter((e) => e.action === 'DeleteUser')).toEqual([]);
 });
 
@@ -321,25 +317,39 @@ describe('sinks', () => {
     ).toMatchObject({ type: FailureType.Unavailable, nonRetryable: false });
   });
 
-  test('the audit record is one JSON-lines file per run; writing it twice gives the same file', async () => {
+  test('item 17: the audit sink appends by sequence number: a batch sent twice is written once, chained and signed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'audit-'));
-    const sink = directoryAuditSink(dir);
-    const record = {
-      workflowId: 'offboard/1/user/alice',
-      runId: 'r1',
-      workflow: 'offboardIdentity',
-      stage: 'Completed',
-      outcome: 'done',
-      entries: [{ time: 't', actor: 'a', action: 'x', target: 'user/alice', outcome: 'ok' as const }],
-    };
-    const path = await sink.write(record);
-    const first = readFileSync(path, 'utf8');
-    expect(await sink.write(record)).toBe(path);
-    expect(readFileSync(path, 'utf8')).toBe(first);
-    expect(JSON.parse(first.trim())).toMatchObject({
-      workflowId: 'offboard/1/user/alice',
-      action: 'x',
-      stage: 'Completed',
+    const key = generateSigningKey('audit-test');
+    const sink = jsonLinesAuditSink(dir, auditSigner(key));
+    const run = { workflowId: 'offboard/1/user/alice', runId: 'r1', workflow: 'offboardIdentity' };
+    const entry = (action: string) => ({ time: 't', actor: 'a', action, target: 'user/alice', outcome: 'ok' as const });
+    const first = await sink.append({ ...run, firstSeq: 1, entries: [entry('a'), entry('b')] });
+    expect(first.lastSeq).toBe(2);
+    const once = readFileSync(first.location, 'utf8');
+    // The same batch again (an activity retried after its answer was lost): nothing new is written.
+    expect(await sink.append({ ...run, firstSeq: 1, entries: [entry('a'), entry('b')] })).toEqual(first);
+    expect(readFileSync(first.location, 'utf8')).toBe(once);
+    // The next batch overlaps the last one: only entry 3 is new.
+    expect((await sink.append({ ...run, firstSeq: 2, entries: [entry('b'), entry('c')] })).lastSeq).toBe(3);
+    const lines = readFileSync(first.location, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.seq, l.action, l.sig !== undefined])).toEqual([
+      [1, 'a', false],
+      [2, 'b', true],
+      [3, 'c', true],
+    ]);
+    expect(lines[1].prev).toBe(lines[0].hash);
+    const publicKey = [{ kid: key.kid, x: key.x }];
+    expect(verifyAuditFile(first.location, { keys: publicKey })).toMatchObject({
+      ok: true,
+      runs: [expect.objectContaining({ entries: 3, signedThrough: 3 })],
     });
+    // A sink that lost its copy says how much it holds, and takes the whole trail again.
+    rmSync(first.location);
+    expect((await sink.append({ ...run, firstSeq: 4, entries: [entry('d')] })).lastSeq).toBe(0);
+    await sink.append({ ...run, firstSeq: 1, entries: ['a', 'b', 'c', 'd'].map(entry) });
+    expect(verifyAuditFile(first.location, { keys: publicKey })).toMatchObject({ ok: true, runs: [{ entries: 4 }] });
   });
 });

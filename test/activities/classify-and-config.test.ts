@@ -7,6 +7,7 @@ import { FailureType } from '../../common/errors';
 import { ConfigError } from '../../config/env';
 import { describeConfig, loadWorkerConfig } from '../../config/worker';
 import { loadAlibabaSettings } from '../../config/alibaba';
+import { ensureLocalPayloadKeys, PayloadKeyring } from '../../config/payload-keys';
 import { ensureLocalKeys } from '../../config/trust-keys';
 import { loadTemporalConfig, temporalConnectionOptions } from '../../config/temporal';
 
@@ -70,6 +71,36 @@ describe('classification of Alibaba errors', () => {
   });
 });
 
+test('item 8: a failure keeps the code, status, operation and request id: never the SDK message, its URL or query', () => {
+  const redact = makeRedactor([]);
+  const dropped = Object.assign(
+    new Error('socket hang upPOST http://127.0.0.1:18080/?Password=Secret-Pw-1234Aa1!&UserName=bob failed.'),
+    { code: 'ECONNRESET' },
+  );
+  const f = toFailure('CreateLoginProfile', dropped, redact);
+  expect(f).toMatchObject({ type: FailureType.Unavailable, nonRetryable: false });
+  expect(f.message).toBe(
+    'CreateLoginProfile failed: Unavailable (ECONNRESET): no answer from the service (Error ECONNRESET): socket hang up',
+  );
+  const answered = Object.assign(new Error('code: 400, bad GET https://ram.aliyuncs.com/?Password=x request id: R2'), {
+    name: 'ClientError',
+    code: 'InvalidParameter.Password',
+    statusCode: 400,
+    data: {
+      Code: 'InvalidParameter.Password',
+      Message: 'The password does not match the policy; see https://help.aliyun.com/x?p=1\u001b[2J',
+      RequestId: 'R2',
+    },
+  });
+  const g = toFailure('CreateLoginProfile', answered, redact);
+  expect(g.message).toBe(
+    'CreateLoginProfile failed: InvalidInput (InvalidParameter.Password, HTTP 400): The password does not match the policy; see [url] [request R2]',
+  );
+  for (const text of [f.message, g.message, JSON.stringify([f.details, g.details])]) {
+    expect(text).not.toMatch(/Password=|\?|127\.0\.0\.1|ram\.aliyuncs/);
+  }
+});
+
 describe('worker configuration', () => {
   test('emulator defaults, the demo key of the worker when no credentials are set, and local signing keys', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'offboard-data-'));
@@ -80,7 +111,11 @@ describe('worker configuration', () => {
       taskQueue: 'offboarding',
       apiKey: undefined,
       tls: undefined,
+      payloadKeys: expect.any(PayloadKeyring),
     });
+    // The installation's own payload keys too, made on first use (0600).
+    expect(c.temporal.payloadKeys.source).toBe(join(dataDir, 'keys', 'payload-keys.json'));
+    expect(statSync(c.temporal.payloadKeys.source).mode & 0o077).toBe(0);
     expect(c.alibaba).toMatchObject({
       mode: 'emulator',
       csEndpoint: '127.0.0.1:18080',
@@ -146,11 +181,14 @@ describe('worker configuration', () => {
     expect(err.problems.join('\n')).toMatch(/OFFBOARD_ACCOUNT_ID: is required in live mode/);
     expect(err.problems.join('\n')).toMatch(/OFFBOARD_WORKER_IDENTITY: is required in live mode/);
     expect(err.problems.join('\n')).toMatch(/OFFBOARD_TRUSTED_KEYS: is required in live mode/);
+    expect(err.problems.join('\n')).toMatch(/OFFBOARD_PAYLOAD_KEYS: is required outside emulator mode/);
+    const keysDir = mkdtempSync(join(tmpdir(), 'keys-'));
     const live = loadWorkerConfig({
       OFFBOARD_ALIBABA_MODE: 'live',
       OFFBOARD_ACCOUNT_ID: '1111222233334444',
       OFFBOARD_WORKER_IDENTITY: 'role/offboarder',
-      OFFBOARD_TRUSTED_KEYS: ensureLocalKeys(mkdtempSync(join(tmpdir(), 'keys-'))).trustedKeysPath,
+      OFFBOARD_TRUSTED_KEYS: ensureLocalKeys(keysDir).trustedKeysPath,
+      OFFBOARD_PAYLOAD_KEYS: ensureLocalPayloadKeys(keysDir),
     });
     expect(live.alibaba).toMatchObject({
       mode: 'live',

@@ -113,6 +113,27 @@ describe('rehire: a name deleted and created again', () => {
   });
 });
 
+describe('rename: UpdateUser NewUserName', () => {
+  test('keeps the id, keys, kubeconfigs and STS principal; the old name is gone; a taken name is refused', async () => {
+    const renamed = await ram.updateUser(
+      new $Ram.UpdateUserRequest({ userName: 'offboarding-bot', newUserName: 'ops-bot' }),
+    );
+    expect(renamed.body?.user).toMatchObject({ userName: 'ops-bot', userId: UID.bot });
+    await expectApiError(ram.getUser(new $Ram.GetUserRequest({ userName: 'offboarding-bot' })), E.userNotFound, 404);
+    expect((await ram.getUser(new $Ram.GetUserRequest({ userName: 'ops-bot' }))).body?.user?.userId).toBe(UID.bot);
+    // The same key still signs, now as ops-bot.
+    expect((await clients(emu).sts.getCallerIdentity()).body).toMatchObject({
+      principalId: UID.bot,
+      arn: `acs:ram::${ACCOUNT}:user/ops-bot`,
+    });
+    await expectApiError(
+      ram.updateUser(new $Ram.UpdateUserRequest({ userName: 'alice', newUserName: 'ops-bot' })),
+      E.userAlreadyExists,
+      409,
+    );
+  });
+});
+
 describe('STS GetCallerIdentity', () => {
   test('a RAM user key: RAMUser with its user id as principal id and its ARN', async () => {
     const { body } = await clients(emu).sts.getCallerIdentity();

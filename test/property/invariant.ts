@@ -1,8 +1,12 @@
 /**
  * The order invariant as a property, shared by the bounded jest run and `scripts/property-soak.ts`:
- * under any fault schedule the emulator can inject, no successful DeleteUser/DeleteRole of an identity appears in the
- * journal before (1) a successful clean of its uid, (2) the clean task reported success (all-clusters clean), and
- * (3) a verification read after them showing every kubeconfig Removed/Unissued and no RBAC grant.
+ * under any fault schedule the emulator can inject, no successful DeleteUser/DeleteRole of an identity by the worker
+ * appears in the journal before (1) a successful clean of its uid, (2) the clean task reported success (all-clusters
+ * clean), and (3) a verification read after them showing every kubeconfig Removed/Unissued and no RBAC grant — all of
+ * them after the last time its access was re-issued. And the races of the world outside the run: the identity
+ * deleted and re-created under the same name (a rehire) between verification and deletion, after which the worker
+ * changes nothing of the new identity; its kubeconfig re-issued between approval and deletion, after which it is
+ * revoked, verified and approved again before any deletion.
  */
 import { type Client } from '@temporalio/client';
 import fc from 'fast-check';
@@ -14,6 +18,7 @@ import { type JournalEntry } from '../../emulator';
 import { startOffboardIdentity } from '../../config/start';
 import { type TokenSigner } from '../../server/signer';
 import { decide, people } from '../support/trust';
+import { type OutsideWorld, rehireUser, reissueKubeconfig } from '../workflows/outside-changes';
 
 export interface FaultRule {
   action: string;
@@ -24,9 +29,18 @@ export interface FaultRule {
   processed?: boolean;
 }
 
+/** What the world outside the run does to alice while the run waits between verification and deletion. */
+export type Race = 'none' | 'rehire' | 'reissue';
+
 export interface Schedule {
   seed: number;
   rules: FaultRule[];
+  race: Race;
+  /**
+   * The race happens after approval, while the run waits for `deleteNotBefore`; when approval comes too late for that
+   * (faults slowed the run), right before approval. Otherwise while the run awaits approval.
+   */
+  raceAfterApproval: boolean;
 }
 
 /** Actions of the offboarding path (and `*`): faults land where they matter. */
@@ -60,6 +74,8 @@ export const scheduleArb: fc.Arbitrary<Schedule> = fc.record({
     }),
     { minLength: 1, maxLength: 4 },
   ),
+  race: fc.constantFrom<Race>('none', 'none', 'rehire', 'reissue'),
+  raceAfterApproval: fc.boolean(),
 });
 
 export interface Env {
@@ -70,16 +86,27 @@ export interface Env {
   accountId: string;
   emulatorUrl: string;
   workerIdentity: string;
+  /** The emulator as an admin with the root key sees it, for the races. */
+  outside: OutsideWorld;
+  /** The fixture's alice: her uid and her own access key. */
+  alice: { name: string; uid: string; key: { id: string; secret: string } };
   resetEmulator(): Promise<void>;
 }
 
 export interface Outcome {
   held: boolean;
+  /** The run reached the end its schedule calls for: Completed with one deletion, or Aborted after a rehire. */
   completed: boolean;
   stage: string;
   violations: string[];
+  /** Successful DeleteUser calls by the worker. */
   deletes: number;
 }
+
+/** How long after the start deletion may begin when the race comes after approval. */
+const RACE_WINDOW_MS = 10_000;
+/** Less time than this left before `deleteNotBefore` at approval: the race happens before approving instead. */
+const RACE_MARGIN_MS = 4_000;
 
 async function admin(url: string, path: string, init?: RequestInit): Promise<unknown> {
   const res = await fetch(`${url}/__emulator/${path}`, init);
@@ -100,50 +127,84 @@ export function orderViolations(entries: JournalEntry[], userName: string, uid: 
     (e) =>
       (e.action === 'DeleteUser' || e.action === 'DeleteRole') &&
       e.outcome === 'success' &&
+      e.caller?.identity !== 'root' &&
       JSON.stringify(e.params).includes(userName),
   );
   for (const del of deletes) {
     const before = entries.filter((e) => e.seq < del.seq && e.outcome === 'success');
-    const clean = before.find(
-      (e) => (e.action === 'CleanUserPermissions' || e.action === 'CleanClusterUserPermissions') && mentions(e, uid),
+    // Access given back outside the run (a grant by the account, a kubeconfig fetched by the user) resets the chain.
+    const reissues = before.filter(
+      (e) =>
+        (e.action === 'GrantPermissions' && e.caller?.identity === 'root' && mentions(e, uid)) ||
+        (e.action === 'DescribeClusterUserKubeconfig' && e.caller?.uid === uid),
     );
-    if (!clean) {
-      violations.push(`DeleteUser #${del.seq} before any successful clean of ${uid}`);
+    const since = reissues.length > 0 ? reissues[reissues.length - 1].seq : 0;
+    const after = since > 0 ? ` after its access was re-issued (#${since})` : '';
+    const cleans = before.filter(
+      (e) =>
+        e.seq > since &&
+        (e.action === 'CleanUserPermissions' || e.action === 'CleanClusterUserPermissions') &&
+        mentions(e, uid),
+    );
+    if (cleans.length === 0) {
+      violations.push(`DeleteUser #${del.seq} before any successful clean of ${uid}${after}`);
       continue;
     }
-    const taskId = (clean.response as { task_id?: string } | undefined)?.task_id;
-    const task = taskId
-      ? before.find(
-          (e) =>
-            e.action === 'DescribeTaskInfo' &&
-            e.seq > clean.seq &&
-            (e.response as { task_id?: string; state?: string })?.state === 'success',
-        )
-      : clean;
-    if (!task) violations.push(`DeleteUser #${del.seq} before the clean task of ${uid} reported success`);
+    const succeeded = (c: JournalEntry): JournalEntry | undefined => {
+      const taskId = (c.response as { task_id?: string } | undefined)?.task_id;
+      if (!taskId) return c;
+      return before.find((e) => {
+        const r = e.response as { task_id?: string; state?: string } | undefined;
+        return e.action === 'DescribeTaskInfo' && e.seq > c.seq && r?.task_id === taskId && r.state === 'success';
+      });
+    };
+    const done = cleans.filter((c) => succeeded(c) !== undefined);
+    const clean = done.length > 0 ? done[done.length - 1] : cleans[cleans.length - 1];
+    const task = succeeded(clean);
+    if (!task) violations.push(`DeleteUser #${del.seq} before the clean task of ${uid} reported success${after}`);
+    const from = task?.seq ?? clean.seq;
     const revokedRead = before.find((e) => {
-      if (e.action !== 'ListUserKubeConfigStates' || e.seq < (task?.seq ?? clean.seq) || !mentions(e, uid))
-        return false;
+      if (e.action !== 'ListUserKubeConfigStates' || e.seq < from || !mentions(e, uid)) return false;
       const states = (e.response as { states?: Array<{ cert_state: string }> } | undefined)?.states ?? [];
       return states.every((s) => s.cert_state === 'Removed' || s.cert_state === 'Unissued');
     });
-    if (!revokedRead) violations.push(`DeleteUser #${del.seq} without a verification read showing ${uid} revoked`);
+    if (!revokedRead)
+      violations.push(`DeleteUser #${del.seq} without a verification read showing ${uid} revoked${after}`);
     const noGrants = before.find(
       (e) =>
         e.action === 'DescribeUserPermission' &&
-        e.seq > (task?.seq ?? clean.seq) &&
+        e.seq > from &&
         mentions(e, uid) &&
         Array.isArray(e.response) &&
         e.response.length === 0,
     );
-    if (!noGrants) violations.push(`DeleteUser #${del.seq} without a read showing no RBAC grant for ${uid}`);
+    if (!noGrants) violations.push(`DeleteUser #${del.seq} without a read showing no RBAC grant for ${uid}${after}`);
   }
   return violations;
 }
 
+/** Violations of the rehire rule: once the name names a new identity, the worker removes nothing from it. */
+export function rehireViolations(entries: JournalEntry[], userName: string, workerIdentity: string): string[] {
+  const created = entries.find(
+    (e) => e.action === 'CreateUser' && e.outcome === 'success' && JSON.stringify(e.params).includes(`"${userName}"`),
+  );
+  if (!created) return [];
+  return entries
+    .filter(
+      (e) =>
+        e.seq > created.seq &&
+        e.outcome === 'success' &&
+        e.caller?.identity === workerIdentity &&
+        /^(Delete|Remove|Detach|Unbind)/.test(e.action) &&
+        JSON.stringify(e.params).includes(`"${userName}"`),
+    )
+    .map((e) => `${e.action} #${e.seq} acted on the re-created ${userName}`);
+}
+
 /**
- * One schedule: faults on, offboard alice; an on-call human clears the faults and retries if the run blocks, an admin
- * approves when asked. Bounded in time. Returns whether the invariant held and whether the run completed.
+ * One schedule: faults on, offboard alice; an on-call human clears the faults and retries if the run blocks (and
+ * aborts it once it blocks on a rehire), an admin approves when asked, and the world outside does the schedule's race
+ * while the run waits. Bounded in time. Returns whether the invariant held and whether the run ended as it should.
  */
 export async function runSchedule(env: Env, schedule: Schedule, timeoutMs = 90_000): Promise<Outcome> {
   await env.resetEmulator();
@@ -164,13 +225,16 @@ export async function runSchedule(env: Env, schedule: Schedule, timeoutMs = 90_0
   });
   const target = { type: 'user' as const, name: 'alice' };
   const workflowId = offboardWorkflowId(env.accountId, target);
+  const raceLater = schedule.race !== 'none' && schedule.raceAfterApproval;
+  const deleteNotBefore = raceLater ? new Date(Date.now() + RACE_WINDOW_MS).toISOString() : undefined;
   const request = {
     accountId: env.accountId,
     target,
     requestedBy: people.hrJane.subject,
     reason: 'departure' as const,
-    approvalReminderEvery: '30s',
-    approvalExpiresAfter: '5m',
+    approvalReminderEvery: '1h',
+    approvalExpiresAfter: '1d',
+    ...(deleteNotBefore && { deleteNotBefore }),
   };
   const person = people.hrJane;
   const authorization = await env.signer.signRequest({ workflow: 'offboardIdentity', workflowId, request, person });
@@ -179,6 +243,12 @@ export async function runSchedule(env: Env, schedule: Schedule, timeoutMs = 90_0
     { ...request, authorization },
     { taskQueue: env.taskQueue, workerIdentity: env.workerIdentity },
   );
+  let raced = schedule.race === 'none';
+  const race = async () => {
+    raced = true;
+    if (schedule.race === 'rehire') await rehireUser(env.outside, env.alice.name);
+    else await reissueKubeconfig(env.outside, env.alice, 'c-prod-1');
+  };
   const deadline = Date.now() + timeoutMs;
   let status: RunStatus | undefined;
   try {
@@ -192,10 +262,22 @@ export async function runSchedule(env: Env, schedule: Schedule, timeoutMs = 90_0
         continue;
       }
       if (status.stage === OffboardingStage.Blocked && status.pendingDecision === 'blocked') {
-        await admin(env.emulatorUrl, 'faults', { method: 'DELETE' });
-        await decide(env, handle, 'retry', { reason: 'faults cleared' }, people.dave).catch(() => undefined);
+        if (status.blocked?.failureType === 'IdentityChanged') {
+          await decide(env, handle, 'abort', { reason: 'alice was rehired' }, people.dave).catch(() => undefined);
+        } else {
+          await admin(env.emulatorUrl, 'faults', { method: 'DELETE' });
+          await decide(env, handle, 'retry', { reason: 'faults cleared' }, people.dave).catch(() => undefined);
+        }
       } else if (status.stage === OffboardingStage.AwaitingApproval && status.pendingDecision === 'approval') {
+        const late = !deleteNotBefore || Date.parse(deleteNotBefore) - Date.now() < RACE_MARGIN_MS;
+        if (!raced && late) await race();
         await decide(env, handle, 'approveDeletion', {}, people.carol).catch(() => undefined);
+      } else if (status.stage === OffboardingStage.ScheduledDeletion && !raced) {
+        await race();
+      } else if (status.pendingDecision === 'dependencies') {
+        await decide(env, handle, 'resolveDependencies', { decision: 'proceed', reason: 'faults' }, people.carol).catch(
+          () => undefined,
+        );
       }
       await sleep(200);
     }
@@ -211,14 +293,21 @@ export async function runSchedule(env: Env, schedule: Schedule, timeoutMs = 90_0
   }
   await admin(env.emulatorUrl, 'faults', { method: 'DELETE' });
   const entries = (await admin(env.emulatorUrl, 'journal')) as JournalEntry[];
-  const uid = status?.uid ?? '2034000000000002';
-  const violations = orderViolations(entries, 'alice', uid);
+  const uid = env.alice.uid;
+  const violations = [
+    ...orderViolations(entries, 'alice', uid),
+    ...rehireViolations(entries, 'alice', env.workerIdentity),
+  ];
   const stage = status?.stage ?? 'unknown';
-  return {
-    held: violations.length === 0,
-    completed: stage === OffboardingStage.Completed && isTerminalStage(stage),
-    stage,
-    violations,
-    deletes: entries.filter((e) => e.action === 'DeleteUser' && e.outcome === 'success').length,
-  };
+  const deletes = entries.filter(
+    (e) => e.action === 'DeleteUser' && e.outcome === 'success' && e.caller?.identity === env.workerIdentity,
+  ).length;
+  const completed =
+    raced &&
+    (schedule.race === 'rehire'
+      ? stage === OffboardingStage.Aborted &&
+        deletes === 0 &&
+        (status?.audit ?? []).some((e) => e.action.endsWith('blocked') && /IdentityChanged/.test(e.detail ?? ''))
+      : stage === OffboardingStage.Completed && isTerminalStage(stage) && deletes === 1);
+  return { held: violations.length === 0, completed, stage, violations, deletes };
 }

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sparticuz from '@sparticuz/chromium';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/local-temporal';
 
 export const artifactsDir = join(repoRoot, 'test-artifacts');
@@ -34,8 +34,14 @@ async function chromiumExecutable(): Promise<{ path: string; args: string[] }> {
   return { path: await sparticuz.executablePath(), args: [...sparticuz.args, ...machineArgs] };
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  const { path, args } = await chromiumExecutable();
+/** The package's flags that switch the same-origin policy and CORS off: a test of cross-origin calls drops them. */
+const webSecurityOff = new Set(['--disable-web-security', '--allow-running-insecure-content']);
+
+/** `webSecurity`: the same-origin policy and CORS enforced, as in people's browsers (the package turns them off). */
+export async function launchBrowser(options: { webSecurity?: boolean } = {}): Promise<Browser> {
+  const executable = await chromiumExecutable();
+  const { path } = executable;
+  const args = options.webSecurity ? executable.args.filter((arg) => !webSecurityOff.has(arg)) : executable.args;
   try {
     return await chromium.launch({ executablePath: path, args });
   } catch (error) {
@@ -50,4 +56,33 @@ export async function launchBrowser(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   mkdirSync(artifactsDir, { recursive: true });
   return join(artifactsDir, `${name}.png`);
+}
+
+/** The dev server's UI, which the jest global setup starts with the server. */
+export function temporalUiUrl(): string {
+  const url = process.env.TEMPORAL_UI_URL;
+  if (!url) throw new Error('TEMPORAL_UI_URL is not set: the global setup starts the dev server with its UI.');
+  return url;
+}
+
+/**
+ * The text of the page and of its frames (the UI renders user metadata markdown in sandboxed iframes), once it
+ * matches; a screenshot `failureShot` is kept when it never does.
+ */
+export async function waitForText(
+  page: Page,
+  pattern: RegExp,
+  timeoutMs: number,
+  failureShot: string,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    const parts = await Promise.all(page.frames().map((frame) => frame.innerText('body').catch(() => '')));
+    text = parts.join('\n');
+    if (pattern.test(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await page.screenshot({ path: screenshotPath(failureShot), fullPage: true });
+  throw new Error(`The page never showed ${pattern}; it showed:\n${text}`);
 }

@@ -56,7 +56,7 @@ test('a failed clean task blocks the run after quarantine; abort with restore pu
   const { handle } = await startOffboard(h, offboardInput(h, 'alice'));
   const blocked = await waitForStage(handle, OffboardingStage.Blocked, 30_000, 'blocked');
   expect(blocked.blocked).toMatchObject({ step: 'DescribeTaskInfo', failureType: 'CleanTaskFailed' });
-  expect(blocked.compensations).toHaveLength(3);
+  expect(blocked.compensations).toHaveLength(4);
   const noReason = await decide(h, handle, 'abort', { reason: '' }, people.carol).catch((e) => e);
   expect(noReason.cause.type).toBe('MissingReason');
   await decide(h, handle, 'abort', { reason: 'wrong ticket', restoreAccess: true }, people.carol);

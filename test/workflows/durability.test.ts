@@ -10,64 +10,16 @@ import { decide, people } from '../support/trust';
 import { emulatorState, journal, offboardInput, setFaults, startOffboard, successes, waitForStage } from './harness';
 import { useHarness } from './use-harness';
 import { recordHistory } from './record';
+import { groupAlive, killAllWorkers, killGroup, startWorkerProcess } from './worker-process';
 
 const repoRoot = join(__dirname, '..', '..');
-const children = new Set<ChildProcess>();
 
 // Declared first, so that the worker processes are gone before the harness stops.
-afterAll(() => {
-  for (const child of children) killGroup(child);
-});
+afterAll(killAllWorkers);
 // A slow clean task (3 s) leaves time to kill the worker while the run verifies the revocation.
 const h = useHarness('durability', { inProcessWorker: false, taskDelayMs: 3_000 });
 
-/** Starts `tsx worker/main.ts` and resolves once it polls the task queue. */
-async function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(repoRoot, 'worker', 'main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, ...h.env, OFFBOARD_WORKFLOW_BUNDLE: process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: tsx runs the worker in a child process, and a crash must take both down.
-    detached: true,
-  });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('polling task queue')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}:\n${output}`));
-    });
-  });
-  return child;
-}
-
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-(child.pid as number), 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
-function groupAlive(child: ChildProcess): boolean {
-  try {
-    process.kill(-(child.pid as number), 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const startWorker = async () => (await startWorkerProcess(h.env)).child;
 
 /** A crash: SIGKILL to the worker's whole process group (tsx and the worker it runs), then wait until it is gone. */
 async function kill(child: ChildProcess): Promise<void> {
@@ -78,14 +30,14 @@ async function kill(child: ChildProcess): Promise<void> {
 }
 
 test('the worker is killed after revocation and again during deletion; new workers finish the run correctly', async () => {
-  const first = await startWorkerProcess();
+  const first = await startWorker();
   const { handle } = await startOffboard(h, offboardInput(h, 'alice'));
   // Killed while the clean task is still running: the revocation was asked for, its verification not yet done.
   await waitForStage(handle, OffboardingStage.Verification, 30_000);
   await kill(first);
   expect(successes(await journal(h.emulator), 'CleanUserPermissions')).toHaveLength(1);
 
-  const second = await startWorkerProcess();
+  const second = await startWorker();
   await waitForStage(handle, OffboardingStage.AwaitingApproval, 60_000, 'approval');
   // Slow deletion calls leave time to kill the worker in the middle of the Deletion stage.
   await setFaults(h.emulator, {
@@ -110,7 +62,7 @@ test('the worker is killed after revocation and again during deletion; new worke
   await kill(second);
   expect(successes(await journal(h.emulator), 'DeleteUser')).toHaveLength(0);
 
-  const third = await startWorkerProcess();
+  const third = await startWorker();
   const result = await handle.result();
   expect(result.stage).toBe(OffboardingStage.Completed);
 

@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import CsClient from '@alicloud/cs20151215';
 import RamClient, * as $ram from '@alicloud/ram20150501';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { type Client, type WorkflowHandle } from '@temporalio/client';
@@ -24,7 +25,7 @@ import { DEFAULT_FIXTURE_PATH, startEmulator, type JournalEntry } from '../../em
 import { activitiesFromConfig } from '../../activities/from-config';
 import { loadWorkerConfig, type WorkerConfig } from '../../config/worker';
 import { startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
-import { createTestWorker, testClient, uniqueTaskQueue } from '../support/temporal';
+import { createTestWorker, TEST_PAYLOAD_KEYS_PATH, testClient, uniqueTaskQueue } from '../support/temporal';
 import { makeTestTrust, people, type TestTrust } from '../support/trust';
 import { type Person } from '../../server/signer';
 
@@ -44,11 +45,15 @@ export interface Harness extends TestTrust {
   stop(): Promise<void>;
 }
 
-/** A copy of the demo fixture under a random account id. */
-export function fixtureWithOwnAccount(): { path: string; accountId: string } {
+/** A copy of the demo fixture under a random account id, changed by `edit` (more clusters, other options). */
+export function fixtureWithOwnAccount(edit?: (fixture: Record<string, unknown>) => void): {
+  path: string;
+  accountId: string;
+} {
   const fixture = JSON.parse(readFileSync(DEFAULT_FIXTURE_PATH, 'utf8')) as { account: { id: string } };
   const accountId = `9${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e6)).padStart(6, '0')}`;
   fixture.account.id = accountId;
+  edit?.(fixture as unknown as Record<string, unknown>);
   const dir = mkdtempSync(join(tmpdir(), 'offboard-fixture-'));
   const path = join(dir, 'fixture.json');
   writeFileSync(path, JSON.stringify(fixture));
@@ -71,15 +76,18 @@ export function workerEnv(
     OFFBOARD_RAM_ENDPOINT: emulatorEndpoint,
     OFFBOARD_ACCOUNT_ID: accountId,
     OFFBOARD_TRUSTED_KEYS: trustedKeysPath,
+    OFFBOARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_PATH,
     OFFBOARD_AUDIT_DIR: auditDir,
+    // Reminders and approval windows of seconds, so that the tests wait seconds (refused in live mode).
+    OFFBOARD_TIMING_BOUNDS: 'fast',
   };
 }
 
 export async function startHarness(
   prefix: string,
-  options: { taskDelayMs?: number; inProcessWorker?: boolean } = {},
+  options: { taskDelayMs?: number; inProcessWorker?: boolean; editFixture?: (f: Record<string, unknown>) => void } = {},
 ): Promise<Harness> {
-  const { path, accountId } = fixtureWithOwnAccount();
+  const { path, accountId } = fixtureWithOwnAccount(options.editFixture);
   const emulator = await startEmulator({ port: 0, fixturePath: path, taskDelayMs: options.taskDelayMs ?? 300 });
   const taskQueue = uniqueTaskQueue(prefix);
   const auditDir = mkdtempSync(join(tmpdir(), 'offboard-audit-'));
@@ -161,7 +169,7 @@ export async function startOffboard(
   return startOffboardIdentity(
     h.client,
     { ...request, authorization },
-    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity },
+    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity, timing: h.config.timing },
   );
 }
 
@@ -173,7 +181,7 @@ export async function startRevoke(h: Starter, input: Unsigned<RevokeKubeconfigIn
   return startRevokeKubeconfig(
     h.client,
     { ...request, authorization },
-    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity },
+    { taskQueue: h.taskQueue, workerIdentity: h.config.alibaba.workerIdentity, timing: h.config.timing },
   );
 }
 
@@ -274,18 +282,48 @@ export async function resetWorld(h: Harness, users: string[], roles: string[] = 
   h.emulator.reset();
 }
 
+function rootConfig(emulator: Emulator): $OpenApiUtil.Config {
+  const key = emulator.fixture.account.rootAccessKeys[0];
+  return new $OpenApiUtil.Config({
+    accessKeyId: key.id,
+    accessKeySecret: key.secret,
+    endpoint: emulator.endpoint,
+    protocol: 'http',
+    regionId: 'cn-hangzhou',
+  });
+}
+
 /** The account's root key acting on RAM, as an administrator would in the console. */
 export function rootRam(emulator: Emulator): RamClient {
-  const key = emulator.fixture.account.rootAccessKeys[0];
-  return new RamClient(
-    new $OpenApiUtil.Config({
-      accessKeyId: key.id,
-      accessKeySecret: key.secret,
-      endpoint: emulator.endpoint,
-      protocol: 'http',
-      regionId: 'cn-hangzhou',
-    }),
-  );
+  return new RamClient(rootConfig(emulator));
+}
+
+/** The account's root key acting on Container Service (grants, kubeconfigs), as an administrator would. */
+export function rootCs(emulator: Emulator): CsClient {
+  return new CsClient(rootConfig(emulator));
+}
+
+async function emulatorAdmin(emulator: Emulator, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${emulator.url}/__emulator/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`emulator ${path} refused: ${res.status} ${await res.text()}`);
+}
+
+/** Changes the emulated world's scenario switches (merged over the current ones; a reset restores the fixture's). */
+export function setEmulatorOptions(emulator: Emulator, patch: Record<string, unknown>): Promise<void> {
+  return emulatorAdmin(emulator, 'options', patch);
+}
+
+/** Flips a cluster's switches: `auditLog`, `certStatesUnknown`, `state`. */
+export function setClusterSwitches(
+  emulator: Emulator,
+  clusterId: string,
+  patch: Record<string, unknown>,
+): Promise<void> {
+  return emulatorAdmin(emulator, `clusters/${clusterId}`, patch);
 }
 
 const workerCsPolicy = { userName: 'offboarding-bot', policyName: 'AliyunCSFullAccess', policyType: 'System' };

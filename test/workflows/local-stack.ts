@@ -18,6 +18,8 @@ import {
 } from '../../scripts/local-temporal';
 import { consoleNotifier } from '../../activities';
 import { activitiesFromConfig } from '../../activities/from-config';
+import { dataConverter } from '../../config/codec';
+import { temporalClientOptions } from '../../config/temporal';
 import { loadWorkerConfig, type WorkerConfig } from '../../config/worker';
 import { makeTestTrust, type TestTrust } from '../support/trust';
 import { fixtureWithOwnAccount, workerEnv } from './harness';
@@ -53,7 +55,6 @@ export async function startLocalStack(log: (line: string) => void = console.log)
   }
   const connection = await Connection.connect({ address });
   await ensureSearchAttributes(connection, namespace);
-  const client = new Client({ connection, namespace });
 
   const { path, accountId } = fixtureWithOwnAccount();
   const emulator = await startEmulator({ port: 0, fixturePath: path });
@@ -68,11 +69,13 @@ export async function startLocalStack(log: (line: string) => void = console.log)
       trust.trustedKeysPath,
     ),
   );
+  const client = new Client({ connection, ...temporalClientOptions({ ...config.temporal, namespace }) });
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace,
     taskQueue,
+    dataConverter: dataConverter(config.temporal),
     activities: await activitiesFromConfig(config, { notifier: consoleNotifier(() => undefined) }),
     workflowsPath: require.resolve('../../workflows'),
   });

@@ -2,6 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { statusQuery } from '../../common/messages';
 import { OffboardingStage } from '../../common/stages';
+import { readPayload } from '../support/temporal';
 import { decide, people } from '../support/trust';
 import { emulatorState, journal, offboardInput, resetWorld, startOffboard, successes, waitForStage } from './harness';
 import { useHarness } from './use-harness';
@@ -129,7 +130,7 @@ test('rescind before the scheduled deletion restores access', async () => {
   const deleteNotBefore = new Date(Date.now() + 120_000).toISOString();
   const { handle } = await startOffboard(h, offboardInput(h, 'alice', { deleteNotBefore }));
   const waiting = await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
-  expect(waiting.compensations).toHaveLength(3);
+  expect(waiting.compensations).toHaveLength(4);
   await decide(h, handle, 'approveDeletion', {}, people.dave);
   await waitForStage(handle, OffboardingStage.ScheduledDeletion, 10_000);
   await decide(h, handle, 'rescind', { reason: 'rehired' }, people.hrJane);
@@ -191,13 +192,14 @@ test('expiry: no decision in time ends ApprovalExpired with access still cut, af
   expect(result.stage).toBe(OffboardingStage.ApprovalExpired);
   expect((await user('alice'))?.accessKeys.every((k) => k.status === 'Inactive')).toBe(true);
   const history = await handle.fetchHistory();
-  const reminders = (history.events ?? []).filter((e) => {
-    const attrs = e.activityTaskScheduledEventAttributes;
-    const data = attrs?.input?.payloads?.[0]?.data;
-    return (
-      attrs?.activityType?.name === 'notify' && data && Buffer.from(data).toString('utf8').includes('approval-reminder')
-    );
-  });
+  const notified = await Promise.all(
+    (history.events ?? []).map(async (e) => {
+      const attrs = e.activityTaskScheduledEventAttributes;
+      const input = attrs?.input?.payloads?.[0];
+      return attrs?.activityType?.name === 'notify' && input ? JSON.stringify(await readPayload(input)) : '';
+    }),
+  );
+  const reminders = notified.filter((notification) => notification.includes('approval-reminder'));
   expect(reminders.length).toBeGreaterThanOrEqual(2);
   await recordHistory('expiry', handle);
 });

@@ -56,27 +56,33 @@ const notification: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5 },
 };
 
-/** Local file writes. */
+/** Reading the worker's configuration. (The audit append is a local activity: workflows/run/audit-outbox.ts.) */
 const local: ActivityOptions = {
   startToCloseTimeout: '15s',
   scheduleToCloseTimeout: '5m',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s' },
 };
 
-export const ACTIVITY_OPTIONS: Record<keyof OffboardActivities, ActivityOptions> = {
+export const ACTIVITY_OPTIONS: Record<Exclude<keyof OffboardActivities, 'appendAudit'>, ActivityOptions> = {
   loadRunPolicy: local,
   inventoryIdentity: reads,
   planIdentity: reads,
   resolveIdentity: reads,
+  listClusters: reads,
   checkDependencies: reads,
   deactivateAccessKey: api,
   activateAccessKey: api,
   blockConsoleLogin: api,
   restoreConsoleLogin: api,
+  attachDenyPolicy: api,
+  detachDenyPolicy: api,
+  lockTrustPolicy: api,
+  restoreTrustPolicy: api,
   cleanPermissions: api,
   awaitCleanTask: cleanTaskPoll,
   verifyRevocation: verification,
   regrantPermissions: api,
+  checkBeforeDeletion: reads,
   planDeletion: reads,
   deleteAccessKey: api,
   removeUserFromGroup: api,
@@ -85,7 +91,6 @@ export const ACTIVITY_OPTIONS: Record<keyof OffboardActivities, ActivityOptions>
   unbindMfaDevice: api,
   deleteIdentity: api,
   notify: notification,
-  writeAuditRecord: local,
 };
 
 /** The proxy's own options are never used as is: every call goes through `executeWithOptions` with the table above. */

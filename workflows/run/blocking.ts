@@ -53,7 +53,8 @@ export interface WaitOptions {
 
 /**
  * Waits on durable timers until `done()` holds (true), the deadline passes (false), or a rescind arrives (carried
- * out: the run ends). A reminder goes out every `reminderMs` while waiting.
+ * out: the run ends). A reminder goes out every `reminderMs` while waiting. Entries the audit trail gains meanwhile (a
+ * refused signal, say) are written out as they come (audit-outbox.ts).
  */
 export async function waitFor(
   run: Run,
@@ -62,23 +63,29 @@ export async function waitFor(
   options: WaitOptions = {},
 ): Promise<boolean> {
   const reminderMs = options.reminderMs ?? run.blockedReminderMs;
+  const { deadlineMs } = options;
+  let nextReminder = Date.now() + reminderMs;
   for (;;) {
+    await run.outbox.flush();
     const now = Date.now();
-    if (options.deadlineMs !== undefined && now >= options.deadlineMs) return done();
-    const timeout = options.deadlineMs !== undefined ? Math.min(reminderMs, options.deadlineMs - now) : reminderMs;
-    const woke = await condition(() => done() || run.decisions.pendingRescind() !== undefined, timeout);
-    if (woke) {
-      if (done()) return true;
-      await carryOutRescind(run);
-    } else if (options.deadlineMs === undefined || Date.now() < options.deadlineMs) {
-      if (options.remind) await options.remind();
-      else
-        await run.activities.notify(
-          'blocked',
-          `${run.board.targetRef}: still waiting for ${what}`,
-          run.board.status.details,
-        );
-    }
+    if (deadlineMs !== undefined && now >= deadlineMs) return done();
+    const wakeAt = deadlineMs !== undefined ? Math.min(nextReminder, deadlineMs) : nextReminder;
+    const woke = await condition(
+      () => done() || run.decisions.pendingRescind() !== undefined || run.outbox.hasNew(),
+      Math.max(wakeAt - now, 1),
+    );
+    if (done()) return true;
+    await carryOutRescind(run);
+    if (woke || Date.now() < nextReminder) continue;
+    if (deadlineMs !== undefined && Date.now() >= deadlineMs) continue;
+    nextReminder = Date.now() + reminderMs;
+    if (options.remind) await options.remind();
+    else
+      await run.activities.notify(
+        'blocked',
+        `${run.board.targetRef}: still waiting for ${what}`,
+        run.board.status.details,
+      );
   }
 }
 
@@ -86,8 +93,12 @@ function hhmm(iso: string): string {
   return `${iso.slice(11, 16)} UTC`;
 }
 
-/** Blocked: recorded, notified, reminded; returns when an admin retries; ends the run when an admin aborts. */
-async function block(run: Run, stepName: string, failure: FailureFacts, interruptible: boolean): Promise<void> {
+/**
+ * Blocked: recorded, notified, reminded; returns when an admin retries (or, when `interruptible`, a rescind arrives:
+ * the caller's next step boundary carries it out); ends the run when an admin aborts. `step` blocks through it; a
+ * stage whose retry must redo an earlier step (a dead clean task is cleaned again) calls it itself.
+ */
+export async function block(run: Run, stepName: string, failure: FailureFacts, interruptible: boolean): Promise<void> {
   const { board } = run;
   const since = new Date().toISOString();
   const stageBefore = board.stage;
@@ -99,12 +110,14 @@ async function block(run: Run, stepName: string, failure: FailureFacts, interrup
   board.transition(OffboardingStage.Blocked, details, 'blocked');
   board.audit(`${stepName} blocked`, 'error', `${failure.type}: ${failure.message}`);
   await run.activities.notify('blocked', `${board.targetRef} blocked at ${stepName}`, `${what}: ${failure.message}`);
-  for (;;) {
-    const woke = await condition(
-      () => run.decisions.hasBlockedDecision() || (interruptible && run.decisions.pendingRescind() !== undefined),
-      run.blockedReminderMs,
-    );
-    if (woke) break;
+  const decided = () =>
+    run.decisions.hasBlockedDecision() || (interruptible && run.decisions.pendingRescind() !== undefined);
+  let nextReminder = Date.now() + run.blockedReminderMs;
+  while (!decided()) {
+    await run.outbox.flush();
+    const woke = await condition(() => decided() || run.outbox.hasNew(), Math.max(nextReminder - Date.now(), 1));
+    if (woke || Date.now() < nextReminder) continue;
+    nextReminder = Date.now() + run.blockedReminderMs;
     await run.activities.notify('blocked', `${board.targetRef} still blocked at ${stepName}`, details);
   }
   board.status.blocked = undefined;

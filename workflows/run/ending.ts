@@ -1,7 +1,6 @@
-import { allHandlersFinished, CancellationScope, condition, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import { isTerminalStage, OffboardingStage } from '../../common/stages';
 import { type RunResult } from '../../common/types';
-import { describeFailure } from './failures';
 import type { Run } from './run';
 
 /**
@@ -29,28 +28,21 @@ export function isRunEnd(err: unknown): boolean {
   return err instanceof RunEnd;
 }
 
-/** Records the end, writes the audit record (non-cancellable), notifies, and returns the run's result. */
+/**
+ * Records the end, writes out the rest of the audit trail (non-cancellable), notifies, and returns the run's result.
+ * The trail is flushed again after the last handlers answered: their entries belong to it too.
+ */
 export async function finish(run: Run, stage: OffboardingStage, outcome: string): Promise<RunResult> {
   run.board.status.outcome = outcome;
   run.board.transition(stage, outcome);
   return CancellationScope.nonCancellable(async () => {
-    let auditRecordPath: string | undefined;
-    try {
-      auditRecordPath = await run.activities.call('writeAuditRecord', 'Write the audit record', {
-        workflowId: run.workflowId,
-        runId: workflowInfo().runId,
-        workflow: run.workflow,
-        stage,
-        outcome,
-        entries: run.board.status.audit,
-      });
-    } catch (err) {
-      run.board.audit('write audit record', 'error', describeFailure(err).message);
-    }
+    await run.outbox.flush(true);
     if (stage !== OffboardingStage.Cancelled)
       await run.activities.notify('finished', `${run.board.targetRef}: ${stage}`, outcome);
     await condition(allHandlersFinished); // let in-flight update handlers answer before the run closes
-    return { stage, outcome, uid: run.board.status.uid, audit: run.board.status.audit, auditRecordPath };
+    await run.outbox.flush(true);
+    const { uid, audit } = run.board.status;
+    return { stage, outcome, uid, audit, auditRecordPath: run.outbox.location };
   });
 }
 

@@ -5,9 +5,13 @@ import {
   type RunResult,
   type RunStatus,
 } from '../../common/types';
+import { readRunMemo, type RunMemo } from '../../common/run-memo';
+import { clampMs, PRODUCTION_TIMING, type TimingBounds } from '../../common/timing';
 import { parseDurationMs } from '../../common/validation';
 import { RunActivities } from './activities';
+import { AuditOutbox } from './audit-outbox';
 import { step, type StepOptions, waitFor, type WaitOptions } from './blocking';
+import { CleanTaskInFlight } from './clean-task';
 import { type Compensation, Compensations } from './compensation';
 import { Decisions } from './decisions';
 import { finish, runStages } from './ending';
@@ -20,18 +24,27 @@ const DEFAULT_BLOCKED_REMINDER_MS = 24 * 3_600_000;
 
 /**
  * One run of a workflow, as its stages see it. Each concern lives in its own module — what the run shows
- * (status.ts), its activities (activities.ts), the decisions people send (decisions.ts, messages.ts), what it trusts (trust.ts), steps and
- * Blocked (blocking.ts), undo steps (compensation.ts) and how it ends (ending.ts) — and `Run` puts them together.
+ * (status.ts), its activities (activities.ts), its audit trail outside Temporal (audit-outbox.ts), the decisions
+ * people send (decisions.ts, messages.ts), what it trusts (trust.ts), steps and Blocked (blocking.ts), undo steps
+ * (compensation.ts), the clean task in flight (clean-task.ts) and how it ends (ending.ts) — and `Run` puts them
+ * together.
  * A `Run` lives inside one workflow execution (never at module level: the sandbox reuses module state).
  */
 export class Run {
   readonly workflowId = workflowInfo().workflowId;
+  /** What the start helper recorded with the run (unsigned: see common/run-memo.ts for what it may be used for). */
+  readonly memo: RunMemo = readRunMemo(workflowInfo().memo);
   readonly board: RunBoard;
   readonly activities: RunActivities;
+  /** The audit trail outside Temporal, written at the run's boundaries. */
+  readonly outbox: AuditOutbox;
   readonly decisions = new Decisions();
   readonly trust = new RunTrust();
   readonly compensations: Compensations;
-  readonly blockedReminderMs: number;
+  /** The clean task started and not yet seen to end: undoing revocation waits for it (clean-task.ts). */
+  readonly cleanTask = new CleanTaskInFlight();
+  /** The worker's bounds on durations and dates; production's until the run policy is loaded. */
+  timing: TimingBounds = PRODUCTION_TIMING;
   /** Calls an activity with its options from the one table (see activities.ts). */
   readonly act: RunActivities['call'];
 
@@ -40,12 +53,10 @@ export class Run {
     readonly input: OffboardIdentityInput | RevokeKubeconfigInput,
   ) {
     this.board = new RunBoard(workflow, input);
-    this.activities = new RunActivities(this.board, this.workflowId);
+    this.outbox = new AuditOutbox(this.board);
+    this.activities = new RunActivities(this.board, this.workflowId, this.outbox);
     this.act = this.activities.call.bind(this.activities);
     this.compensations = new Compensations((names) => (this.board.status.compensations = names));
-    this.blockedReminderMs =
-      (input.blockedReminderEvery !== undefined ? parseDurationMs(input.blockedReminderEvery) : undefined) ??
-      DEFAULT_BLOCKED_REMINDER_MS;
     registerMessageHandlers({
       board: this.board,
       decisions: this.decisions,
@@ -53,6 +64,13 @@ export class Run {
       target: input.target,
       compensationNames: () => this.compensations.names(),
     });
+  }
+
+  /** How often a Blocked run reminds on-call: the input's choice, within the bounds (clamped again here). */
+  get blockedReminderMs(): number {
+    const given = this.input.blockedReminderEvery;
+    const ms = (given !== undefined ? parseDurationMs(given) : undefined) ?? DEFAULT_BLOCKED_REMINDER_MS;
+    return clampMs(ms, this.timing.reminderMinMs, this.timing.reminderMaxMs);
   }
 
   get targetRef(): string {

@@ -1,5 +1,7 @@
+import { workflowInfo } from '@temporalio/workflow';
 import { OffboardingStage } from '../../common/stages';
-import { type OffboardIdentityInput } from '../../common/types';
+import { clampMs, parseIsoWithOffset } from '../../common/timing';
+import { type DurationInput, type OffboardIdentityInput } from '../../common/types';
 import { parseDurationMs } from '../../common/validation';
 import { carryOutRescind } from '../run/blocking';
 import { describeDecider } from '../run/decisions';
@@ -9,8 +11,9 @@ import { type Run } from '../run/run';
 const DEFAULT_REMINDER_MS = 24 * 3_600_000;
 const DEFAULT_EXPIRY_MS = 7 * 24 * 3_600_000;
 
-function durationOr(value: OffboardIdentityInput['approvalExpiresAfter'], fallbackMs: number): number {
-  return (value !== undefined ? parseDurationMs(value) : undefined) ?? fallbackMs;
+/** The input's duration, or the default; clamped to the bounds whatever slipped past the input checks. */
+function durationWithin(value: DurationInput | undefined, fallbackMs: number, minMs: number, maxMs: number): number {
+  return clampMs((value !== undefined ? parseDurationMs(value) : undefined) ?? fallbackMs, minMs, maxMs);
 }
 
 /**
@@ -19,8 +22,15 @@ function durationOr(value: OffboardIdentityInput['approvalExpiresAfter'], fallba
  * access. Returns only once approved.
  */
 export async function awaitApproval(run: Run, input: OffboardIdentityInput): Promise<void> {
-  const reminderMs = durationOr(input.approvalReminderEvery, DEFAULT_REMINDER_MS);
-  const deadline = Date.now() + durationOr(input.approvalExpiresAfter, DEFAULT_EXPIRY_MS);
+  const { timing } = run;
+  const reminderMs = durationWithin(
+    input.approvalReminderEvery,
+    DEFAULT_REMINDER_MS,
+    timing.reminderMinMs,
+    timing.reminderMaxMs,
+  );
+  const deadline =
+    Date.now() + durationWithin(input.approvalExpiresAfter, DEFAULT_EXPIRY_MS, timing.expiryMinMs, timing.expiryMaxMs);
   const deadlineIso = new Date(deadline).toISOString();
   run.board.status.approvalDeadline = deadlineIso;
   const details = `Revocation verified; access cut. Waiting for an admin other than ${input.requestedByName ?? input.requestedBy} to approve deletion until ${deadlineIso} — \`offboard approve|reject ${run.workflowId} …\``;
@@ -54,7 +64,10 @@ export async function awaitApproval(run: Run, input: OffboardIdentityInput): Pro
 export async function awaitDeletionTime(run: Run, input: OffboardIdentityInput): Promise<void> {
   await carryOutRescind(run);
   if (!input.deleteNotBefore) return;
-  const at = Date.parse(input.deleteNotBefore);
+  // Checked at admission (explicit offset, a real date, within the bound); clamped again to the bound here.
+  const parsed = parseIsoWithOffset(input.deleteNotBefore) ?? Date.parse(input.deleteNotBefore);
+  const latest = workflowInfo().runStartTime.getTime() + run.timing.deleteNotBeforeWithinMs;
+  const at = clampMs(parsed, -Infinity, latest);
   if (at <= Date.now()) return;
   run.board.status.deleteNotBefore = input.deleteNotBefore;
   run.board.transition(

@@ -1,19 +1,27 @@
+import { FailureType } from '../../common/errors';
 import { OffboardingStage } from '../../common/stages';
 import { type Inventory, type InventoryResult, type OffboardIdentityInput } from '../../common/types';
+import { endRun } from '../run/ending';
+import { describeFailure } from '../run/failures';
 import { type Run } from '../run/run';
 
 /**
  * Stage 1, Inventory: resolves the identity (name → uid) and snapshots what it holds — keys, console login, MFA,
- * groups, policies, kubeconfigs on every cluster, RBAC grants. Read-only. An identity RAM no longer knows comes back
- * with the kubeconfigs still issued to it.
+ * groups, policies, kubeconfigs on every cluster, RBAC grants — and the clusters, with auditing known for those the
+ * clean will touch. Read-only. An identity RAM no longer knows comes back with the kubeconfigs still issued to it.
  */
 export async function takeInventory(run: Run, input: OffboardIdentityInput): Promise<InventoryResult> {
   run.board.transition(
     OffboardingStage.Inventory,
     `Reading what ${run.targetRef} holds: keys, console login, groups, policies, kubeconfigs, RBAC grants`,
   );
-  const found = await run.step('inventory', () =>
-    run.act('inventoryIdentity', `Inventory of ${run.targetRef}`, { accountId: input.accountId, target: input.target }),
+  const found = await refuseTheWorker(run, 'inventory', () =>
+    run.act('inventoryIdentity', `Inventory of ${run.targetRef}`, {
+      accountId: input.accountId,
+      target: input.target,
+      clusterIds: input.clusterIds,
+      knownUids: run.memo.knownUids,
+    }),
   );
   if (!found.exists) {
     run.board.audit('inventory', 'info', `${run.targetRef} does not exist in RAM`, found.requestIds);
@@ -21,6 +29,21 @@ export async function takeInventory(run: Run, input: OffboardIdentityInput): Pro
   }
   record(run, found.inventory);
   return found;
+}
+
+/**
+ * A step that resolves the target. When the target turns out to be the worker itself by id (a renamed worker user, a
+ * role worker), the run ends Refused: nothing was changed, and no retry would help.
+ */
+export async function refuseTheWorker<T>(run: Run, name: string, lookUp: () => Promise<T>): Promise<T> {
+  try {
+    return await run.step(name, lookUp, { handle: (type) => type === FailureType.TargetIsWorker });
+  } catch (err) {
+    const failure = describeFailure(err);
+    if (failure.type !== FailureType.TargetIsWorker) throw err;
+    run.board.audit(name, 'refused', failure.message);
+    endRun(OffboardingStage.Refused, `refused: ${failure.message}; nothing was changed`);
+  }
 }
 
 function record(run: Run, inv: Inventory): void {

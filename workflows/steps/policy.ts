@@ -3,6 +3,7 @@ import { FailureType, formatInputProblems, type InputProblem } from '../../commo
 import { type InputContext } from '../../common/inputs';
 import { checkStartRequest } from '../../common/requests';
 import { OffboardingStage } from '../../common/stages';
+import { FAST_TIMING } from '../../common/timing';
 import { type OffboardIdentityInput, type RevokeKubeconfigInput } from '../../common/types';
 import { describeDecider } from '../run/decisions';
 import { endRun } from '../run/ending';
@@ -16,7 +17,7 @@ function badInput(problems: InputProblem[]): never {
 
 /**
  * The first step of both workflows, before any change: the input is checked; the worker's configuration is loaded
- * (its account, its own identity, the keys it trusts) and the input checked again against it; then the signed
+ * (its account, its own identity, the keys it trusts, its timing bounds) and the input checked again against it; then the signed
  * request must verify (common/requests.ts). Bad input fails the run; a request that does not verify ends it
  * `Refused`. Either way nothing was changed.
  */
@@ -25,17 +26,20 @@ export async function admitRequest(
   input: Input,
   check: (input: unknown, ctx?: InputContext) => InputProblem[],
 ): Promise<void> {
-  const early = check(input);
+  const info = workflowInfo();
+  const nowMs = info.runStartTime.getTime();
+  // Before the configuration is known, the loosest bounds any worker may apply; then the worker's own.
+  const early = check(input, { timing: FAST_TIMING, nowMs });
   if (early.length > 0) badInput(early);
   const policy = await run.act('loadRunPolicy', 'Load the worker identity and the trusted keys from configuration');
   run.trust.load(policy.trust.keys, policy.trust.issuer);
+  run.timing = policy.timing;
   run.board.status.trustedKeyIds = policy.trust.keys.map((k) => k.kid);
-  const problems = check(input, { workerIdentity: policy.workerIdentity });
+  const problems = check(input, { workerIdentity: policy.workerIdentity, timing: policy.timing, nowMs });
   if (input.accountId !== policy.accountId)
     problems.push({ field: 'accountId', rule: `must be the account this worker serves (${policy.accountId})` });
   if (problems.length > 0) badInput(problems);
 
-  const info = workflowInfo();
   const verdict = checkStartRequest(input, {
     workflow: run.workflow,
     workflowId: info.workflowId,
