@@ -44,6 +44,8 @@ export function harnessEnv(h: Harness): Record<string, string> {
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     OFFBOARD_ACCOUNT_ID: h.accountId,
     OFFBOARD_SIGNING_KEYS: signingKeys,
+    // The worker's payload keys: the server encrypts what it sends to the run and decrypts the run's answers.
+    OFFBOARD_PAYLOAD_KEYS: h.env.OFFBOARD_PAYLOAD_KEYS,
   };
 }
 

@@ -1,6 +1,7 @@
 // Progressive enhancement of the console (every page works without it):
 // - a run page follows its run through server-sent events and swaps in the new page when the stage changes;
 // - a kubeconfig revocation's timer counts up until the run is verified.
+/* global clearInterval, setInterval, document, window, EventSource, fetch, DOMParser */
 'use strict';
 
 (function () {
@@ -29,15 +30,21 @@
       var current = document.getElementById('run');
       if (!current || data.stage === current.dataset.stage) return;
       // Keep what the person is typing: swap only when no form field has been touched.
-      var busy = Array.prototype.some.call(current.querySelectorAll('textarea, input[type=text], input:not([type])'),
-        function (field) { return field.value !== field.defaultValue; });
+      var busy = Array.prototype.some.call(
+        current.querySelectorAll('textarea, input[type=text], input:not([type])'),
+        function (field) {
+          return field.value !== field.defaultValue;
+        },
+      );
       if (busy) {
         var stage = document.getElementById('stage');
         if (stage) stage.textContent = data.stage;
         return;
       }
       fetch(window.location.pathname, { credentials: 'same-origin', headers: { accept: 'text/html' } })
-        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (response) {
+          return response.ok ? response.text() : Promise.reject(response.status);
+        })
         .then(function (html) {
           var next = new DOMParser().parseFromString(html, 'text/html').getElementById('run');
           if (!next) return;
@@ -47,7 +54,9 @@
           startTimer();
           if (next.dataset.open !== 'true') source.close();
         })
-        .catch(function () { /* the plain page still works: a reload shows the new stage */ });
+        .catch(function () {
+          /* the plain page still works: a reload shows the new stage */
+        });
     });
   }
 
