@@ -86,6 +86,10 @@ export function readHrIntake(env: Env, dataDir: string, problems: string[]): HrI
   const path = read(env, 'OFFBOARD_HR_INTEGRATIONS', z.string().optional(), problems);
   const graceMs = read(env, 'OFFBOARD_HR_GRACE', duration('7d'), problems);
   const toleranceMs = read(env, 'OFFBOARD_HR_TOLERANCE', duration('5m'), problems);
+  // The standardwebhooks library refuses messages more than 5 minutes off by itself: a wider window cannot hold.
+  if (toleranceMs !== undefined && toleranceMs > 5 * 60_000) {
+    problems.push('OFFBOARD_HR_TOLERANCE: must be at most 5m (the Standard Webhooks library refuses older messages)');
+  }
   const integrations = path === undefined ? [] : readIntegrations(path, problems);
   if (integrations === undefined || graceMs === undefined || toleranceMs === undefined) return undefined;
   return { integrations, graceMs, toleranceMs, seenIdsPath: `${dataDir}/hr-events/seen-webhook-ids.jsonl` };

@@ -22,13 +22,16 @@ export interface TimelineStep {
 
 /** The stages the run went through, with when each began: its first stage at the start, then each transition. */
 export function timelineOf(status: RunStatus): TimelineStep[] {
-  const first = status.workflow === 'revokeKubeconfig' ? OffboardingStage.Revocation : OffboardingStage.Inventory;
-  const steps: TimelineStep[] = [{ stage: first, time: status.startedAt }];
-  for (const entry of status.audit) {
+  const moves = status.audit.flatMap((entry) => {
     const m = STAGE_ENTRY.exec(entry.action);
-    if (m) steps.push({ stage: m[2], time: entry.time, detail: entry.detail });
-  }
-  return steps;
+    return m ? [{ from: m[1], stage: m[2], time: entry.time, detail: entry.detail }] : [];
+  });
+  // The first stage is the one the first move left (a revocation starts in Inventory and moves on at once).
+  const first = moves[0]?.from ?? status.stage;
+  return [
+    { stage: first, time: status.startedAt },
+    ...moves.map(({ stage, time, detail }) => ({ stage, time, detail })),
+  ];
 }
 
 export interface KubeconfigRow {
