@@ -65,6 +65,16 @@ function signInUrl(request: FastifyRequest): string {
   return `/login?returnTo=${encodeURIComponent(back)}`;
 }
 
+/** The page the person came from, when it is one of the console's (a Back link). */
+function backPath(request: FastifyRequest): string | undefined {
+  try {
+    const path = new URL(request.headers.referer ?? '').pathname;
+    return path.startsWith('/console') ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A refusal as a page: what went wrong, the run's refusal or the missing role, and that nothing changed. */
 export function sendProblemPage(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
   const body = problem.body(request.url) as Record<string, unknown>;
@@ -79,7 +89,7 @@ export function sendProblemPage(request: FastifyRequest, reply: FastifyReply, pr
       detail: errors ? `${problem.detail}: ${errors}` : problem.detail,
       refusal: problem.extra.refusal,
       missingRole: problem.extra.missingRole,
-      back: request.headers.referer && new URL(request.headers.referer).pathname,
+      back: backPath(request),
     },
     problem.status,
   );
