@@ -127,28 +127,19 @@ export async function startRevocation(ctx: StartContext, request: UnsignedRevoke
 export type OffboardingRequest = Omit<UnsignedOffboard, 'accountId' | 'requestedBy' | 'requestedByName'>;
 export type RevocationRequest = Omit<UnsignedRevoke, 'accountId' | 'requestedBy' | 'requestedByName'>;
 
+type StartServices = Pick<Services, 'config' | 'temporal' | 'signer'>;
+
+/** The server's account and the signing person as the requester. */
+function requestedBy(services: StartServices, person: Person) {
+  return { accountId: services.config.accountId, requestedBy: person.subject, requestedByName: person.name };
+}
+
 /** Starts (or joins) an offboarding for `person`: the JSON API, the console's start form and the HR intake. */
-export function offboardFor(
-  services: Pick<Services, 'config' | 'temporal' | 'signer'>,
-  request: OffboardingRequest,
-  person: Person,
-): Promise<StartedRun> {
-  return startOffboarding(
-    startContextOf(services),
-    { ...request, accountId: services.config.accountId, requestedBy: person.subject, requestedByName: person.name },
-    person,
-  );
+export function offboardFor(services: StartServices, request: OffboardingRequest, person: Person): Promise<StartedRun> {
+  return startOffboarding(startContextOf(services), { ...request, ...requestedBy(services, person) }, person);
 }
 
 /** Starts (or joins) a kubeconfig revocation for `person`: the JSON API and the console's leak response. */
-export function revokeFor(
-  services: Pick<Services, 'config' | 'temporal' | 'signer'>,
-  request: RevocationRequest,
-  person: Person,
-): Promise<StartedRun> {
-  return startRevocation(
-    startContextOf(services),
-    { ...request, accountId: services.config.accountId, requestedBy: person.subject, requestedByName: person.name },
-    person,
-  );
+export function revokeFor(services: StartServices, request: RevocationRequest, person: Person): Promise<StartedRun> {
+  return startRevocation(startContextOf(services), { ...request, ...requestedBy(services, person) }, person);
 }

@@ -46,6 +46,8 @@ export function harnessEnv(h: Harness): Record<string, string> {
     OFFBOARD_SIGNING_KEYS: signingKeys,
     // The worker's payload keys: the server encrypts what it sends to the run and decrypts the run's answers.
     OFFBOARD_PAYLOAD_KEYS: h.env.OFFBOARD_PAYLOAD_KEYS,
+    // The worker's bounds on durations: the server checks requests against the same ones first.
+    OFFBOARD_TIMING_BOUNDS: h.env.OFFBOARD_TIMING_BOUNDS,
   };
 }
 
