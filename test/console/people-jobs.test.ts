@@ -58,6 +58,10 @@ test('HR starts alice from the form and sees the plan; carol approves from her i
   await dave.page.waitForURL(/\/console\/inbox$/);
   await dave.page.getByText('Nothing waits for an admin.').waitFor();
   await checkPage(dave, 'inbox-empty');
+  // Every run, newest first: alice's ended run links to its page.
+  await dave.page.getByRole('link', { name: 'All runs' }).click();
+  await dave.page.getByRole('row', { name: /user\/alice/ }).getByText('Completed').waitFor();
+  await checkPage(dave, 'runs');
 }, 180_000);
 
 test('on-call retries a Blocked run from the stuck-runs page', async () => {

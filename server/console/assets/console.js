@@ -27,6 +27,8 @@
     var source = new EventSource(run.dataset.live);
     source.addEventListener('stage', function (event) {
       var data = JSON.parse(event.data);
+      // An ended run sends its last stage once: no need to reconnect after that.
+      if (!data.open) source.close();
       var current = document.getElementById('run');
       if (!current || data.stage === current.dataset.stage) return;
       // Keep what the person is typing: swap only when no form field has been touched.
