@@ -157,8 +157,10 @@ export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions> = async (app, o
     });
   });
 
+  // Temporal's codec server protocol, documented by Temporal: not part of the offboarding API's own document.
+  const HIDDEN_FROM_OPENAPI = { hide: true };
   for (const path of ['/decode', '/encode']) {
-    app.options(path, async (_request, reply) =>
+    app.options(path, { schema: HIDDEN_FROM_OPENAPI }, async (_request, reply) =>
       reply
         .code(204)
         .header('Access-Control-Allow-Methods', 'POST')
@@ -170,7 +172,7 @@ export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions> = async (app, o
 
   app.post<{ Body: PayloadsBody }>(
     '/decode',
-    { bodyLimit: CODEC_BODY_LIMIT, schema: { body: bodySchema } },
+    { bodyLimit: CODEC_BODY_LIMIT, schema: { ...HIDDEN_FROM_OPENAPI, body: bodySchema } },
     async (request, reply) => {
       const asked = request.headers['x-namespace'];
       if (asked !== undefined && asked !== namespace) {
@@ -186,7 +188,7 @@ export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions> = async (app, o
     },
   );
 
-  app.post('/encode', async (request, reply) =>
+  app.post('/encode', { schema: HIDDEN_FROM_OPENAPI }, async (request, reply) =>
     sendProblem(request, reply, {
       title: 'Forbidden',
       status: 403,

@@ -44,10 +44,10 @@ export function harnessEnv(h: Harness): Record<string, string> {
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     OFFBOARD_ACCOUNT_ID: h.accountId,
     OFFBOARD_SIGNING_KEYS: signingKeys,
-    // The worker's payload keys: the server encrypts what it sends to the run and decrypts the run's answers.
+    // The worker's payload keys: with keys of its own the server's starts would be refused by the worker.
     OFFBOARD_PAYLOAD_KEYS: h.env.OFFBOARD_PAYLOAD_KEYS,
-    // The worker's bounds on durations: the server checks requests against the same ones first.
-    OFFBOARD_TIMING_BOUNDS: h.env.OFFBOARD_TIMING_BOUNDS,
+    // The same bounds as the harness's worker (seconds, for tests): the server checks requests against them first.
+    OFFBOARD_TIMING_BOUNDS: h.env.OFFBOARD_TIMING_BOUNDS ?? 'production',
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * What people do to identities outside a run, with the account's root key as in the console: delete a user, hire
- * someone again under the same name, give back a grant and a kubeconfig, narrow the worker's RBAC admin scope. The
+ * someone again under the same name, give back a grant and a kubeconfig (undoing the run's quarantine first), narrow the worker's RBAC admin scope. The
  * workflow tests and the property test change the world between a run's stages with these. Each call is retried on
  * transient faults (the property test injects them for every caller) and treats "already so" as done.
  */
 import CsClient, * as $cs from '@alicloud/cs20151215';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import RamClient, * as $ram from '@alicloud/ram20150501';
+
+import { DENY_ALL_POLICY } from '../../common/lockout';
 
 export interface OutsideWorld {
   /** The emulator's `host:port`. */
@@ -107,6 +109,12 @@ export async function reissueKubeconfig(
 ): Promise<void> {
   const ram = new RamClient(config(world, world.rootKey));
   const cs = new CsClient(config(world, world.rootKey));
+  // Whoever gives access back must first undo the run's quarantine, or the user's own call below is denied.
+  await retrying(() =>
+    ram.detachPolicyFromUser(
+      new $ram.DetachPolicyFromUserRequest({ userName: user.name, policyName: DENY_ALL_POLICY, policyType: 'Custom' }),
+    ),
+  );
   await retrying(() =>
     ram.updateAccessKey(
       new $ram.UpdateAccessKeyRequest({ userName: user.name, userAccessKeyId: user.key.id, status: 'Active' }),
