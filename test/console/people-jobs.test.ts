@@ -60,7 +60,10 @@ test('HR starts alice from the form and sees the plan; carol approves from her i
   await checkPage(dave, 'inbox-empty');
   // Every run, newest first: alice's ended run links to its page.
   await dave.page.getByRole('link', { name: 'All runs' }).click();
-  await dave.page.getByRole('row', { name: /user\/alice/ }).getByText('Completed').waitFor();
+  await dave.page
+    .getByRole('row', { name: /user\/alice/ })
+    .getByText('Completed')
+    .waitFor();
   await checkPage(dave, 'runs');
 }, 180_000);
 
