@@ -5,6 +5,7 @@
  */
 import { offboardWorkflowId } from '../../common/ids';
 import { waitForRun } from '../server/api-server';
+import { screenshotPath } from '../support/browser';
 import { checkPage, signIn, useConsole } from './use-console';
 
 const { h, c } = useConsole('console-refusals');
@@ -75,4 +76,26 @@ test('HR cannot approve: the console refuses with the missing role before anythi
   expect(res.status()).toBe(403);
   expect(await res.text()).toContain('Needed role: <code>admin</code>');
   await stillWaiting();
+});
+
+test('without JavaScript, plain links and forms do the job: dave approves alice from his inbox', async () => {
+  // A second context, left open (the single-process browser closes with the file): scripts off, as some people run.
+  const context = await c.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${c.api.url}/console`);
+  await page.getByLabel('User name').fill('dave');
+  await page.getByLabel('Password').fill(c.api.passwords().dave);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/console\/inbox$/);
+  await page.getByRole('link', { name: 'user/alice' }).click();
+  await page.getByRole('link', { name: 'reload it' }).waitFor();
+  await page.getByRole('button', { name: 'Approve deletion' }).click();
+  await page.getByText('You approved the deletion.').waitFor();
+  await waitForRun(c.api, runOf('alice'), (s) => s.stage === 'Completed', 'completion');
+  await page.getByRole('link', { name: 'reload it' }).click();
+  await page
+    .locator('#stage')
+    .filter({ hasText: /^Completed$/ })
+    .waitFor();
+  await page.screenshot({ path: screenshotPath('console-no-js-completed'), fullPage: true });
 });
