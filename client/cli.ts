@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { type CommandModule } from './command';
 import { Ctx } from './context';
+import { DEFAULT_API_URL } from './api-url';
 import { CliError, ExitCode, exitCodeHelp } from './errors';
 import { jsonOption, roleOption, userOption } from './flags';
 import { type Io, Output, processIo, setTableWidth } from './output';
@@ -8,9 +9,10 @@ import { type Io, Output, processIo, setTableWidth } from './output';
 /**
  * `offboard`: the operators' CLI. This file only wires. It lists the commands by name and summary and loads a
  * command's module (client/commands/, where its options sit next to its code) only when that command runs, so that
- * `offboard --help` loads neither the Temporal client nor an Alibaba SDK. It adds what every command shares (--json,
- * the exit codes; RUN and --user/--role for the commands that act on a run), and it is the one exit path: every
- * failure becomes a message and an exit code.
+ * `offboard --help` loads nothing but commander. Every command but `revoke-own` talks only to the offboarding API
+ * (OFFBOARD_API_URL), as the signed-in person. It adds what every command shares (--json, the exit codes; RUN and
+ * --user/--role for the commands that act on a run), and it is the one exit path: every failure becomes a message
+ * and an exit code.
  */
 
 interface CommandEntry {
@@ -23,6 +25,22 @@ interface CommandEntry {
 
 /** The commands in the order of `offboard --help`, by who uses them. */
 const commands: readonly CommandEntry[] = [
+  // Everyone
+  {
+    name: 'login',
+    summary: 'sign in at your identity provider (a page and a code to confirm in a browser)',
+    load: () => import('./commands/login').then((m) => m.login),
+  },
+  {
+    name: 'logout',
+    summary: 'sign out: revoke the session and remove it from this machine',
+    load: () => import('./commands/logout').then((m) => m.logout),
+  },
+  {
+    name: 'whoami',
+    summary: 'who the API takes you for: subject, name, roles',
+    load: () => import('./commands/whoami').then((m) => m.whoami),
+  },
   // HR
   {
     name: 'start',
@@ -62,7 +80,7 @@ const commands: readonly CommandEntry[] = [
   // On-call
   {
     name: 'list',
-    summary: 'on-call: list runs (Temporal visibility)',
+    summary: 'on-call: list runs (from Temporal visibility, through the API)',
     load: () => import('./commands/list').then((m) => m.list),
   },
   {
@@ -104,20 +122,19 @@ const commands: readonly CommandEntry[] = [
 
 const description =
   'Offboard RAM users and roles from Alibaba Cloud safely: dependency check, kubeconfig revocation, verification, ' +
-  'approval, deletion — each step a durable Temporal run.';
+  'approval, deletion — each step a durable Temporal run, reached through the offboarding API.';
 
-const environmentHelp = `Environment (the same variables as the worker):
-  TEMPORAL_ADDRESS      Temporal frontend host:port (default 127.0.0.1:7233)
-  TEMPORAL_NAMESPACE    namespace (default "default")
-  TEMPORAL_TASK_QUEUE   task queue of new runs (default "offboarding")
-  TEMPORAL_API_KEY, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA   authentication, when the server needs it
-  OFFBOARD_ACCOUNT_ID   the Alibaba Cloud account of --user/--role (default: the demo account in emulator mode)
-  OFFBOARD_ALIBABA_MODE, OFFBOARD_CS_ENDPOINT, OFFBOARD_RAM_ENDPOINT, OFFBOARD_REGION   where plan and revoke-own read`;
+const environmentHelp = `Sign in first (offboard login): every command acts as you, with your roles. Environment:
+  OFFBOARD_API_URL      the offboarding API (default ${DEFAULT_API_URL}; https unless on this machine)
+  OFFBOARD_TOKEN        an access token to use instead of the session of offboard login (scripts, CI)
+  OFFBOARD_CONFIG_DIR   where the session is kept (default \${XDG_CONFIG_HOME:-~/.config}/acs-offboarding)
+  revoke-own only: ALIBABA_CLOUD_* (your own credentials), OFFBOARD_ALIBABA_MODE, OFFBOARD_CS_ENDPOINT, OFFBOARD_REGION`;
 
 const examples = `Examples:
-  offboard start --user alice --reason departure --requested-by hr-jane --ticket HR-1234 --wait
+  offboard login
+  offboard start --user alice --reason departure --ticket HR-1234 --wait
   offboard plan --user alice
-  offboard approve --user alice --as carol
+  offboard approve --user alice --comment "confirmed with HR-1234"
   offboard list --stage Blocked
   offboard status --user alice
   offboard revoke --user bob --cluster c-prod-1`;
@@ -179,7 +196,7 @@ async function runCommand(module: CommandModule<object>, flags: Record<string, u
     out.error(e);
     return e.exitCode;
   } finally {
-    await ctx.close();
+    ctx.close();
   }
 }
 

@@ -1,9 +1,14 @@
+import { Api } from './api';
+import { apiUrlOf } from './api-url';
 import { type Io, type Output } from './output';
-import { type TemporalSession } from './temporal';
+import { bearerFor } from './session';
 
-/** What a command gets: where to write, and a Temporal connection opened on first use (never for bad input). */
+/**
+ * What a command gets: where to write, and the offboarding API, whose URL is checked when the command first asks
+ * for it (never for bad flags) and whose bearer token is read (and renewed) when the first call needs it.
+ */
 export class Ctx {
-  private session?: TemporalSession;
+  private client?: Api;
 
   constructor(
     readonly io: Io,
@@ -14,17 +19,16 @@ export class Ctx {
     return this.io.env;
   }
 
-  async temporal(): Promise<TemporalSession> {
-    if (!this.session) {
-      // Loaded here, not on import: `offboard --help` and bad input never pay for the Temporal client.
-      const [{ connectTemporal }, { temporalSettings }] = await Promise.all([import('./temporal'), import('./config')]);
-      this.session = await connectTemporal(temporalSettings(this.io.env));
+  api(): Api {
+    if (!this.client) {
+      const url = apiUrlOf(this.env);
+      this.client = new Api(url, () => bearerFor(this.env, url));
     }
-    return this.session;
+    return this.client;
   }
 
-  async close(): Promise<void> {
-    await this.session?.close();
-    this.session = undefined;
+  close(): void {
+    this.client?.close();
+    this.client = undefined;
   }
 }

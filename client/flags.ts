@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { type InputProblem } from '../common/errors';
 import { type TargetIdentity } from '../common/types';
+import { checkDeleteNotBefore, PRODUCTION_TIMING } from '../common/timing';
 import {
   isNonEmptyText,
   isValidActor,
@@ -9,11 +9,12 @@ import {
   parseDurationMs,
   Rules,
 } from '../common/validation';
-import { badInput, CliError } from './errors';
+import { badInput } from './errors';
 
 /**
  * The options that several commands share, their parsers, and the flag checks that run before anything is contacted.
- * The rules are common/'s (the same sentences the workflows use); the CLI only says which flag broke them.
+ * The rules are common/'s (the same sentences the API and the workflows use); the CLI only says which flag broke
+ * them. What only the API knows (its account, the worker's own identity) it checks, and `flagOfField` names the flag.
  */
 
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -36,8 +37,6 @@ export function positiveInt(value: string): number {
 export const userOption = () => new Option('--user <name>', 'a RAM user name').conflicts('role');
 export const roleOption = () => new Option('--role <name>', 'a RAM role name').conflicts('user');
 export const jsonOption = () => new Option('--json', 'print one JSON document on stdout (for scripts)');
-export const asOption = () =>
-  new Option('--as <who>', 'who you are (checked by the run against its admin list)').makeOptionMandatory();
 export const clusterOption = () =>
   new Option('--cluster <id>', 'limit to this cluster (repeat for several); default: all clusters').argParser(collect);
 
@@ -69,6 +68,7 @@ export function requireTarget(flags: TargetFlags): TargetIdentity {
   return target;
 }
 
+/** A subject at the identity provider, or a ticket id: the same strict rule (it may stand in a visibility query). */
 export function checkActor(flag: string, who: string): string {
   if (!isValidActor(who)) throw badInput(`${flag} ${JSON.stringify(who)}: ${Rules.actor}`);
   return who;
@@ -91,19 +91,22 @@ export function checkClusters(ids: string[] | undefined): string[] | undefined {
   return ids;
 }
 
-/** Which flag (or variable) sets each field of a workflow input (start, revoke), for error messages. */
-export function flagOfInputField(field: string, flags: TargetFlags): string {
-  if (field === 'accountId') return 'OFFBOARD_ACCOUNT_ID';
-  if (field.startsWith('target')) return flags.role !== undefined ? '--role' : '--user';
-  if (field === 'requestedBy') return '--requested-by';
-  if (field === 'clusterIds' || field.startsWith('clusterIds[')) return '--cluster';
-  if (field === 'deleteNotBefore') return '--delete-not-before';
-  if (field === 'comment') return '--comment/--ticket';
-  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** `--delete-not-before`: the API's bounds (an explicit offset, a date that exists, within a year of now). */
+export function checkTime(flag: string, value: string | undefined, nowMs: number): string | undefined {
+  const problem = checkDeleteNotBefore(value, flag, PRODUCTION_TIMING, nowMs)[0];
+  if (problem) throw badInput(`${flag}: ${problem.rule}`);
+  return value;
 }
 
-/** How the fields of a workflow input map back onto the flags (and configuration) the user can change. */
-export function inputProblemsError(problems: InputProblem[], flagOf: (field: string) => string): CliError {
-  const lines = problems.map((p) => `${flagOf(p.field)}: ${p.rule}`);
-  return badInput(lines.length === 1 ? lines[0] : `invalid input:\n  ${lines.join('\n  ')}`);
+/**
+ * The flag that sets a field of a request body or query (`target.name`, `clusterIds.0`, `querystring.requestedBy`),
+ * for the API's refusals of bad input.
+ */
+export function flagOfField(field: string, flags: TargetFlags): string {
+  const f = field.replace(/^(body|querystring)\./, '');
+  if (f.startsWith('target') || f === 'user' || f === 'role') return flags.role !== undefined ? '--role' : '--user';
+  if (f.startsWith('clusterIds')) return '--cluster';
+  if (f === 'accountId') return "the API's account (OFFBOARD_ACCOUNT_ID of the server)";
+  if (f === 'decision') return '--proceed/--abort';
+  return `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isTerminalStage, type RunStatus } from '../common';
-import { CliError, ExitCode } from './errors';
+import { isTerminalStage } from '../common/stages';
+import { type Api } from './api';
 import { type Ctx } from './context';
-import { queryStatus, type RunRef } from './runs';
+import { CliError, ExitCode, runFailedError } from './errors';
 import { shortTime } from './render';
-import { type TemporalSession } from './temporal';
+import { getStatus, type RunDocument, type RunRef } from './runs';
 
 export interface Transition {
   stage: string;
@@ -17,41 +17,37 @@ const POLL_MS = 300;
 // `stage A → B`; the arrow as an escape keeps the compiled CLI pure ASCII, which it reads faster (bin/compiled-cli.js).
 const STAGE_ENTRY = /^stage (\S+) \u2192 (\S+)$/;
 
+/** Whether a failed read is worth asking again: the run's first step may not have run yet, or the API was busy. */
+function isTransient(err: unknown): boolean {
+  return err instanceof CliError && (err.exitCode === ExitCode.Unreachable || err.exitCode === ExitCode.Unexpected);
+}
+
 /**
- * Follows a run through its `status` query until it waits for a human (dependencies, approval, Blocked) or ends,
- * printing each stage it enters. The transitions come from the run's audit trail (`stage A → B` entries, with the
- * run's own timestamps), so fast stages are not missed between two polls.
+ * Follows a run through the API until it waits for a human (dependencies, approval, Blocked) or ends, printing each
+ * stage it enters. A run that failed (e.g. InvalidInput: a named cluster does not exist) ends the command with its
+ * failure, by the one exit-code map. The transitions come from the run's audit trail (`stage A → B` entries, with the run's own
+ * timestamps), so fast stages are not missed between two polls.
  */
 export async function follow(
   ctx: Ctx,
-  session: TemporalSession,
+  api: Api,
   run: RunRef,
   timeoutMs: number,
-): Promise<{ status: RunStatus; transitions: Transition[] }> {
+): Promise<{ status: RunDocument; transitions: Transition[] }> {
   const deadline = Date.now() + timeoutMs;
   const transitions: Transition[] = [];
   let seen = 0;
-  let last: RunStatus | undefined;
+  let last: RunDocument | undefined;
   const record = (t: Transition) => {
     transitions.push(t);
     ctx.out.progress(line(t));
   };
   for (;;) {
-    let status: RunStatus | undefined;
+    let status: RunDocument | undefined;
     try {
-      status = await queryStatus(session, run);
+      status = await getStatus(api, run);
     } catch (err) {
-      // Right after start the first workflow task may not have run yet; a closed run that failed has no status.
-      const info = await run.handle.describe();
-      if (info.status.name !== 'RUNNING') {
-        throw new CliError(
-          ExitCode.Unexpected,
-          `the run ${run.workflowId} ended ${info.status.name.toLowerCase()} without a status`,
-          'RunFailed',
-          `See its history: temporal workflow show --workflow-id ${run.workflowId}`,
-        );
-      }
-      if (Date.now() > deadline) throw err;
+      if (!isTransient(err) || Date.now() > deadline) throw err;
     }
     if (status) {
       if (transitions.length === 0) {
@@ -65,7 +61,9 @@ export async function follow(
       }
       seen = status.audit.length;
       last = status;
-      if (isTerminalStage(status.stage) || status.pendingDecision !== null) return { status, transitions };
+      if (status.execution.failure) throw runFailedError(run.workflowId, status.execution.failure);
+      const ended = status.execution.status !== 'RUNNING';
+      if (ended || isTerminalStage(status.stage) || status.pendingDecision !== null) return { status, transitions };
     }
     if (Date.now() > deadline) {
       throw new CliError(

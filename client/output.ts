@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import { CliError } from './errors';
+import { type CliError } from './errors';
+import { printable } from './printable';
 
 /** Where the CLI writes. Injected so that main() can run in-process (tests) as well as from bin/offboard.js. */
 export interface Io {
@@ -22,7 +23,8 @@ export const processIo: Io = {
 
 /**
  * One command's output: human text on stdout by default; with `--json` exactly one JSON document on stdout and
- * nothing else, so that scripts can pipe it into jq.
+ * nothing else, so that scripts can pipe it into jq. Human text is written through `printable`: nothing that came
+ * from the server can send the terminal a control sequence.
  */
 export class Output {
   constructor(
@@ -32,13 +34,13 @@ export class Output {
 
   /** Progress for humans while a command waits; silent in JSON mode. */
   progress(line: string): void {
-    if (!this.json) this.io.stdout(`${line}\n`);
+    if (!this.json) this.io.stdout(`${printable(line)}\n`);
   }
 
   /** The command's result. */
   result(data: unknown, human: string): void {
     if (this.json) this.io.stdout(`${JSON.stringify(data, null, 2)}\n`);
-    else this.io.stdout(human.endsWith('\n') ? human : `${human}\n`);
+    else this.io.stdout(printable(human.endsWith('\n') ? human : `${human}\n`));
   }
 
   error(err: CliError): void {
@@ -46,7 +48,7 @@ export class Output {
       const error = { kind: err.kind, exitCode: err.exitCode, type: err.type, message: err.message, hint: err.hint };
       this.io.stdout(`${JSON.stringify({ error }, null, 2)}\n`);
     } else {
-      this.io.stderr(`error: ${err.message}\n${err.hint ? `${indent(err.hint, '  ')}\n` : ''}`);
+      this.io.stderr(printable(`error: ${err.message}\n${err.hint ? `${indent(err.hint, '  ')}\n` : ''}`));
     }
   }
 }

@@ -1,35 +1,43 @@
-import { type AuditEntry, isTerminalStage, type RunStatus } from '../common';
+import { isTerminalStage } from '../common/stages';
+import { type AuditEntry, type Decision, type RunStatus } from '../common/types';
+import { type AuditDocument } from './runs';
 import { fields, formatTime, indent, table } from './output';
+import { oneLine } from './printable';
 
-/** Human renderings of a run's status and audit trail. The JSON forms are the data itself. */
+/**
+ * Human renderings of a run's status and audit trail. The JSON forms are the data itself. Every text the run holds
+ * that a person typed or named (requesters, deciders, comments, reasons, tickets, details) is shown on one line with
+ * its control characters escaped (`oneLine`), and Output escapes the rest, so a hostile comment cannot rewrite the
+ * terminal or forge a line of the status.
+ */
 
-/** The command that moves a waiting run on, for the person reading `status`. */
+/** The commands that move a waiting run on, for the person reading `status` (each says who may run it). */
 export function nextSteps(workflowId: string, status: Pick<RunStatus, 'pendingDecision' | 'workflow'>): string[] {
   const id = quoteArg(workflowId);
   switch (status.pendingDecision) {
     case 'dependencies':
       return [
-        `offboard resolve ${id} --as ADMIN --proceed --note "why it is safe"`,
-        `offboard resolve ${id} --as ADMIN --abort --note "why not"`,
+        `offboard resolve ${id} --proceed --note "why it is safe"   # an admin, not the requester`,
+        `offboard resolve ${id} --abort --note "why not"   # an admin, not the requester`,
       ];
     case 'approval':
       return [
-        `offboard approve ${id} --as ADMIN [--comment TEXT]`,
-        `offboard reject ${id} --as ADMIN --reason TEXT [--restore-access]`,
+        `offboard approve ${id} [--comment TEXT]   # an admin, not the requester`,
+        `offboard reject ${id} --reason TEXT [--restore-access]   # an admin, not the requester`,
       ];
     case 'blocked':
       return [
-        `fix the cause, then: offboard retry ${id} --as ADMIN`,
-        `or give up: offboard abort ${id} --as ADMIN --reason TEXT [--restore-access]`,
+        `fix the cause, then: offboard retry ${id}   # an admin or on-call`,
+        `or give up: offboard abort ${id} --reason TEXT [--restore-access]`,
       ];
     case 'scheduled-deletion':
-      return [`until deletion begins, HR may still: offboard rescind ${id} --as WHO --reason TEXT`];
+      return [`until deletion begins: offboard rescind ${id} --reason TEXT   # the requester or an admin`];
     default:
       return [];
   }
 }
 
-export function quoteArg(arg: string): string {
+function quoteArg(arg: string): string {
   return /^[A-Za-z0-9._/@+=:-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -44,7 +52,7 @@ export const waitingFor: Record<NonNullable<RunStatus['pendingDecision']>, strin
  * Since when the run waits: the run records it; runs started before it did fall back to the audit entry of the
  * transition into the current stage (the workflows write `stage A → B` at every transition), else the last entry.
  */
-export function waitingSince(status: RunStatus): string | undefined {
+function waitingSince(status: RunStatus): string | undefined {
   if (status.pendingSince) return status.pendingSince;
   if (status.pendingDecision === 'blocked' && status.blocked) return status.blocked.since;
   const entered = status.audit.filter((e) => e.action.endsWith(`→ ${status.stage}`));
@@ -54,7 +62,7 @@ export function waitingSince(status: RunStatus): string | undefined {
 export function renderStatus(
   workflowId: string,
   status: RunStatus,
-  execution: { status: string; taskQueue?: string },
+  execution: { status: string; taskQueue?: string; failure?: { type?: string; message: string } },
   now: Date,
 ): string {
   const target = `${status.target.type}/${status.target.name}`;
@@ -64,9 +72,17 @@ export function renderStatus(
       ['Run', workflowId],
       ['Workflow', `${status.workflow} (${execution.status.toLowerCase()})`],
       ['Target', `${target}${status.uid ? ` (uid ${status.uid})` : ''} in account ${status.accountId}`],
-      ['Requested', `by ${status.requestedBy}, reason ${status.reason}, ${formatTime(status.startedAt, now)}`],
-      ['Stage', status.stage + (isTerminalStage(status.stage) && status.outcome ? ` — ${status.outcome}` : '')],
-      ['Now', isTerminalStage(status.stage) && status.details === status.outcome ? undefined : status.details],
+      ['Requested', `by ${requester(status)}, reason ${status.reason}, ${formatTime(status.startedAt, now)}`],
+      ['Ticket', oneLine(status.ticket)],
+      [
+        'Stage',
+        status.stage + (isTerminalStage(status.stage) && status.outcome ? ` — ${oneLine(status.outcome)}` : ''),
+      ],
+      ['Now', isTerminalStage(status.stage) && status.details === status.outcome ? undefined : oneLine(status.details)],
+      [
+        'Failed',
+        execution.failure ? `${execution.failure.type ?? 'failure'}: ${oneLine(execution.failure.message)}` : undefined,
+      ],
       [
         'Waiting for',
         status.pendingDecision
@@ -75,7 +91,8 @@ export function renderStatus(
       ],
       ['Approval due', status.pendingDecision === 'approval' ? formatTime(status.approvalDeadline, now) : undefined],
       ['Delete not before', status.deleteNotBefore ? formatTime(status.deleteNotBefore, now) : undefined],
-      ['Admins', status.admins.join(', ') || 'none configured'],
+      ['Audit file', auditFile(status.auditTrail)],
+      ['Trusted keys', status.trustedKeyIds.length ? status.trustedKeyIds.join(', ') : undefined],
     ]),
   );
 
@@ -152,8 +169,14 @@ export function renderStatus(
       '',
       'Decisions:',
       table(
-        ['time', 'decision', 'by', 'reason'],
-        status.decisions.map((d) => [shortTime(d.time), d.kind, d.actor, d.reason ?? d.detail]),
+        ['time', 'decision', 'by', 'roles', 'reason'],
+        status.decisions.map((d) => [
+          shortTime(d.time),
+          d.kind,
+          decider(d),
+          d.roles.join(', '),
+          oneLine(d.reason ?? d.comment ?? d.detail),
+        ]),
       ),
     );
   }
@@ -166,6 +189,25 @@ export function renderStatus(
     renderAuditTable(status.audit, { compact: true }),
   );
   return out.join('\n');
+}
+
+/** "Jane (HR) (hr-jane)": the display name for people, the subject that the run compares. */
+function requester(s: Pick<RunStatus, 'requestedBy' | 'requestedByName'>): string {
+  const by = oneLine(s.requestedBy) ?? '';
+  return s.requestedByName && s.requestedByName !== s.requestedBy ? `${oneLine(s.requestedByName)} (${by})` : by;
+}
+
+function decider(d: Pick<Decision, 'actor' | 'actorName'>): string {
+  const by = oneLine(d.actor) ?? '';
+  return d.actorName && d.actorName !== d.actor ? `${oneLine(d.actorName)} (${by})` : by;
+}
+
+/** Where the run's audit trail is appended outside Temporal, how far, and whether the sink failed. */
+function auditFile(trail: RunStatus['auditTrail']): string | undefined {
+  if (!trail) return undefined;
+  const where = trail.location ? `${oneLine(trail.location)}, ` : '';
+  const failed = trail.error ? `; the last append FAILED: ${oneLine(trail.error)}` : '';
+  return `${where}${trail.written} entries written${failed}`;
 }
 
 function yesNo(b: boolean): string {
@@ -182,32 +224,56 @@ export function renderAuditTable(audit: readonly AuditEntry[], options: { compac
   if (options.compact) {
     return table(
       ['time', 'actor', 'action', 'outcome', 'detail'],
-      audit.map((e) => [shortTime(e.time), e.actor, e.action, e.outcome, e.detail]),
+      audit.map((e) => [shortTime(e.time), oneLine(e.actor), oneLine(e.action), e.outcome, oneLine(e.detail)]),
     );
   }
   // The target is the run's identity on every line (shown above the table); md and json keep it.
   return table(
     ['time', 'actor', 'action', 'outcome', 'detail', 'request ids'],
-    audit.map((e) => [shortTime(e.time), e.actor, e.action, e.outcome, e.detail, e.requestIds?.join('\n')]),
+    audit.map((e) => [
+      shortTime(e.time),
+      oneLine(e.actor),
+      oneLine(e.action),
+      e.outcome,
+      oneLine(e.detail),
+      e.requestIds?.join('\n'),
+    ]),
   );
 }
 
 /** Markdown: for pasting into a ticket or a post-incident review. */
-export function renderAuditMarkdown(workflowId: string, status: RunStatus): string {
-  const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+export function renderAuditMarkdown(doc: AuditDocument): string {
+  const cell = (s: string | undefined) => oneLine((s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>'));
   const lines = [
-    `# Audit trail of \`${workflowId}\``,
+    `# Audit trail of \`${doc.workflowId}\``,
     '',
-    `- Target: RAM ${status.target.type} \`${status.target.name}\`${status.uid ? ` (uid ${status.uid})` : ''}, account ${status.accountId}`,
-    `- Requested by ${status.requestedBy} (${status.reason}) at ${status.startedAt}`,
-    `- Stage: ${status.stage}${status.outcome ? ` — ${status.outcome}` : ''}`,
+    `- Target: RAM ${doc.target.type} \`${doc.target.name}\`${doc.uid ? ` (uid ${doc.uid})` : ''}, account ${doc.accountId}`,
+    `- Requested by ${requester(doc)} (${doc.reason})`,
+    `- Stage: ${doc.stage}${doc.outcome ? ` — ${doc.outcome}` : ''}`,
+  ];
+  if (doc.decisions.length) {
+    lines.push(
+      '',
+      "## Decisions (each signed by the API for the person; re-verified with the API's keys)",
+      '',
+      '| time | decision | by | roles | signature |',
+      '| --- | --- | --- | --- | --- |',
+      ...doc.decisions.map(
+        (d) =>
+          `| ${cell(d.time)} | ${cell(d.kind)} | ${cell(decider(d))} | ${cell(d.roles.join(', '))} | ${d.verified ? 'verified' : 'NOT VERIFIED'} |`,
+      ),
+    );
+  }
+  lines.push(
+    '',
+    '## Trail',
     '',
     '| time | actor | action | target | outcome | detail | request ids |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...status.audit.map(
+    ...doc.audit.map(
       (e) =>
         `| ${cell(e.time)} | ${cell(e.actor)} | ${cell(e.action)} | ${cell(e.target)} | ${cell(e.outcome)} | ${cell(e.detail)} | ${cell(e.requestIds?.join(', '))} |`,
     ),
-  ];
+  );
   return lines.join('\n');
 }

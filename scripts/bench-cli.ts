@@ -1,25 +1,30 @@
 /**
  * `npm run bench:cli`: how fast the `offboard` CLI answers, as a person in a loop or a script sees it. Every figure is
  * the wall time of a real subprocess, from spawn to exit:
- *   node bin/offboard.js --help       starting the CLI (no Temporal, no cloud)                     target ≤ 300 ms
- *   node bin/offboard.js status RUN   a run waiting for approval, against a dev server and worker  target ≤ 600 ms
+ *   node bin/offboard.js --help       starting the CLI (no API, no cloud)                          target ≤ 300 ms
+ *   node bin/offboard.js status RUN   a run waiting for approval, through the offboarding API      target ≤ 600 ms
  *   node -e 0                         Node's own start, the floor under both
  * The three run in turn, round after round, so that all see the same load of a shared machine. For `status` it starts
- * a local stack first (test/workflows/local-stack.ts: the dev server, or TEMPORAL_ADDRESS when set, the emulator and
- * an in-process worker). Before the rounds each command runs once with an empty cache, as after a fresh clone or a
- * change to a source: bin/compiled-cli.js then compiles the CLI, and V8 the command's code cache.
+ * the stack that `npm start` runs, from the tests' pieces: the Temporal dev server (or TEMPORAL_ADDRESS when set), the
+ * emulator and a worker (test/workflows/local-stack.ts), and the API server with its embedded identity provider in
+ * its own process (test/server/api-server.ts); hr-jane starts alice's offboarding through the API, and olivia
+ * (on-call) signs in with `offboard login` (test/cli/cli-harness.ts), so `status` runs with a real session. Before
+ * the rounds each command runs once with an empty cache, as after a fresh clone or a change to a source:
+ * bin/compiled-cli.js then compiles the CLI, and V8 the command's code cache.
  *   npm run bench:cli -- [--rounds 10]
  */
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
-import { OffboardingStage } from '../common/stages';
-import { startOffboardIdentity } from '../config/start';
+import { login } from '../test/cli/cli-harness';
+import { harnessEnv, startApiServer, waitForRun } from '../test/server/api-server';
+import { TEST_PAYLOAD_KEYS_PATH } from '../test/support/temporal';
 import { startLocalStack } from '../test/workflows/local-stack';
-import { waitForStage, workerEnv } from '../test/workflows/harness';
 
 const BIN = join(__dirname, '..', 'bin', 'offboard.js');
 // The launcher's cache: emptied, the next run compiles the CLI, as after a fresh clone. bin/ is plain JavaScript (it
@@ -70,30 +75,39 @@ function report(m: Measured): string {
 
 async function main(): Promise<void> {
   const stack = await startLocalStack(() => undefined);
+  const address = stack.client.connection instanceof Connection ? stack.client.connection.options.address : '';
+  const api = await startApiServer(
+    harnessEnv({
+      ...stack,
+      env: {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+        OFFBOARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_PATH,
+        OFFBOARD_TIMING_BOUNDS: 'fast',
+      },
+    }),
+  );
   const measured: Measured[] = [];
   try {
-    const address = stack.client.connection instanceof Connection ? stack.client.connection.options.address : '';
-    const env = {
-      ...process.env,
-      ...workerEnv(stack.emulator.endpoint, stack.accountId, stack.config.auditDir, stack.taskQueue),
-      TEMPORAL_ADDRESS: address,
-    };
-    const { handle } = await startOffboardIdentity(
-      stack.client,
-      {
-        accountId: stack.accountId,
-        target: { type: 'user', name: 'alice' },
-        requestedBy: 'hr-jane',
-        reason: 'departure',
-      },
-      { taskQueue: stack.taskQueue, workerIdentity: stack.config.alibaba.workerIdentity },
-    );
-    await waitForStage(handle, OffboardingStage.AwaitingApproval, 60_000, 'approval');
+    const started = await api.call('POST', '/v1/offboardings', {
+      as: 'hr-jane',
+      body: { target: { type: 'user', name: 'alice' }, reason: 'departure' },
+    });
+    if (started.status !== 201) throw new Error(`the start was refused: ${JSON.stringify(started.body)}`);
+    const workflowId = String(started.body.workflowId);
+    await waitForRun(api, workflowId, (s) => s.pendingDecision === 'approval', 'AwaitingApproval', 60_000);
+    // The CLI as olivia (on-call) uses it: signed in with offboard login, the session in her config directory.
+    const env = { ...process.env, OFFBOARD_API_URL: api.url, OFFBOARD_CONFIG_DIR: mkdtempSync(`${tmpdir()}/bench-`) };
+    const signedIn = await login(env as Record<string, string>, {
+      username: 'olivia',
+      password: api.passwords().olivia,
+    });
+    if (signedIn.code !== 0) throw new Error(`offboard login failed:\n${signedIn.stderr}`);
 
     measured.push(
       { what: 'node -e 0', args: ['-e', '0'], times: [] },
       { what: '--help', args: [BIN, '--help'], targetMs: 300, times: [] },
-      { what: 'status RUN', args: [BIN, 'status', handle.workflowId], targetMs: 600, times: [] },
+      { what: 'status RUN', args: [BIN, 'status', workflowId], targetMs: 600, times: [] },
     );
     for (const m of measured) {
       if (m.targetMs === undefined) continue;
@@ -108,6 +122,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    await api.stop();
     await stack.stop();
   }
   const load = loadavg()

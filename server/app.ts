@@ -8,7 +8,7 @@ import { consoleRoutes } from './console/plugin';
 import { hrIntakeRoutes } from './hr-intake/route';
 import { notFound, problemSchema, sendProblem, toProblem } from './problems';
 import { decisionRoutes } from './routes/decisions';
-import { metaRoutes } from './routes/meta';
+import { metaRoutes, signInRoute } from './routes/meta';
 import { runRoutes } from './routes/runs';
 import { startRoutes } from './routes/starts';
 import { type Services } from './services';
@@ -94,6 +94,7 @@ export async function buildServer(
   app.addHook('onClose', () => services.temporal.close());
 
   await app.register(metaRoutes);
+  await app.register(signInRoute(config.oidc));
   await app.register(browserSignIn(services.issuer, config.publicUrl));
   await app.register(startRoutes(services));
   await app.register(runRoutes(services));

@@ -66,7 +66,12 @@ export class Problem extends Error {
     readonly status: number,
     readonly type: ProblemType,
     readonly detail: string,
-    readonly extra: { errors?: InputProblem[]; refusal?: string; missingRole?: string; runningWorkflowId?: string } = {},
+    readonly extra: {
+      errors?: InputProblem[];
+      refusal?: string;
+      missingRole?: string;
+      runningWorkflowId?: string;
+    } = {},
   ) {
     super(detail);
     this.name = 'Problem';

@@ -1,45 +1,44 @@
-import { type UpdateDefinition } from '@temporalio/common';
 import { Option } from 'commander';
-import {
-  abortUpdate,
-  approveDeletionUpdate,
-  type MessageAccepted,
-  rejectDeletionUpdate,
-  rescindUpdate,
-  resolveDependenciesUpdate,
-  retryUpdate,
-} from '../../common';
+import type { MessageAccepted } from '../../common/messages';
+import { runPath } from '../api';
 import { type CommandModule } from '../command';
 import { type Ctx } from '../context';
 import { badInput, ExitCode } from '../errors';
-import { asOption, checkActor, checkText, type RunFlags } from '../flags';
+import { checkText, flagOfField, type RunFlags } from '../flags';
 import { fields } from '../output';
-import { resolveRun, sendUpdate } from '../runs';
+import { resolveRun } from '../runs';
+import { personOf } from '../session';
 
 /**
- * The decisions people send to a run: each is a Workflow Update, so the run's validator answers at once — accepted,
- * or refused with its reason (exit 4, nothing changed). The CLI checks the flags first and never guesses for the run.
+ * The decisions people send to a run, as the signed-in person: the API checks their role (403 names the one that is
+ * missing), signs the decision for them and sends it to the run, whose own checks answer at once — accepted, or
+ * refused with the run's reason (exit 4, nothing changed). The CLI checks the flags first and never guesses for the
+ * run.
  */
 
-interface DecisionFlags extends RunFlags {
-  as: string;
-}
+/** Each decision: the API's route under the run, and the run's name for it. */
+const decisions = {
+  approve: 'approveDeletion',
+  reject: 'rejectDeletion',
+  resolve: 'resolveDependencies',
+  rescind: 'rescind',
+  retry: 'retry',
+  abort: 'abort',
+} as const;
+type Decision = keyof typeof decisions;
 
-/** Sends one decision, `update` with `args`, to the run that the flags name, once the flags are checked. */
-async function decide<A>(
-  ctx: Ctx,
-  flags: DecisionFlags,
-  update: UpdateDefinition<MessageAccepted, [A]>,
-  args: A,
-): Promise<ExitCode> {
-  checkActor('--as', flags.as);
-  const session = await ctx.temporal();
-  const run = await resolveRun(session, ctx.env, flags);
-  const accepted: MessageAccepted = await sendUpdate(session, run, update, args);
+/** Sends one decision to the run that the flags name, once the flags are checked. */
+async function decide(ctx: Ctx, flags: RunFlags, decision: Decision, body: object): Promise<ExitCode> {
+  const run = await resolveRun(() => ctx.api(), flags);
+  const api = ctx.api();
+  const accepted = await api.post<MessageAccepted>(runPath(run.workflowId, decision), body, {
+    flagOf: (field) => flagOfField(field, flags),
+  });
+  const name = decisions[decision];
   ctx.out.result(
-    { workflowId: run.workflowId, update: update.name, ...accepted },
+    { workflowId: run.workflowId, update: name, ...accepted },
     fields([
-      ['Accepted', `${update.name} by ${flags.as} (the run was in stage ${accepted.stage})`],
+      ['Accepted', `${name} by ${personOf(await api.signedIn())} (the run was in stage ${accepted.stage})`],
       ['Run', run.workflowId],
       ['Follow', `offboard status ${run.workflowId}`],
     ]),
@@ -50,34 +49,31 @@ async function decide<A>(
 const reasonOption = (what: string) => new Option('--reason <text>', what).makeOptionMandatory();
 const restoreAccessOption = (what: string) => new Option('--restore-access', what);
 
-export const approve: CommandModule<DecisionFlags & { comment?: string }> = {
-  description: 'Approve the deletion. The run checks that you are an admin and not the requester (four eyes).',
-  options: [asOption(), new Option('--comment <text>', 'recorded with the approval')],
+export const approve: CommandModule<RunFlags & { comment?: string }> = {
+  description:
+    'Approve the deletion, as the signed-in person. The run checks that you are an admin, not the requester (four ' +
+    'eyes) and not the identity being offboarded.',
+  options: [new Option('--comment <text>', 'recorded with the approval')],
   action(ctx, flags) {
     const comment = checkText('--comment', flags.comment, false);
-    return decide(ctx, flags, approveDeletionUpdate, { actor: flags.as, comment });
+    return decide(ctx, flags, 'approve', { comment });
   },
 };
 
-export const reject: CommandModule<DecisionFlags & { reason: string; restoreAccess?: boolean }> = {
+export const reject: CommandModule<RunFlags & { reason: string; restoreAccess?: boolean }> = {
   description: 'Reject the deletion. With --restore-access the run undoes quarantine and revocation in reverse order.',
-  options: [asOption(), reasonOption('why (recorded)'), restoreAccessOption('give the identity its access back')],
+  options: [reasonOption('why (recorded)'), restoreAccessOption('give the identity its access back')],
   action(ctx, flags) {
-    const reason = checkText('--reason', flags.reason, true) as string;
-    return decide(ctx, flags, rejectDeletionUpdate, {
-      actor: flags.as,
-      reason,
-      restoreAccess: Boolean(flags.restoreAccess),
-    });
+    const reason = checkText('--reason', flags.reason, true);
+    return decide(ctx, flags, 'reject', { reason, restoreAccess: Boolean(flags.restoreAccess) });
   },
 };
 
-export const resolve: CommandModule<DecisionFlags & { proceed?: boolean; abort?: boolean; note?: string }> = {
+export const resolve: CommandModule<RunFlags & { proceed?: boolean; abort?: boolean; note?: string }> = {
   description:
     'Decide on the dependency findings of a run that waits for it: --proceed goes on (after a 7-day refusal: ' +
     'with Force), --abort ends the run (nothing was changed yet).',
   options: [
-    asOption(),
     new Option('--proceed', 'go on with the offboarding').conflicts('abort'),
     new Option('--abort', 'end the run; nothing has been changed yet').conflicts('proceed'),
     new Option(
@@ -88,36 +84,34 @@ export const resolve: CommandModule<DecisionFlags & { proceed?: boolean; abort?:
   action(ctx, flags) {
     if (Boolean(flags.proceed) === Boolean(flags.abort)) throw badInput('give exactly one of --proceed or --abort');
     // The run records why an admin decided; a decision without a reason is refused, so ask for it here.
-    const note = checkText('--note', flags.note, true) as string;
-    return decide(ctx, flags, resolveDependenciesUpdate, {
-      actor: flags.as,
-      decision: flags.proceed ? 'proceed' : 'abort',
-      reason: note,
-    });
+    const note = checkText('--note', flags.note, true);
+    return decide(ctx, flags, 'resolve', { decision: flags.proceed ? 'proceed' : 'abort', note });
   },
 };
 
-export const rescind: CommandModule<DecisionFlags & { reason: string }> = {
-  description: 'Call off the offboarding (a rehire, a mistake) before Deletion begins; the run restores access.',
-  options: [asOption(), reasonOption('why (recorded)')],
+export const rescind: CommandModule<RunFlags & { reason: string }> = {
+  description:
+    'Call off the offboarding (a rehire, a mistake) before Deletion begins; the run restores access. The requester ' +
+    'or an admin.',
+  options: [reasonOption('why (recorded)')],
   action(ctx, flags) {
-    const reason = checkText('--reason', flags.reason, true) as string;
-    return decide(ctx, flags, rescindUpdate, { actor: flags.as, reason });
+    const reason = checkText('--reason', flags.reason, true);
+    return decide(ctx, flags, 'rescind', { reason });
   },
 };
 
-export const retry: CommandModule<DecisionFlags & { reason?: string }> = {
-  options: [asOption(), new Option('--reason <text>', 'what was fixed (recorded)')],
+export const retry: CommandModule<RunFlags & { reason?: string }> = {
+  options: [new Option('--reason <text>', 'what was fixed (recorded)')],
   action(ctx, flags) {
     const reason = checkText('--reason', flags.reason, false);
-    return decide(ctx, flags, retryUpdate, { actor: flags.as, reason });
+    return decide(ctx, flags, 'retry', { reason });
   },
 };
 
-export const abort: CommandModule<DecisionFlags & { reason: string; restoreAccess?: boolean }> = {
-  options: [asOption(), reasonOption('why (recorded)'), restoreAccessOption('undo what the run did so far')],
+export const abort: CommandModule<RunFlags & { reason: string; restoreAccess?: boolean }> = {
+  options: [reasonOption('why (recorded)'), restoreAccessOption('undo what the run did so far')],
   action(ctx, flags) {
-    const reason = checkText('--reason', flags.reason, true) as string;
-    return decide(ctx, flags, abortUpdate, { actor: flags.as, reason, restoreAccess: Boolean(flags.restoreAccess) });
+    const reason = checkText('--reason', flags.reason, true);
+    return decide(ctx, flags, 'abort', { reason, restoreAccess: Boolean(flags.restoreAccess) });
   },
 };

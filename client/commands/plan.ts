@@ -1,116 +1,24 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { createActivities } from '../../activities';
-import {
-  checkTarget,
-  type DependencyFinding,
-  FailureType,
-  type Inventory,
-  type InventoryResult,
-  type KubeconfigState,
-  type TargetIdentity,
-} from '../../common';
-import { activityDepsFromConfig } from '../../activities/from-config';
+import { type Plan } from '../../common/plan';
 import { type CommandModule } from '../command';
-import { workerSettings } from '../config';
 import { type Ctx } from '../context';
-import { CliError, cloudCallError, ExitCode } from '../errors';
+import { ExitCode } from '../errors';
 import {
   checkClusters,
   clusterOption,
-  inputProblemsError,
+  flagOfField,
   requireTarget,
   roleOption,
   type TargetFlags,
   userOption,
 } from '../flags';
 import { indent, table } from '../output';
-import { readOnlyClients } from '../../activities/read-only';
 
 /**
- * `offboard plan`: the dry run. It runs the production inventory and dependency-check activities in this process,
- * against the configured cloud (the emulator by default), through SDK clients that can only read. It starts no run
- * and changes nothing; what it cannot know without trying a write (Alibaba's 7-day recent-use refusal of a clean
- * without Force) it says it cannot know.
+ * `offboard plan`: the dry run. The API has the worker run the production inventory and dependency-check activities
+ * (the worker is the only one with Alibaba credentials) through SDK clients that can only read; it starts no
+ * offboarding and changes nothing. What it cannot know without trying a write (Alibaba's 7-day recent-use refusal of
+ * a clean without Force) it says it cannot know.
  */
-
-export interface Plan {
-  target: TargetIdentity;
-  accountId: string;
-  exists: boolean;
-  uid?: string;
-  quarantine: string[];
-  revoke: { mode: 'all-clusters' | 'per-cluster'; kubeconfigs: KubeconfigState[]; grants: number };
-  delete: string[];
-  findings: DependencyFinding[];
-  blocking: boolean;
-  notKnowable: string[];
-  leftoverKubeconfigs?: KubeconfigState[];
-  requestIds: string[];
-}
-
-export function buildPlan(
-  accountId: string,
-  result: InventoryResult,
-  findings: DependencyFinding[],
-  clusterIds?: string[],
-): Plan {
-  const notKnowable = [
-    'Alibaba refuses a clean without Force when the identity used a cluster in the last 7 days; that is only known ' +
-      'when the run asks (it asks without Force first, and a refusal becomes a finding for an admin to resolve).',
-  ];
-  if (!result.exists) {
-    return {
-      target: result.target,
-      accountId,
-      exists: false,
-      quarantine: [],
-      revoke: { mode: clusterIds ? 'per-cluster' : 'all-clusters', kubeconfigs: result.leftoverKubeconfigs, grants: 0 },
-      delete: [],
-      findings: [],
-      blocking: false,
-      notKnowable: [],
-      leftoverKubeconfigs: result.leftoverKubeconfigs,
-      requestIds: result.requestIds,
-    };
-  }
-  const inv: Inventory = result.inventory;
-  const inScope = (clusterId: string) => !clusterIds || clusterIds.includes(clusterId);
-  const quarantine = [
-    ...inv.accessKeys.filter((k) => k.status === 'Active').map((k) => `deactivate access key ${k.accessKeyId}`),
-    ...(inv.loginProfile ? ['block console login'] : []),
-  ];
-  const del =
-    inv.target.type === 'user'
-      ? [
-          ...inv.accessKeys.map((k) => `delete access key ${k.accessKeyId}`),
-          ...inv.groups.map((g) => `remove from group ${g}`),
-          ...inv.policies.map((p) => `detach policy ${p.policyName} (${p.policyType})`),
-          ...(inv.loginProfile ? ['delete login profile'] : []),
-          ...(inv.mfaSerialNumber ? ['unbind MFA device'] : []),
-          `DeleteUser ${inv.target.name}`,
-        ]
-      : [
-          ...inv.policies.map((p) => `detach policy ${p.policyName} (${p.policyType})`),
-          `DeleteRole ${inv.target.name}`,
-        ];
-  return {
-    target: inv.target,
-    accountId,
-    exists: true,
-    uid: inv.uid,
-    quarantine,
-    revoke: {
-      mode: clusterIds ? 'per-cluster' : 'all-clusters',
-      kubeconfigs: inv.kubeconfigs.filter((k) => inScope(k.clusterId)),
-      grants: inv.grants.filter((g) => inScope(g.resourceId.split('/')[0])).length,
-    },
-    delete: del,
-    findings,
-    blocking: findings.some((f) => f.blocking),
-    notKnowable,
-    requestIds: inv.requestIds,
-  };
-}
 
 export function renderPlan(plan: Plan): string {
   const ref = `${plan.target.type}/${plan.target.name}`;
@@ -164,50 +72,28 @@ export function renderPlan(plan: Plan): string {
 
 type PlanFlags = TargetFlags & { cluster?: string[] };
 
+/** A dry run takes the worker's reads of RAM and every cluster: give it longer than an ordinary call. */
+const PLAN_TIMEOUT_MS = 90_000;
+
 export const plan: CommandModule<PlanFlags> = {
   description:
-    'Dry run: reads the identity in Alibaba Cloud (RAM and ACS, read-only calls only) and shows what an ' +
+    'Dry run: the worker reads the identity in Alibaba Cloud (RAM and ACS, read-only calls only) and shows what an ' +
     'offboarding would quarantine, revoke and delete, and what the dependency probes find. Changes nothing and ' +
-    "starts no run. Reads with the worker's configuration (OFFBOARD_* and ALIBABA_CLOUD_* variables).",
+    'starts no offboarding.',
   options: [userOption(), roleOption(), clusterOption()],
   action: dryRun,
 };
 
 async function dryRun(ctx: Ctx, flags: PlanFlags): Promise<ExitCode> {
   const target = requireTarget(flags);
-  checkClusters(flags.cluster);
-  const config = workerSettings(ctx.env);
-  let deps;
-  try {
-    deps = await activityDepsFromConfig(config);
-  } catch (err) {
-    throw new CliError(ExitCode.BadInput, (err as Error).message, 'NoCredentials');
-  }
-  const refuse = () => Promise.reject(new Error('dry run: nothing is written or sent'));
-  const activities = createActivities({
-    ...deps,
-    clients: readOnlyClients(deps.clients),
-    audit: { write: refuse },
-    notifier: { send: refuse },
-  });
-  const accountId = config.alibaba.accountId;
-  // The root account and the worker's own identity are refused before anything is read, as the runs refuse them.
-  const problems = checkTarget(target, { field: 'target', accountId, workerIdentity: config.alibaba.workerIdentity });
-  if (problems.length) throw inputProblemsError(problems, () => `--${target.type}`);
-  let planned: Plan;
-  try {
-    const result = await activities.inventoryIdentity({ accountId, target });
-    const findings = result.exists ? await activities.checkDependencies({ inventory: result.inventory }) : [];
-    planned = buildPlan(accountId, result, findings, flags.cluster);
-  } catch (err) {
-    if (err instanceof ApplicationFailure) {
-      const unreachable =
-        `Is the emulator (or Alibaba Cloud) reachable? OFFBOARD_CS_ENDPOINT=${config.alibaba.csEndpoint ?? 'default'}, ` +
-        `OFFBOARD_RAM_ENDPOINT=${config.alibaba.ramEndpoint ?? 'default'} (npm run emulator starts the emulator).`;
-      throw cloudCallError(err, { [FailureType.Unavailable]: unreachable, [FailureType.Throttled]: unreachable });
-    }
-    throw err;
-  }
+  const clusterIds = checkClusters(flags.cluster);
+  const planned = await ctx
+    .api()
+    .post<Plan>(
+      '/v1/plans',
+      { target, clusterIds },
+      { timeoutMs: PLAN_TIMEOUT_MS, flagOf: (field) => flagOfField(field, flags) },
+    );
   ctx.out.result(planned, renderPlan(planned));
   return planned.exists ? ExitCode.Ok : ExitCode.NotFound;
 }

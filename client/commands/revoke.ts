@@ -1,24 +1,14 @@
-import { userInfo } from 'node:os';
 import { Option } from 'commander';
-import {
-  checkRevokeInput,
-  isValidActor,
-  type OffboardReason,
-  OffboardReasons,
-  OffboardingStage,
-  type RevokeKubeconfigInput,
-} from '../../common';
+import { OffboardingStage } from '../../common/stages';
+import { type OffboardReason, OffboardReasons } from '../../common/validation';
 import { type CommandModule } from '../command';
-import { accountSettings } from '../config';
 import { type Ctx } from '../context';
-import { badInput, ExitCode } from '../errors';
+import { ExitCode } from '../errors';
 import {
-  checkActor,
   checkClusters,
   clusterOption,
   durationArg,
-  flagOfInputField,
-  inputProblemsError,
+  flagOfField,
   requireTarget,
   roleOption,
   type TargetFlags,
@@ -27,34 +17,23 @@ import {
 import { follow } from '../follow';
 import { fields, formatDuration } from '../output';
 import { nextSteps } from '../render';
-import { startRevocation } from '../start-run';
+import { type StartedRun } from '../runs';
 
 export interface RevokeFlags extends TargetFlags {
   cluster?: string[];
-  requestedBy?: string;
   reason: OffboardReason;
   timeout: number;
 }
 
-/** Who asks, when --requested-by is not given: the login name of the person at the terminal. */
-function defaultRequester(): string | undefined {
-  try {
-    const name = userInfo().username;
-    return isValidActor(name) ? name : undefined;
-  } catch {
-    return undefined; // no passwd entry (some containers)
-  }
-}
-
 export const revoke: CommandModule<RevokeFlags> = {
   description:
-    'Revoke the kubeconfigs and RBAC grants of a RAM user or role at once (no approval, nothing deleted), wait ' +
-    'until the revocation is verified on every cluster, and print how long it took.',
+    'Revoke the kubeconfigs and RBAC grants of a RAM user or role at once (no approval, nothing deleted), as the ' +
+    'signed-in person (security; the requester is you), wait until the revocation is verified on every cluster, ' +
+    'and print how long it took.',
   options: [
     userOption(),
     roleOption(),
     clusterOption(),
-    new Option('--requested-by <who>', 'who asks (default: your login name)'),
     new Option('--reason <reason>', 'why').choices(OffboardReasons).default('compromise'),
     new Option('--timeout <duration>', 'stop waiting after this long (the run goes on)')
       .default(10 * 60_000, '10m')
@@ -64,48 +43,37 @@ export const revoke: CommandModule<RevokeFlags> = {
 };
 
 /**
- * Leaked-kubeconfig response: starts (or joins) revokeKubeconfig, follows it until revocation is verified, and
- * says how long that took. The figure is the run's own: from its start to its verification read.
+ * Leaked-kubeconfig response: starts (or joins) revokeKubeconfig through the API, follows it until revocation is
+ * verified, and says how long that took. The figure is the run's own: from its start to its verification read.
  */
 async function revokeNow(ctx: Ctx, flags: RevokeFlags): Promise<ExitCode> {
   const target = requireTarget(flags);
-  checkClusters(flags.cluster);
-  const requestedBy = flags.requestedBy ?? defaultRequester();
-  if (requestedBy === undefined) throw badInput('--requested-by is required (your login name is not a valid actor)');
-  checkActor('--requested-by', requestedBy);
-  const { accountId, workerIdentity } = accountSettings(ctx.env);
-  const input: RevokeKubeconfigInput = {
-    accountId,
-    target,
-    requestedBy,
-    reason: flags.reason,
-    clusterIds: flags.cluster,
-  };
-
-  const problems = checkRevokeInput(input, { workerIdentity });
-  if (problems.length) throw inputProblemsError(problems, (f) => flagOfInputField(f, flags));
-
-  const session = await ctx.temporal();
+  const clusterIds = checkClusters(flags.cluster);
+  const api = ctx.api();
   const t0 = Date.now();
-  const started = await startRevocation(session, input, workerIdentity);
-  const { run, joined } = started;
+  const run = await api.post<StartedRun>(
+    '/v1/revocations',
+    { target, reason: flags.reason, clusterIds },
+    { flagOf: (field) => flagOfField(field, flags) },
+  );
   const ref = `${target.type}/${target.name}`;
   ctx.out.progress(
-    `${joined ? `A revocation of ${ref} was already running; following it` : `Revoking the kubeconfigs of ${ref}`}` +
-      ` on ${flags.cluster?.join(', ') ?? 'all clusters'}: ${run.workflowId}`,
+    `${run.joined ? `A revocation of ${ref} was already running; following it` : `Revoking the kubeconfigs of ${ref}`}` +
+      ` on ${clusterIds?.join(', ') ?? 'all clusters'}: ${run.workflowId}`,
   );
-  const { status, transitions } = await follow(ctx, session, run, flags.timeout);
+  const { status, transitions } = await follow(ctx, api, run, flags.timeout);
   const wallMs = Date.now() - t0;
   const verifiedMs = status.verification
     ? Date.parse(status.verification.verifiedAt) - Date.parse(status.startedAt)
     : undefined;
   const data = {
     workflowId: run.workflowId,
-    runId: run.info.runId,
-    joined,
+    runId: run.runId,
+    joined: run.joined,
     stage: status.stage,
     pendingDecision: status.pendingDecision,
     details: status.details,
+    outcome: status.outcome,
     verification: status.verification,
     revocationMs: verifiedMs,
     waitedMs: wallMs,
@@ -118,10 +86,11 @@ async function revokeNow(ctx: Ctx, flags: RevokeFlags): Promise<ExitCode> {
       data,
       [
         status.stage === OffboardingStage.Revoked
-          ? `Revoked and verified: no kubeconfig of ${ref} is usable any more.`
+          ? `Revoked and verified: no kubeconfig of ${ref} is usable any more${clusterIds ? ` on ${clusterIds.join(', ')}` : ''}.`
           : `${ref} does not exist: ${status.outcome ?? status.details}`,
         fields([
           ['Run', run.workflowId],
+          ['Outcome', status.stage === OffboardingStage.Revoked ? status.outcome : undefined],
           ['Clusters', v?.kubeconfigs.map((k) => `${k.clusterId} ${k.certState}`).join(', ')],
           ['RBAC grants left', v ? String(v.grantsRemaining) : undefined],
           [

@@ -1,17 +1,16 @@
 import { Option } from 'commander';
-import { checkOffboardInput, type OffboardIdentityInput, type OffboardReason, OffboardReasons } from '../../common';
+import { type OffboardReason, OffboardReasons } from '../../common/validation';
 import { type CommandModule } from '../command';
-import { accountSettings } from '../config';
 import { type Ctx } from '../context';
 import { ExitCode } from '../errors';
 import {
   checkActor,
   checkClusters,
   checkText,
+  checkTime,
   clusterOption,
   durationArg,
-  flagOfInputField,
-  inputProblemsError,
+  flagOfField,
   requireTarget,
   roleOption,
   type TargetFlags,
@@ -20,11 +19,10 @@ import {
 import { follow } from '../follow';
 import { fields } from '../output';
 import { nextSteps, waitingFor } from '../render';
-import { startOffboarding } from '../start-run';
+import { type StartedRun } from '../runs';
 
 export interface StartFlags extends TargetFlags {
   reason: OffboardReason;
-  requestedBy: string;
   ticket?: string;
   comment?: string;
   cluster?: string[];
@@ -35,16 +33,13 @@ export interface StartFlags extends TargetFlags {
 
 export const start: CommandModule<StartFlags> = {
   description:
-    'Start offboarding a RAM user or role. Prints the run id. A second start for the same identity joins the ' +
-    'running offboarding. With --wait, follows the stages until the run waits for a human or ends.',
+    'Start offboarding a RAM user or role, as the signed-in person (HR): the requester is you, as the identity ' +
+    'provider knows you, and may not also approve the deletion. Prints the run id. A second start for the same ' +
+    'identity joins the running offboarding. With --wait, follows the stages until the run waits for a human or ends.',
   options: [
     userOption(),
     roleOption(),
     new Option('--reason <reason>', 'why').choices(OffboardReasons).makeOptionMandatory(),
-    new Option(
-      '--requested-by <who>',
-      'who asks (HR person or system); may not also approve the deletion',
-    ).makeOptionMandatory(),
     new Option('--ticket <id>', 'the HR ticket, recorded with the request'),
     new Option('--comment <text>', 'free text shown to the approvers'),
     clusterOption(),
@@ -58,35 +53,25 @@ export const start: CommandModule<StartFlags> = {
 };
 
 async function startOffboardingRun(ctx: Ctx, flags: StartFlags): Promise<ExitCode> {
+  // The rules the API and the run check too, checked here first; the rest (the API's account, the worker's own
+  // identity) the API checks before anything reaches Temporal.
   const target = requireTarget(flags);
-  checkActor('--requested-by', flags.requestedBy);
   if (flags.ticket !== undefined) checkActor('--ticket', flags.ticket);
-  checkText('--comment', flags.comment, false);
-  checkClusters(flags.cluster);
-  const { accountId, workerIdentity } = accountSettings(ctx.env);
-  const comment = [flags.ticket ? `ticket ${flags.ticket}` : undefined, flags.comment].filter(Boolean).join(' — ');
-  const input: OffboardIdentityInput = {
-    accountId,
+  const body = {
     target,
-    requestedBy: flags.requestedBy,
     reason: flags.reason,
-    comment: comment || undefined,
-    clusterIds: flags.cluster,
-    deleteNotBefore: flags.deleteNotBefore,
+    ticket: flags.ticket,
+    comment: checkText('--comment', flags.comment, false),
+    clusterIds: checkClusters(flags.cluster),
+    deleteNotBefore: checkTime('--delete-not-before', flags.deleteNotBefore, ctx.io.now().getTime()),
   };
-
-  // The workflow's own input rules, checked here first so that bad input never reaches Temporal.
-  const problems = checkOffboardInput(input, { workerIdentity });
-  if (problems.length) throw inputProblemsError(problems, (f) => flagOfInputField(f, flags));
-
-  const session = await ctx.temporal();
-  const started = await startOffboarding(session, input, workerIdentity);
-  const { run, joined } = started;
+  const api = ctx.api();
+  const run = await api.post<StartedRun>('/v1/offboardings', body, { flagOf: (field) => flagOfField(field, flags) });
   const ref = `${target.type}/${target.name}`;
-  const headline = joined
+  const headline = run.joined
     ? `An offboarding of ${ref} was already running; joined it (nothing new was started).`
     : `Started the offboarding of ${ref}.`;
-  const data = { workflowId: run.workflowId, runId: run.info.runId, joined };
+  const data = { workflowId: run.workflowId, runId: run.runId, joined: run.joined };
 
   if (!flags.wait) {
     ctx.out.result(
@@ -103,7 +88,7 @@ async function startOffboardingRun(ctx: Ctx, flags: StartFlags): Promise<ExitCod
   }
 
   ctx.out.progress(`${headline}\nRun: ${run.workflowId}\nFollowing its stages (Ctrl-C stops following, not the run):`);
-  const { status, transitions } = await follow(ctx, session, run, flags.waitTimeout);
+  const { status, transitions } = await follow(ctx, api, run, flags.waitTimeout);
   const steps = nextSteps(run.workflowId, status);
   ctx.out.result(
     { ...data, stage: status.stage, pendingDecision: status.pendingDecision, details: status.details, transitions },

@@ -115,15 +115,23 @@ export async function signInWithDeviceFlow(p: {
 }): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
   const config = await oidc.discovery(new URL(p.issuer), p.clientId, undefined, oidc.None(), insecureFor(p.issuer));
   const device = await oidc.initiateDeviceAuthorization(config, { scope: p.scope ?? 'openid profile offline_access' });
+  await confirmDeviceCode({ verificationUri: device.verification_uri, userCode: device.user_code, who: p.who });
+  // The person has confirmed already: the first poll gets the tokens, so it need not wait the usual interval first.
+  return oidc.pollDeviceAuthorizationGrant(config, { ...device, interval: 0 });
+}
+
+/**
+ * The person's half of the device flow: open the verification page that a device (`offboard login`) printed, enter
+ * its code, sign in and confirm. The device's poll then gets the tokens.
+ */
+export async function confirmDeviceCode(p: { verificationUri: string; userCode: string; who: Credentials }) {
   const browser = new FormBrowser();
-  let page = await browser.request(new URL(device.verification_uri));
-  page = await browser.submit(page, /name="user_code"/, { user_code: device.user_code });
+  let page = await browser.request(new URL(p.verificationUri));
+  page = await browser.submit(page, /name="user_code"/, { user_code: p.userCode });
   if (/name="password"/.test(page)) page = await logIn(browser, page, p.who);
   if (/name="confirm"/.test(page)) page = await browser.submit(page, /name="confirm"/);
   if (/name="password"/.test(page)) page = await logIn(browser, page, p.who);
   if (!/Signed in/.test(page)) throw new Error(`the device sign-in did not finish: ${page.slice(0, 400)}`);
-  // The person has confirmed already: the first poll gets the tokens, so it need not wait the usual interval first.
-  return oidc.pollDeviceAuthorizationGrant(config, { ...device, interval: 0 });
 }
 
 /**

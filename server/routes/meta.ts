@@ -1,4 +1,5 @@
 import { type FastifyInstance } from 'fastify';
+import { type OidcSettings } from '../../config/server';
 import { problemResponses } from '../problems';
 
 /** Health, the OpenAPI document, and who the caller is. */
@@ -50,4 +51,36 @@ export async function metaRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => request.person,
   );
+}
+
+/**
+ * Where to sign in: the identity provider and the CLI's client id there, so that a client that knows only the API's
+ * URL (the CLI, with OFFBOARD_API_URL) can run the device authorization grant. Public: it is asked before sign-in.
+ */
+export function signInRoute(oidc: Pick<OidcSettings, 'issuer' | 'cliClientId'>) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    app.get(
+      '/v1/sign-in',
+      {
+        config: { public: true },
+        schema: {
+          summary: 'Where to sign in: the identity provider and the CLI client id there (device authorization grant)',
+          tags: ['meta'],
+          security: [],
+          response: {
+            200: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['issuer', 'cliClientId'],
+              properties: {
+                issuer: { type: 'string', description: "the identity provider's issuer URL" },
+                cliClientId: { type: 'string', description: 'the public client of the CLI at that provider' },
+              },
+            },
+          },
+        },
+      },
+      async () => ({ issuer: oidc.issuer, cliClientId: oidc.cliClientId }),
+    );
+  };
 }

@@ -5,7 +5,7 @@ import { actor, document, ramName, type RunParams, runParams, stage, workflowIdO
 import { type Services } from '../services';
 import { auditRecord } from '../temporal/audit';
 import { listRuns } from '../temporal/list';
-import { findRunOf, readRun } from '../temporal/runs';
+import { failureOf, findRunOf, readRun } from '../temporal/runs';
 
 /** Reading runs: the list (Temporal visibility), a lookup by identity, a run's status and its audit trail. */
 
@@ -160,6 +160,8 @@ export function runRoutes(services: Services) {
             taskQueue: run.info.taskQueue,
             startTime: run.info.startTime.toISOString(),
             closeTime: run.info.closeTime?.toISOString(),
+            // A run that failed: why (its failure type and message), so a client following it can say so.
+            failure: await failureOf(run),
           },
           ...status,
         };

@@ -1,5 +1,10 @@
-import { type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import {
+  type Client,
+  type WorkflowExecutionDescription,
+  WorkflowFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids';
 import { statusQuery } from '../../common/messages';
 import { SearchAttributes } from '../../common/search-attributes';
@@ -98,4 +103,21 @@ export async function readRun(
 ): Promise<{ run: Run; status: RunStatus }> {
   const run = await getRun(client, config, workflowId);
   return { run, status: await queryStatus(client, config, run) };
+}
+
+/**
+ * Why a run that ended FAILED failed: the workflow's own failure type and message (e.g. InvalidInput naming a cluster
+ * that does not exist), for the clients that follow a run. Undefined for any other run.
+ */
+export async function failureOf(run: Run): Promise<{ type?: string; message: string } | undefined> {
+  if (run.info.status.name !== 'FAILED') return undefined;
+  try {
+    await run.handle.result();
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof WorkflowFailedError)) return undefined;
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) return { type: cause.type ?? undefined, message: cause.message };
+    return { message: cause?.message ?? err.message };
+  }
 }

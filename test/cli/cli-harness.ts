@@ -1,15 +1,21 @@
 /**
  * What the CLI tests share: the CLI run as a subprocess (`node bin/offboard.js …`, exactly as `npx offboard` runs it)
- * with the environment of the workflow tests' harness (its own account, emulator, task queue and an in-process
- * worker built by the production activities factory), and the checks that a refused or bad command changed nothing.
+ * against the real stack — the workflow tests' harness (Temporal dev server, emulator, a worker built by the
+ * production activities factory) and the offboarding API in its own process with its embedded identity provider —
+ * and people signed in as a person would: `offboard login`, its page and code confirmed through the provider's own
+ * pages (server/idp/headless-sign-in.ts), the session kept in the person's own config directory.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { statusQuery } from '../../common/messages';
 import { type RunStatus } from '../../common/types';
-import { emulatorState, type Harness, journal } from '../workflows/harness';
+import { confirmDeviceCode } from '../../server/idp/headless-sign-in';
+import { type ApiServer, harnessEnv, type PersonName, startApiServer } from '../server/api-server';
+import { emulatorState, type Harness, journal, startHarness } from '../workflows/harness';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'offboard.js');
@@ -20,10 +26,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The environment of a CLI user: no Alibaba credentials unless a test gives some. */
+/** The environment of a CLI user: no Temporal or Alibaba settings, no token; only what a test gives. */
 function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('ALIBABA_CLOUD_')) delete env[k];
+  for (const k of Object.keys(env)) {
+    if (/^(ALIBABA_CLOUD_|TEMPORAL_|OFFBOARD_)/.test(k)) delete env[k];
+  }
   return env;
 }
 
@@ -44,6 +52,90 @@ export function offboard(env: Record<string, string>, args: string[], timeoutMs 
       },
     );
   });
+}
+
+/**
+ * `offboard login` as a person runs it: the CLI prints a page and a code, the person opens the page, enters the code,
+ * signs in with their password and confirms; the CLI, which has been polling, keeps the session and exits.
+ */
+export function login(
+  env: Record<string, string>,
+  who: { username: string; password: string },
+  args: string[] = [],
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, 'login', ...args], {
+    env: { ...baseEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return confirmLoginOf(child, who);
+}
+
+/**
+ * The person's side of a running `offboard login` (however it was started: the CLI, or a command line as printed):
+ * reads the page and the code it prints, confirms them at the provider as `who`, and waits for it to exit.
+ */
+export async function confirmLoginOf(
+  child: ChildProcess,
+  who: { username: string; password: string },
+): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  const printed = new Promise<{ uri: string; code: string } | undefined>((resolve) => {
+    child.stderr!.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      const uri = /open this page in a browser[^\n]*\n\s+(\S+)/.exec(stderr)?.[1];
+      const code = /enter the code\s+(\S+)/.exec(stderr)?.[1];
+      if (uri && code) resolve({ uri, code });
+    });
+    void exited.then(() => resolve(undefined));
+  });
+  const prompt = await printed;
+  if (prompt) await confirmDeviceCode({ verificationUri: prompt.uri, userCode: prompt.code, who });
+  const code = await exited;
+  return { code, stdout, stderr };
+}
+
+/** The harness, the API in front of it, and the people signed in to it (each with a config directory of their own). */
+export interface CliWorld {
+  h: Harness;
+  api: ApiServer;
+  /** The CLI's environment for a person: the API's URL and their config directory (signed in on first use). */
+  as(person: PersonName): Promise<Record<string, string>>;
+  /** The CLI's environment of someone who has not signed in. */
+  nobody(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts the world; `serverEnv` adds to the API server's environment (e.g. OFFBOARD_ROLE_GROUPS). */
+export async function startCliWorld(prefix: string, serverEnv: Record<string, string> = {}): Promise<CliWorld> {
+  const h = await startHarness(prefix);
+  const api = await startApiServer({ ...harnessEnv(h), ...serverEnv });
+  const sessions = new Map<PersonName, Promise<Record<string, string>>>();
+  const nobody = () => ({
+    OFFBOARD_API_URL: api.url,
+    OFFBOARD_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'offboard-cli-')),
+  });
+  const signIn = async (person: PersonName) => {
+    const env = nobody();
+    const r = await login(env, { username: person, password: api.passwords()[person] });
+    if (r.code !== 0) throw new Error(`offboard login as ${person} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+    return env;
+  };
+  return {
+    h,
+    api,
+    nobody,
+    as(person) {
+      if (!sessions.has(person)) sessions.set(person, signIn(person));
+      return sessions.get(person)!;
+    },
+    async stop() {
+      await api.stop();
+      await h.stop();
+    },
+  };
 }
 
 /**

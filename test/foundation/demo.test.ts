@@ -1,16 +1,16 @@
 /**
  * `npm start`, as a new user runs it: hr-jane starts alice's offboarding through the API and the demo reaches
- * AwaitingApproval; the sign-in instructions it prints work as printed (carol signs in at the printed provider with
- * the printed password, and her approval through the printed API is accepted); the printed Temporal command works;
- * and Ctrl-C (SIGINT) stops everything it started. Own ports and data directory, so it never meets a demo that a
- * developer has running. (The printed `npx offboard login/approve` lines need the CLI that talks to the API.)
+ * AwaitingApproval; the commands it prints work as printed: `npx offboard login` (carol confirms its code at the
+ * provider with the printed password), `npx offboard status`, `npx offboard approve` (accepted, through the printed
+ * API), `npx offboard audit`; the printed Temporal command works; and Ctrl-C (SIGINT) stops everything it started.
+ * Own ports, data directory and CLI config directory, so it never meets a demo or a session a developer has.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertPortFree, freePort, repoRoot } from '../../scripts/local-temporal';
-import { signInWithDeviceFlow } from '../../server/idp/headless-sign-in';
+import { confirmLoginOf } from '../cli/cli-harness';
 import { waitForOutput } from '../support/process-output';
 
 let demo: ChildProcess | undefined;
@@ -25,9 +25,17 @@ function printedCommand(output: string, needle: string): string {
   return line.replace(/\s+#.*$/, '').trim();
 }
 
-function runAsPrinted(command: string): { code: number | null; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.TEMPORAL_ADDRESS; // only what the printed line says
+/** The environment of a person at a terminal in this folder: their own CLI config directory, nothing of the demo's. */
+function terminalEnv(configDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OFFBOARD_CONFIG_DIR: configDir };
+  for (const k of Object.keys(env)) if (/^(TEMPORAL_|OFFBOARD_(?!CONFIG_DIR))/.test(k)) delete env[k];
+  return env;
+}
+
+function runAsPrinted(
+  command: string,
+  env: NodeJS.ProcessEnv,
+): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync('sh', ['-c', command], { cwd: repoRoot, env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -67,20 +75,27 @@ test('npm start: the demo waits for approval, its sign-in instructions work, and
   const apiUrl = /Offboarding API:\s+(\S+)/.exec(output)?.[1];
   expect(apiUrl).toBe(`http://127.0.0.1:${apiPort}`);
   expect(printedCommand(output, 'npx offboard login')).toBe(`OFFBOARD_API_URL=${apiUrl} npx offboard login`);
-  const { access_token: token } = await signInWithDeviceFlow({
-    issuer: issuer!,
-    clientId: 'offboard-cli',
-    who: { username: 'carol', password: carol! },
-  });
-  const approve = await fetch(`${apiUrl}/v1/runs/offboard/1234567890123456/user/alice/approve`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ comment: 'confirmed with HR-1042' }),
-  });
-  expect(approve.status).toBe(200);
-  expect(await approve.json()).toMatchObject({ accepted: true, stage: 'AwaitingApproval' });
+  const terminal = terminalEnv(mkdtempSync(join(tmpdir(), 'demo-cli-')));
+  const loginLine = printedCommand(output, 'npx offboard login');
+  const signIn = spawn('sh', ['-c', loginLine], { cwd: repoRoot, env: terminal, stdio: ['ignore', 'pipe', 'pipe'] });
+  const signedIn = await confirmLoginOf(signIn, { username: 'carol', password: carol! });
+  expect(signedIn.stderr).toContain(`${issuer}/`);
+  expect(signedIn.code).toBe(0);
+  expect(signedIn.stdout).toContain('Signed in as Carol (carol).');
 
-  const list = runAsPrinted(printedCommand(output, 'workflow list --address'));
+  const status = runAsPrinted(printedCommand(output, 'npx offboard status --user alice'), terminal);
+  expect(status.code).toBe(0);
+  expect(status.stdout).toMatch(/Stage:\s+AwaitingApproval/);
+  const approve = runAsPrinted(printedCommand(output, 'npx offboard approve --user alice'), terminal);
+  expect(approve.code).toBe(0);
+  expect(approve.stdout).toMatch(
+    /Accepted:\s+approveDeletion by Carol \(carol\) \(the run was in stage AwaitingApproval\)/,
+  );
+  const audit = runAsPrinted(printedCommand(output, 'npx offboard audit --user alice --format md'), terminal);
+  expect(audit.code).toBe(0);
+  expect(audit.stdout).toMatch(/\| approveDeletion \| Carol \(carol\) \| admin \| verified \|/);
+
+  const list = runAsPrinted(printedCommand(output, 'workflow list --address'), terminal);
   expect(list.code).toBe(0);
 
   const exited = new Promise<number | null>((resolve) => demo!.on('exit', (code) => resolve(code)));

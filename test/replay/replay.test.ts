@@ -25,15 +25,26 @@ test('histories are stored for the main scenarios', () => {
   }
 });
 
+// Recorded with payloads encrypted by the harness's test key, as every run's are.
+const dataConverter = testDataConverter();
+
+/**
+ * The run's own workflow id: the start request is signed for it, and a replay under another id is refused at
+ * admission (WrongRun) and takes another path.
+ */
+function recordedWorkflowId(history: temporal.api.history.v1.IHistory): string {
+  const id = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId;
+  if (!id) throw new Error('the history does not start with the workflow id (recorded by an older server?)');
+  return id;
+}
+
 test.each(files)('%s replays without nondeterminism', async (file) => {
   const codePath = process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE;
   if (!codePath) throw new Error('no workflow bundle from the jest global setup');
   // Stored as the History message's own JSON (fetchHistory() through JSON.stringify); fromObject is its inverse.
   // (The SDK's historyFromJSON path trips over duplicate protobuf modules under jest.)
   const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-  // Histories recorded since payloads are encrypted need the test key (the harness's); older ones are plaintext.
-  const dataConverter = testDataConverter({ plaintext: 'pass' });
-  await Worker.runReplayHistory({ workflowBundle: { codePath }, dataConverter }, history, file);
+  await Worker.runReplayHistory({ workflowBundle: { codePath }, dataConverter }, history, recordedWorkflowId(history));
 });
 
 test('the replayer does catch a nondeterministic change (negative control)', async () => {
@@ -45,7 +56,7 @@ test('the replayer does catch a nondeterministic change (negative control)', asy
   );
   first.activityTaskScheduledEventAttributes.activityType.name = 'someOtherActivity';
   const history = temporal.api.history.v1.History.fromObject(json);
-  await expect(Worker.runReplayHistory({ workflowBundle: { codePath } }, history, 'mutated')).rejects.toThrow(
-    /[Nn]ondetermin/,
-  );
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: { codePath }, dataConverter }, history, recordedWorkflowId(history)),
+  ).rejects.toThrow(/[Nn]ondetermin/);
 });

@@ -33,8 +33,13 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-/** The environment of a server for `harness` (its Temporal task queue, account and trusted key). */
-export function harnessEnv(h: Harness): Record<string, string> {
+/**
+ * The environment of a server for `harness` (its Temporal task queue, account, trusted key, payload keys and timing
+ * bounds): a harness, or any stack with the same parts (scripts/bench-cli.ts).
+ */
+export function harnessEnv(
+  h: Pick<Harness, 'key' | 'taskQueue' | 'accountId'> & { env: Record<string, string> },
+): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'offboard-signing-'));
   const signingKeys = join(dir, 'signing.jwks.json');
   writeFileSync(signingKeys, JSON.stringify({ keys: [h.key] }), { mode: 0o600 });
@@ -44,10 +49,9 @@ export function harnessEnv(h: Harness): Record<string, string> {
     TEMPORAL_TASK_QUEUE: h.taskQueue,
     OFFBOARD_ACCOUNT_ID: h.accountId,
     OFFBOARD_SIGNING_KEYS: signingKeys,
-    // The worker's payload keys: with keys of its own the server's starts would be refused by the worker.
+    // The worker's payload keys (it refuses what it cannot decrypt) and its timing bounds.
     OFFBOARD_PAYLOAD_KEYS: h.env.OFFBOARD_PAYLOAD_KEYS,
-    // The same bounds as the harness's worker (seconds, for tests): the server checks requests against them first.
-    OFFBOARD_TIMING_BOUNDS: h.env.OFFBOARD_TIMING_BOUNDS ?? 'production',
+    OFFBOARD_TIMING_BOUNDS: h.env.OFFBOARD_TIMING_BOUNDS,
   };
 }
 
