@@ -8,7 +8,7 @@ import { makeRedactor } from './classify';
 import { defaultProbes } from './dependencies';
 import { type ActivityDeps } from './deps';
 import { createActivities } from './index';
-import { consoleNotifier, webhookNotifier } from './notification';
+import { notifierFromConfig } from './notification';
 import { checkWorkerPrincipal, resolveWorkerPrincipal } from './worker-identity';
 
 /**
@@ -68,7 +68,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     timing: config.timing,
     probes: defaultProbes(config.recentUseWindowMs),
     audit: jsonLinesAuditSink(config.auditDir, config.auditKey ? auditSigner(config.auditKey) : undefined),
-    notifier: config.notifyWebhook ? webhookNotifier(config.notifyWebhook) : consoleNotifier(),
+    notifier: notifierFromConfig(config),
     redact,
   };
 }

@@ -137,7 +137,7 @@ function invalid(name: string, rule: string): Refusal {
   return { type: MessageRefusal.InvalidArgument, message: `${name} refused: ${rule}` };
 }
 
-function wrongStage(name: string, ctx: MessageContext, expected: string): Refusal {
+function wrongStage(name: string, ctx: DecisionSituation, expected: string): Refusal {
   return {
     type: MessageRefusal.WrongStage,
     message: `${name} is accepted only ${expected}; the run is in stage ${ctx.stage}${ctx.pendingDecision ? ` waiting for ${ctx.pendingDecision}` : ''}`,
@@ -191,8 +191,17 @@ function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>)
   }
 }
 
+/** What the stage and decider rules look at: the run's place, who requested it, whom it offboards. */
+export type DecisionSituation = Pick<
+  MessageContext,
+  'workflow' | 'stage' | 'pendingDecision' | 'requesterSubject' | 'target' | 'deletionStarted'
+>;
+
+/** The person a decision would be signed for, as the rules see them. */
+export type Decider = Pick<DecisionClaims, 'sub' | 'name' | 'roles' | 'ramUser'>;
+
 /** Whether the run is where this decision makes sense. */
-function checkStage(name: MessageName, ctx: MessageContext): Refusal | null {
+function checkStage(name: MessageName, ctx: DecisionSituation): Refusal | null {
   switch (name) {
     case 'approveDeletion':
     case 'rejectDeletion':
@@ -218,7 +227,7 @@ function checkStage(name: MessageName, ctx: MessageContext): Refusal | null {
 }
 
 /** Roles, four eyes and "not your own offboarding", on the authenticated subject. */
-function checkDecider(name: MessageName, claims: DecisionClaims, ctx: MessageContext): Refusal | null {
+function checkDecider(name: MessageName, claims: Decider, ctx: DecisionSituation): Refusal | null {
   const who = `${claims.name || claims.sub} (${claims.sub})`;
   if (!mayDo(name, claims.roles)) {
     return {
@@ -278,4 +287,13 @@ export function checkMessage<N extends MessageName>(name: N, arg: unknown, ctx: 
   const decider = checkDecider(name, claims, ctx);
   if (decider) return { ok: false, refusal: decider };
   return { ok: true, decision: { name, args: args as MessageArgsByName[N], claims, token } };
+}
+
+/**
+ * Why the run would refuse this decision from this person now (its stage, their roles, four eyes, their own
+ * offboarding), or null when it would take it: the same rules as checkMessage, for showing a person only the
+ * actions they may take. The run still checks the signed decision itself when it arrives.
+ */
+export function decisionRefusal(name: MessageName, decider: Decider, situation: DecisionSituation): Refusal | null {
+  return checkStage(name, situation) ?? checkDecider(name, decider, situation);
 }

@@ -8,6 +8,7 @@ import { type TimingBounds } from '../common/timing';
 import { publishOnce } from './publish-once';
 import { readTimingBounds } from './worker';
 import { ConfigError, dataDirOf, type Env, hostPort, nonEmpty, read, existingFile } from './env';
+import { type HrIntakeConfig, readHrIntake } from './hr-intake';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { DEFAULT_TOKEN_ISSUER, type Ed25519Jwk, ensureLocalKeys, readJwks } from './trust-keys';
 
@@ -46,6 +47,10 @@ export interface ServerConfig {
   oidc: OidcSettings;
   /** Origin of the Temporal UI, allowed by CORS on the codec routes. */
   temporalUiOrigin?: string;
+  /** Where the console links a run into the Temporal UI (`<url>/namespaces/<ns>/workflows/<id>`); none: no link. */
+  temporalUiUrl?: string;
+  /** HR systems that start offboardings by signed webhook. */
+  hrIntake: HrIntakeConfig;
   /** The bounds on durations and dates of requests: the worker's (OFFBOARD_TIMING_BOUNDS), checked here first. */
   timing: TimingBounds;
   /** Serve https with this certificate and key (PEM paths); the Temporal UI sends people's tokens only over https. */
@@ -99,7 +104,14 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
       .default(DEFAULT_BODY_LIMIT),
     problems,
   );
+  const temporalUiUrl = read(
+    env,
+    'OFFBOARD_TEMPORAL_UI_URL',
+    httpUrl("the Temporal UI, for the console's links to runs").optional(),
+    problems,
+  );
   const session = readSessionKey(env, dataDir, problems);
+  const hrIntake = readHrIntake(env, dataDir, problems);
   const timing = readTimingBounds(env, live, problems);
   const certPath = read(env, 'OFFBOARD_API_TLS_CERT', existingFile('PEM certificate').optional(), problems);
   const keyPath = read(env, 'OFFBOARD_API_TLS_KEY', existingFile('PEM key').optional(), problems, false);
@@ -119,6 +131,8 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     idp: idp as ServerConfig['idp'],
     oidc: oidc as OidcSettings,
     temporalUiOrigin: temporalUiOrigin?.replace(/\/+$/, ''),
+    temporalUiUrl: (temporalUiUrl ?? temporalUiOrigin)?.replace(/\/+$/, ''),
+    hrIntake: hrIntake as HrIntakeConfig,
     tls: certPath && keyPath ? { certPath, keyPath } : undefined,
     timing,
     bodyLimit: bodyLimit as number,
@@ -134,6 +148,7 @@ export function describeServerConfig(c: ServerConfig): string {
     `api ${c.publicUrl} (listening on ${c.listen.host}:${c.listen.port}) mode=${c.mode} account=${c.accountId}`,
     `temporal ${c.temporal.address} namespace=${c.temporal.namespace} taskQueue=${c.temporal.taskQueue}`,
     `signing keys=${c.signing.keys.map((k) => k.kid).join(',')} (${c.signing.keysPath}) issuer=${c.signing.issuer}`,
+    `console ${c.publicUrl}/console temporal-ui=${c.temporalUiUrl ?? 'none'} hr-integrations=${c.hrIntake.integrations.map((i) => `${i.name}(${i.secrets.length} secret${i.secrets.length === 1 ? '' : 's'})`).join(',') || 'none'}`,
     `oidc issuer=${c.oidc.issuer} (${c.idp.mode}) audience=${c.oidc.audience} cli=${c.oidc.cliClientId} console=${c.oidc.webClientId}${c.oidc.webClientSecret ? '' : ' (browser sign-in off: no client secret)'} groups=${c.oidc.groupsClaim}`,
   ].join('\n');
 }

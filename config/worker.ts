@@ -23,6 +23,8 @@ export interface WorkerConfig {
   auditKey?: Ed25519Jwk;
   auditKeyPath?: string;
   notifyWebhook?: string;
+  /** The web console's base URL: notifications link to the run's page there. None: no links. */
+  consoleUrl?: string;
   recentUseWindowMs: number;
   /** Bounds on the durations and dates of run inputs (common/timing.ts). */
   timing: TimingBounds;
@@ -44,6 +46,16 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     problems,
   );
+  // The console is served by the API: its URL is the API's unless said otherwise; the local default in emulator mode.
+  const consoleUrl = read(
+    env,
+    'OFFBOARD_CONSOLE_URL',
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL: the web console, for links in notifications' })
+      .optional(),
+    problems,
+  );
+  const apiUrl = env.OFFBOARD_API_URL || (live ? undefined : 'http://127.0.0.1:8088');
   const recentUseWindowMs = read(env, 'OFFBOARD_RECENT_USE_WINDOW', duration('7d'), problems);
   const shutdownGraceMs = read(env, 'OFFBOARD_SHUTDOWN_GRACE', duration('10s'), problems);
   const timing = readTimingBounds(env, live, problems);
@@ -63,6 +75,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     auditKey: audit.key,
     auditKeyPath: audit.path,
     notifyWebhook,
+    consoleUrl: (consoleUrl ?? apiUrl)?.replace(/\/+$/, ''),
     recentUseWindowMs: recentUseWindowMs as number,
     timing,
     workflowBundlePath,
@@ -77,7 +90,7 @@ export function describeConfig(config: WorkerConfig): string {
     `temporal ${config.temporal.address} namespace=${config.temporal.namespace} taskQueue=${config.temporal.taskQueue}${config.temporal.apiKey ? ' apiKey=set' : ''}${config.temporal.tls ? ' tls=on' : ''}`,
     `alibaba mode=${a.mode} cs=${a.csEndpoint ?? 'default'} ram=${a.ramEndpoint ?? 'default'} sts=${a.stsEndpoint ?? 'default'} region=${a.region} account=${a.accountId} worker=${a.workerIdentity}`,
     `credentials: ${a.fixtureKey ? `demo fixture key ${a.fixtureKey.accessKeyId} of ${a.workerIdentity} (emulator mode, ALIBABA_CLOUD_ACCESS_KEY_ID unset)` : 'default credential chain of @alicloud/credentials'}`,
-    `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'}`,
+    `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'} links=${config.consoleUrl ?? 'none'}`,
     `payload keys current=${config.temporal.payloadKeys.current} decrypts=${config.temporal.payloadKeys.keyIds.join(',')} (${config.temporal.payloadKeys.source})`,
     `audit chain ${config.auditKey ? `signed with ${config.auditKey.kid} (${config.auditKeyPath})` : 'unsigned: set OFFBOARD_AUDIT_SIGNING_KEYS'}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,

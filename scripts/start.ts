@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline/promises';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { runPagePath } from '../common/console-links';
 import { offboardWorkflowId } from '../common/ids';
 import { startEmulator, type RunningEmulator } from '../emulator';
 import { ConfigError } from '../config/env';
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
     ...process.env,
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_NAMESPACE: server.namespace,
+    // The console links each run to its page in this UI.
+    OFFBOARD_TEMPORAL_UI_URL: process.env.OFFBOARD_TEMPORAL_UI_URL ?? server.uiUrl,
   };
   let emulator: RunningEmulator | undefined;
   if (options.live) {
@@ -168,7 +171,8 @@ async function main(): Promise<void> {
     say('');
     for (const line of signInInstructions({ apiUrl: api.publicUrl, issuer: api.oidc.issuer, dataDir: api.dataDir }))
       say(line);
-    say(`Browser sign-in:        ${api.publicUrl}/login`);
+    say(`Web console:            ${api.publicUrl}/console  (sign in as carol: alice waits in her inbox)`);
+    say(`alice's run page:       ${api.publicUrl}${runPagePath(workflowId)}`);
     say('\nTry, in another terminal (in this folder):');
     say(
       `  ${apiHint}npx offboard login                               # sign in as carol (an admin): open the URL, enter the code`,

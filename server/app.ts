@@ -4,6 +4,8 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { authHook } from './auth/authenticate';
 import { browserSignIn } from './auth/browser-sign-in';
+import { consoleRoutes } from './console/plugin';
+import { hrIntakeRoutes } from './hr-intake/route';
 import { notFound, problemSchema, sendProblem, toProblem } from './problems';
 import { decisionRoutes } from './routes/decisions';
 import { metaRoutes, signInRoute } from './routes/meta';
@@ -97,6 +99,8 @@ export async function buildServer(
   await app.register(startRoutes(services));
   await app.register(runRoutes(services));
   await app.register(decisionRoutes(services));
+  await app.register(hrIntakeRoutes(services));
+  await app.register(consoleRoutes(services));
   for (const routes of options.extraRoutes ?? []) await app.register(routes);
   return app;
 }

@@ -70,6 +70,12 @@ export const stage = {
 
 export const actor = { type: 'string', pattern: ACTOR_PATTERN, description: Rules.actor } as const;
 
+/** An HR ticket id: the same characters as a subject, so that it can stand in a visibility query. */
+export const ticket = {
+  ...actor,
+  description: 'must be 1-255 letters, digits or ".", "_", "@", "+", "|", ":", "=", "-" (an HR ticket id)',
+} as const;
+
 /** The path of a run: its workflow id, `offboard|revoke/<account>/<user|role>/<name>`. */
 export const runParams = {
   type: 'object',

@@ -3,8 +3,7 @@ import { type MessageArgsByName, type MessageName } from '../../common/messages'
 import { problemResponses } from '../problems';
 import { messageAccepted, type RunParams, runParams, text, workflowIdOf } from '../schemas';
 import { type Services } from '../services';
-import { sendDecision } from '../temporal/decide';
-import { getRun } from '../temporal/runs';
+import { decideOnRun } from '../temporal/decide';
 
 /**
  * The decisions people send to a run, one route each. The role check comes first (403 naming the missing role);
@@ -14,7 +13,7 @@ import { getRun } from '../temporal/runs';
 
 const restoreAccess = { type: 'boolean', description: 'must be true or false' } as const;
 
-interface DecisionRoute<N extends MessageName> {
+export interface DecisionRoute<N extends MessageName> {
   path: string;
   message: N;
   summary: string;
@@ -22,7 +21,8 @@ interface DecisionRoute<N extends MessageName> {
   args(body: Record<string, unknown>): MessageArgsByName[N];
 }
 
-const routes: { [N in MessageName]: DecisionRoute<N> } = {
+/** Each decision's path segment, rule summary, body schema and arguments: the JSON API's and the console's. */
+export const decisionRoutesByName: { [N in MessageName]: DecisionRoute<N> } = {
   approveDeletion: {
     path: 'approve',
     message: 'approveDeletion',
@@ -74,15 +74,13 @@ const routes: { [N in MessageName]: DecisionRoute<N> } = {
 };
 
 export function decisionRoutes(services: Services) {
-  const { config } = services;
-
   return async function plugin(app: FastifyInstance): Promise<void> {
     // A decision without arguments may come without a body.
     app.addHook('preValidation', async (request) => {
       request.body ??= {};
     });
 
-    for (const route of Object.values(routes) as DecisionRoute<MessageName>[]) {
+    for (const route of Object.values(decisionRoutesByName) as DecisionRoute<MessageName>[]) {
       app.post<{ Params: RunParams; Body: Record<string, unknown> }>(
         `/v1/runs/:kind/:account/:type/:name/${route.path}`,
         {
@@ -95,17 +93,8 @@ export function decisionRoutes(services: Services) {
             response: { 200: messageAccepted, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 503) },
           },
         },
-        async (request) => {
-          const client = await services.temporal.client();
-          const run = await getRun(client, config.temporal, workflowIdOf(request.params));
-          return sendDecision(
-            { client, temporal: config.temporal, signer: services.signer },
-            run,
-            route.message,
-            route.args(request.body),
-            request.person!,
-          );
-        },
+        async (request) =>
+          decideOnRun(services, workflowIdOf(request.params), route.message, route.args(request.body), request.person!),
       );
     }
   };

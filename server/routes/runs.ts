@@ -1,12 +1,11 @@
 import { type FastifyInstance } from 'fastify';
-import { verifySignedToken } from '../../common/signed-token';
 import { type IdentityType } from '../../common/validation';
-import { trustedKeysOf } from '../../config/trust-keys';
 import { badInput, problemResponses } from '../problems';
 import { actor, document, ramName, type RunParams, runParams, stage, workflowIdOf } from '../schemas';
 import { type Services } from '../services';
+import { auditRecord } from '../temporal/audit';
 import { listRuns } from '../temporal/list';
-import { failureOf, findRunOf, getRun, queryStatus } from '../temporal/runs';
+import { failureOf, findRunOf, readRun } from '../temporal/runs';
 
 /** Reading runs: the list (Temporal visibility), a lookup by identity, a run's status and its audit trail. */
 
@@ -52,7 +51,6 @@ const runRow = {
 
 export function runRoutes(services: Services) {
   const { config } = services;
-  const ownKeys = trustedKeysOf(config.signing.keys);
 
   return async function routes(app: FastifyInstance): Promise<void> {
     app.get<{ Querystring: ListQuery }>(
@@ -135,11 +133,8 @@ export function runRoutes(services: Services) {
       },
     );
 
-    const runDocument = async (params: RunParams) => {
-      const client = await services.temporal.client();
-      const run = await getRun(client, config.temporal, workflowIdOf(params));
-      return { run, status: await queryStatus(client, config.temporal, run) };
-    };
+    const runDocument = async (params: RunParams) =>
+      readRun(await services.temporal.client(), config.temporal, workflowIdOf(params));
 
     app.get<{ Params: RunParams }>(
       '/v1/runs/:kind/:account/:type/:name',
@@ -187,26 +182,7 @@ export function runRoutes(services: Services) {
       },
       async (request) => {
         const { run, status } = await runDocument(request.params);
-        return {
-          workflowId: run.workflowId,
-          runId: run.info.runId,
-          workflow: status.workflow,
-          target: status.target,
-          uid: status.uid,
-          accountId: status.accountId,
-          requestedBy: status.requestedBy,
-          requestedByName: status.requestedByName,
-          reason: status.reason,
-          stage: status.stage,
-          outcome: status.outcome,
-          trustedKeyIds: status.trustedKeyIds,
-          // Each decision's token re-verified here with the API's public keys: anyone holding them can do the same.
-          decisions: status.decisions.map((d) => ({
-            ...d,
-            verified: verifySignedToken(d.token, ownKeys, config.signing.issuer).ok,
-          })),
-          audit: status.audit,
-        };
+        return auditRecord(config, run, status);
       },
     );
   };

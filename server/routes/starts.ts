@@ -1,11 +1,11 @@
 import { type FastifyInstance } from 'fastify';
-import { checkTarget, type OffboardReason } from '../../common/validation';
+import { type OffboardReason } from '../../common/validation';
 import { type TargetIdentity } from '../../common/types';
-import { badInput, problemResponses } from '../problems';
-import { clusterIds, document, duration, isoTime, reason, startedRun, target, text, actor } from '../schemas';
+import { problemResponses } from '../problems';
+import { clusterIds, document, duration, isoTime, reason, startedRun, target, text, ticket } from '../schemas';
 import { type Services } from '../services';
-import { planOffboardingRun } from '../temporal/plan';
-import { startOffboarding, startRevocation } from '../temporal/start';
+import { planFor } from '../temporal/plan';
+import { offboardFor, revokeFor } from '../temporal/start';
 
 /**
  * Starting runs, signed for the person who asks (`requestedBy` is their subject, never a typed name), and the dry
@@ -35,15 +35,6 @@ interface RevocationBody {
 const startErrors = problemResponses(400, 401, 403, 409, 413, 415, 503);
 
 export function startRoutes(services: Services) {
-  const { config } = services;
-  const startContext = () => ({
-    client: () => services.temporal.client(),
-    temporal: config.temporal,
-    signer: services.signer,
-    workerIdentity: config.workerIdentity,
-    timing: config.timing,
-  });
-
   return async function routes(app: FastifyInstance): Promise<void> {
     app.post<{ Body: OffboardingBody }>(
       '/v1/offboardings',
@@ -59,11 +50,7 @@ export function startRoutes(services: Services) {
             properties: {
               target,
               reason,
-              ticket: {
-                ...actor,
-                description:
-                  'must be 1-255 letters, digits or ".", "_", "@", "+", "|", ":", "=", "-" (an HR ticket id)',
-              },
+              ticket,
               comment: text,
               clusterIds,
               deleteNotBefore: isoTime,
@@ -76,12 +63,7 @@ export function startRoutes(services: Services) {
         },
       },
       async (request, reply) => {
-        const person = request.person!;
-        const started = await startOffboarding(
-          startContext(),
-          { ...request.body, accountId: config.accountId, requestedBy: person.subject, requestedByName: person.name },
-          person,
-        );
+        const started = await offboardFor(services, request.body, request.person!);
         return reply.code(201).send(started);
       },
     );
@@ -109,19 +91,8 @@ export function startRoutes(services: Services) {
         },
       },
       async (request, reply) => {
-        const person = request.person!;
         const { reason: why, ...rest } = request.body;
-        const started = await startRevocation(
-          startContext(),
-          {
-            ...rest,
-            reason: why ?? 'compromise',
-            accountId: config.accountId,
-            requestedBy: person.subject,
-            requestedByName: person.name,
-          },
-          person,
-        );
+        const started = await revokeFor(services, { ...rest, reason: why ?? 'compromise' }, request.person!);
         return reply.code(201).send(started);
       },
     );
@@ -145,20 +116,7 @@ export function startRoutes(services: Services) {
           },
         },
       },
-      async (request) => {
-        // The root account and the worker's own identity are refused here, before the worker is asked.
-        const problems = checkTarget(request.body.target, {
-          field: 'target',
-          accountId: config.accountId,
-          workerIdentity: config.workerIdentity,
-        });
-        if (problems.length > 0) throw badInput(problems);
-        return planOffboardingRun(await services.temporal.client(), config.temporal, {
-          accountId: config.accountId,
-          target: request.body.target,
-          clusterIds: request.body.clusterIds,
-        });
-      },
+      async (request) => planFor(services, request.body.target, request.body.clusterIds),
     );
   };
 }

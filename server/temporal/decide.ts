@@ -18,9 +18,10 @@ import {
 import { firstRunIdOf } from '../../config/start';
 import { type TemporalConfig } from '../../config/temporal';
 import { refusedByRun } from '../problems';
+import { type Services } from '../services';
 import { type Person, type TokenSigner } from '../signer';
 import { temporalProblem } from './errors';
-import { describeRun, isOpen, queryStatus, type Run, stageOf, withRpcDeadline } from './runs';
+import { describeRun, getRun, isOpen, queryStatus, type Run, stageOf, withRpcDeadline } from './runs';
 
 /**
  * How a person's decision reaches a run: signed for the run's first run id with the newest of the API's keys that
@@ -86,4 +87,18 @@ function refusedAsEnded(run: Run, decision: MessageName): Error {
     `${decision} refused: the run ${run.workflowId} has ended (${run.info.status.name.toLowerCase()}` +
       `${stage ? `, stage ${stage}` : ''}); it accepts no more decisions`,
   );
+}
+
+/** A person's decision on the run with this workflow id: what the JSON API's and the console's decision routes do. */
+export async function decideOnRun<N extends MessageName>(
+  services: Pick<Services, 'config' | 'temporal' | 'signer'>,
+  workflowId: string,
+  decision: N,
+  args: MessageArgsByName[N],
+  person: Person,
+): Promise<MessageAccepted> {
+  const client = await services.temporal.client();
+  const temporal = services.config.temporal;
+  const run = await getRun(client, temporal, workflowId);
+  return sendDecision({ client, temporal, signer: services.signer }, run, decision, args, person);
 }

@@ -1,4 +1,5 @@
 import { type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { type OffboardingStage } from '../../common/stages';
 import { identityRef, type IdentityType } from '../../common/validation';
 import { SearchAttributes } from '../../common/search-attributes';
 import { type TemporalConfig } from '../../config/temporal';
@@ -9,6 +10,8 @@ export interface RunFilter {
   /** Absent: every account. */
   accountId?: string;
   stage?: string;
+  /** Any of these stages. */
+  stages?: readonly OffboardingStage[];
   requestedBy?: string;
   target?: { type: IdentityType; name: string };
   open?: boolean;
@@ -23,6 +26,9 @@ export function listQuery(filter: RunFilter): string {
   const clauses = [`WorkflowType IN ('offboardIdentity', 'revokeKubeconfig')`];
   if (filter.accountId !== undefined) clauses.push(`${SearchAttributes.account.name} = '${filter.accountId}'`);
   if (filter.stage !== undefined) clauses.push(`${SearchAttributes.stage.name} = '${filter.stage}'`);
+  if (filter.stages !== undefined) {
+    clauses.push(`${SearchAttributes.stage.name} IN (${filter.stages.map((s) => `'${s}'`).join(', ')})`);
+  }
   if (filter.requestedBy !== undefined) clauses.push(`${SearchAttributes.requestedBy.name} = '${filter.requestedBy}'`);
   if (filter.target) {
     clauses.push(`${SearchAttributes.target.name} = '${identityRef(filter.target.type, filter.target.name)}'`);

@@ -95,6 +95,16 @@ export async function queryStatus(client: Client, config: TemporalConfig, run: R
   }
 }
 
+/** A run and its status: what the status and audit routes and the console's run page show. */
+export async function readRun(
+  client: Client,
+  config: TemporalConfig,
+  workflowId: string,
+): Promise<{ run: Run; status: RunStatus }> {
+  const run = await getRun(client, config, workflowId);
+  return { run, status: await queryStatus(client, config, run) };
+}
+
 /**
  * Why a run that ended FAILED failed: the workflow's own failure type and message (e.g. InvalidInput naming a cluster
  * that does not exist), for the clients that follow a run. Undefined for any other run.

@@ -8,6 +8,7 @@ import { type TimingBounds } from '../../common/timing';
 import { RunScopeConflictError, startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
 import { type TemporalConfig } from '../../config/temporal';
 import { badInput, Problem, ProblemType } from '../problems';
+import { type Services } from '../services';
 import { type Person, type TokenSigner } from '../signer';
 import { temporalProblem } from './errors';
 import { stageOf } from './runs';
@@ -27,6 +28,17 @@ export interface StartContext {
   workerIdentity: string;
   /** The bounds on durations and dates the worker applies: a request outside them is refused here first. */
   timing: TimingBounds;
+}
+
+/** The start context of the server's own services. */
+export function startContextOf(services: Pick<Services, 'config' | 'temporal' | 'signer'>): StartContext {
+  return {
+    client: () => services.temporal.client(),
+    temporal: services.config.temporal,
+    signer: services.signer,
+    workerIdentity: services.config.workerIdentity,
+    timing: services.config.timing,
+  };
 }
 
 export interface StartedRun {
@@ -109,4 +121,25 @@ export async function startRevocation(ctx: StartContext, request: UnsignedRevoke
       { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity, timing: ctx.timing },
     ),
   );
+}
+
+/** What a person asks for; the account is the server's, the requester is the person who signs. */
+export type OffboardingRequest = Omit<UnsignedOffboard, 'accountId' | 'requestedBy' | 'requestedByName'>;
+export type RevocationRequest = Omit<UnsignedRevoke, 'accountId' | 'requestedBy' | 'requestedByName'>;
+
+type StartServices = Pick<Services, 'config' | 'temporal' | 'signer'>;
+
+/** The server's account and the signing person as the requester. */
+function requestedBy(services: StartServices, person: Person) {
+  return { accountId: services.config.accountId, requestedBy: person.subject, requestedByName: person.name };
+}
+
+/** Starts (or joins) an offboarding for `person`: the JSON API, the console's start form and the HR intake. */
+export function offboardFor(services: StartServices, request: OffboardingRequest, person: Person): Promise<StartedRun> {
+  return startOffboarding(startContextOf(services), { ...request, ...requestedBy(services, person) }, person);
+}
+
+/** Starts (or joins) a kubeconfig revocation for `person`: the JSON API and the console's leak response. */
+export function revokeFor(services: StartServices, request: RevocationRequest, person: Person): Promise<StartedRun> {
+  return startRevocation(startContextOf(services), { ...request, ...requestedBy(services, person) }, person);
 }

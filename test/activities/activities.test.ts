@@ -300,10 +300,17 @@ describe('sinks', () => {
     const deps = await activityDepsFromConfig(
       loadWorkerConfig(workerEnv(emulator.endpoint, accountId, tmpdir(), 'unused', trustedKeysPath)),
     );
-    const withHook = createActivities({ ...deps, notifier: webhookNotifier(`http://127.0.0.1:${port}/hook`) });
+    const withHook = createActivities({
+      ...deps,
+      notifier: webhookNotifier(`http://127.0.0.1:${port}/hook`, { consoleUrl: 'https://offboard.example.com/' }),
+    });
     received = [];
-    await withHook.notify({ event: 'blocked', workflowId: 'w', subject: 's', text: 't' });
-    expect(received).toEqual([{ event: 'blocked', workflowId: 'w', subject: 's', text: 't' }]);
+    await withHook.notify({ event: 'blocked', workflowId: 'offboard/1/user/alice', subject: 's', text: 't' });
+    // A chat tool shows the title and the text, which ends with the run page's link.
+    const link = 'https://offboard.example.com/console/runs/offboard/1/user/alice';
+    expect(received).toEqual([
+      { title: 's', text: `t\nOpen the run: ${link}`, link, event: 'blocked', workflowId: 'offboard/1/user/alice' },
+    ]);
     status = 503;
     expect(
       await failure(withHook.notify({ event: 'blocked', workflowId: 'w', subject: 's', text: 't' })),

@@ -40,6 +40,7 @@ const routes: Array<[string, string, number[]]> = [
     `${run}/${d}`,
     [400, 401, 403, 404, 409, 413, 503],
   ]),
+  ['post', '/v1/hr-events', [400, 401, 409, 413, 422, 503]],
 ];
 
 test.each(routes)('%s %s is documented with its schemas and problem responses', (method, path, problems) => {
@@ -57,7 +58,8 @@ test.each(routes)('%s %s is documented with its schemas and problem responses', 
     const schema = op!.responses[String(status)]?.content?.['application/problem+json']?.schema;
     expect({ status, ref: schema?.$ref }).toEqual({ status, ref: '#/components/schemas/Problem' });
   }
-  if (method === 'post' && !path.endsWith('/approve') && !path.endsWith('/retry')) {
+  // The HR intake verifies its body as bytes before it parses it: its shape is in the route's description.
+  if (method === 'post' && !/\/(approve|retry|hr-events)$/.test(path)) {
     expect(op!.requestBody).toMatchObject({ required: true });
   }
   if (path.includes('{kind}')) expect(op!.parameters).toHaveLength(4);
