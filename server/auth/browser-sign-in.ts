@@ -1,7 +1,7 @@
 import { type FastifyInstance } from 'fastify';
 import type {} from '@fastify/swagger'; // the `hide` of route schemas
 import * as oidc from 'openid-client';
-import { notFound, unauthenticated } from '../problems';
+import { notFound, Problem, ProblemType, unauthenticated } from '../problems';
 import { verifyAccessToken } from './access-token';
 import { type Issuer } from './issuer';
 
@@ -19,6 +19,7 @@ const RETURN_TO = '^/(?![/\\\\])[\\x21-\\x7e]{0,500}$';
 export function browserSignIn(issuer: Issuer, publicUrl: string) {
   const redirectUri = `${publicUrl}/callback`;
   const signedOutUri = `${publicUrl}/signed-out`;
+  const publicOrigin = new URL(publicUrl).origin;
   const enabled = Boolean(issuer.settings.webClientSecret);
   const requireEnabled = () => {
     if (!enabled) throw notFound('browser sign-in is off: OFFBOARD_OIDC_WEB_CLIENT_SECRET is not set');
@@ -101,6 +102,11 @@ export function browserSignIn(issuer: Issuer, publicUrl: string) {
     });
 
     app.post('/logout', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+      // Sign-out is a form too: a page of another site must not be able to sign people out (CSRF). The browser's own
+      // headers say where the form came from; the session is not touched when it came from elsewhere.
+      if (crossSite(request.headers, publicOrigin)) {
+        throw new Problem(403, ProblemType.Forbidden, "sign-out is accepted only from this server's own pages");
+      }
       const idToken = request.session.get('tokens')?.idToken;
       request.session.delete();
       if (!enabled || !idToken) return reply.redirect(signedOutUri, 303);
@@ -122,4 +128,12 @@ export function browserSignIn(issuer: Issuer, publicUrl: string) {
         ),
     );
   };
+}
+
+/** A request a page of another origin sent (Fetch Metadata, else the Origin header); old clients that send neither pass. */
+function crossSite(headers: Record<string, string | string[] | undefined>, ownOrigin: string): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  const origin = headers.origin;
+  return origin !== undefined && origin !== 'null' ? origin !== ownOrigin : origin === 'null';
 }

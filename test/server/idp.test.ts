@@ -58,6 +58,22 @@ test('the console sign-in: a sealed, HttpOnly, SameSite=Lax session cookie; sign
   const cookie = browser.cookies.header(new URL(api.url));
   expect((await me({ cookie })).body).toMatchObject({ subject: 'dave', roles: ['admin'] });
 
+  // A page of another site posting the sign-out form (CSRF) is refused, and the session stays.
+  for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://elsewhere.example' }]) {
+    const forged = await fetch(new URL('/logout', api.url), {
+      method: 'POST',
+      headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'signout=yes',
+      redirect: 'manual',
+    });
+    expect({ headers, status: forged.status, cleared: forged.headers.get('set-cookie') }).toEqual({
+      headers,
+      status: 403,
+      cleared: null,
+    });
+  }
+  expect((await me({ cookie })).body).toMatchObject({ subject: 'dave' });
+
   // As a sign-out button would: a form post.
   const page = await browser.request(new URL('/logout', api.url), { method: 'POST', form: { signout: 'yes' } });
   const signedOut = /Signed out/.test(page) ? page : await browser.submit(page, /name="logout"/);
