@@ -53,3 +53,8 @@ export const duration = (dflt: string) =>
     .default(dflt)
     .refine((v) => parseDurationMs(v) !== undefined, 'must be a duration like "500ms", "30s", "10m", "24h" or "7d"')
     .transform((v) => parseDurationMs(v) as number);
+
+export const httpUrl = (what: string) =>
+  z.url({ protocol: /^https?$/, error: `must be an http(s) URL: ${what}` }).refine((u) => !u.includes('#'), {
+    error: `must be an http(s) URL without a fragment: ${what}`,
+  });

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { linkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Writes a whole file under `path` unless one is there: readers never see half a file, and the first writer wins.
@@ -16,4 +17,11 @@ export function publishOnce(path: string, content: string, mode: number): void {
   } finally {
     unlinkSync(tmp);
   }
+}
+
+/** A random secret of `bytes` bytes kept in `path` (mode 0600): made on first use (atomically), the same one after. */
+export function ensureLocalSecret(path: string, bytes: number): Buffer {
+  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) publishOnce(path, randomBytes(bytes).toString('base64'), 0o600);
+  return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
 }

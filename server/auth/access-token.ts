@@ -1,7 +1,7 @@
 import { errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
 import { Roles } from '../../common/roles';
 import { isValidActor } from '../../common/validation';
-import { type OidcSettings } from '../../config/server';
+import { type OidcSettings } from '../../config/oidc';
 import { Problem, unauthenticated } from '../problems';
 import { type Person } from '../signer';
 import { type Issuer } from './issuer';

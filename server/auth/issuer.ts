@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import * as oidc from 'openid-client';
-import { type OidcSettings } from '../../config/server';
+import { type OidcSettings } from '../../config/oidc';
 import { Problem, ProblemType } from '../problems';
 
 /**

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureLocalSecret } from '../../config/server';
+import { ensureLocalSecret } from '../../config/publish-once';
 
 /**
  * The embedded provider's own secrets, made once per installation under OFFBOARD_DATA_DIR/idp (mode 0600) and reused

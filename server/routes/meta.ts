@@ -1,5 +1,5 @@
 import { type FastifyInstance } from 'fastify';
-import { type OidcSettings } from '../../config/server';
+import { type OidcSettings } from '../../config/oidc';
 import { problemResponses } from '../problems';
 
 /** Health, the OpenAPI document, and who the caller is. */

@@ -59,7 +59,11 @@ test('the console sign-in: a sealed, HttpOnly, SameSite=Lax session cookie; sign
   expect((await me({ cookie })).body).toMatchObject({ subject: 'dave', roles: ['admin'] });
 
   // A page of another site posting the sign-out form (CSRF) is refused, and the session stays.
-  for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://elsewhere.example' }]) {
+  const forgedHeaders: Array<Record<string, string>> = [
+    { 'sec-fetch-site': 'cross-site' },
+    { origin: 'https://elsewhere.example' },
+  ];
+  for (const headers of forgedHeaders) {
     const forged = await fetch(new URL('/logout', api.url), {
       method: 'POST',
       headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded' },
