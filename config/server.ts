@@ -8,7 +8,7 @@ import { ensureLocalSecret } from './publish-once';
 import { readTimingBounds } from './worker';
 import { type HrIntakeConfig, readHrIntake } from './hr-intake';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
-import { DEFAULT_TOKEN_ISSUER, type Ed25519Jwk, ensureLocalKeys, readJwks } from './trust-keys';
+import { type Ed25519Jwk, ensureLocalKeys, readJwks, readTokenIssuer } from './trust-keys';
 
 /**
  * The offboarding API's whole configuration from the environment (`npm run server`), validated at start with one
@@ -141,15 +141,7 @@ function splitHostPort(value: string): [string, number] {
 
 /** OFFBOARD_SIGNING_KEYS (a JWKS with private keys) and OFFBOARD_TOKEN_ISSUER; emulator mode: the local keys. */
 function readSigning(env: Env, live: boolean, dataDir: string, problems: string[]) {
-  const issuer = read(
-    env,
-    'OFFBOARD_TOKEN_ISSUER',
-    z
-      .string()
-      .regex(/^[A-Za-z0-9._:/-]{1,200}$/, 'must be 1-200 characters without spaces')
-      .default(DEFAULT_TOKEN_ISSUER),
-    problems,
-  );
+  const issuer = readTokenIssuer(env, problems);
   const rule = z.string({ error: "is required in live mode: the JWKS file of the API's private signing keys" });
   const given = read(env, 'OFFBOARD_SIGNING_KEYS', live ? rule : rule.optional(), problems);
   if (issuer === undefined || (live && given === undefined)) return undefined;

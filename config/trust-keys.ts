@@ -1,7 +1,9 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { type TrustedKey } from '../common/signed-token';
+import { type Env, read } from './env';
 import { publishOnce } from './publish-once';
 
 /**
@@ -11,6 +13,19 @@ import { publishOnce } from './publish-once';
  */
 
 export const DEFAULT_TOKEN_ISSUER = 'acs-offboarding';
+
+/** OFFBOARD_TOKEN_ISSUER: the `iss` the API signs with and the worker requires; the same rule for both. */
+export function readTokenIssuer(env: Env, problems: string[]): string | undefined {
+  return read(
+    env,
+    'OFFBOARD_TOKEN_ISSUER',
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._:/-]{1,200}$/, 'must be 1-200 characters without spaces')
+      .default(DEFAULT_TOKEN_ISSUER),
+    problems,
+  );
+}
 
 /** An Ed25519 key as a JWK (RFC 8037): `x` the public key, `d` the private one. */
 export interface Ed25519Jwk {

@@ -5,7 +5,7 @@ import { describeDuration, FAST_TIMING, PRODUCTION_TIMING, type TimingBounds } f
 import { type AlibabaSettings, readAlibabaSettings } from './alibaba';
 import { ConfigError, dataDirOf, duration, type Env, existingFile, read } from './env';
 import { readAuditSigningKey } from './audit-keys';
-import { DEFAULT_TOKEN_ISSUER, type Ed25519Jwk, ensureLocalKeys, readJwks, trustedKeysOf } from './trust-keys';
+import { type Ed25519Jwk, ensureLocalKeys, readJwks, readTokenIssuer, trustedKeysOf } from './trust-keys';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 
 /**
@@ -133,15 +133,7 @@ export function readTimingBounds(env: Env, live: boolean, problems: string[]): T
  * emulator mode the local installation's keys are used (made once under OFFBOARD_DATA_DIR/keys).
  */
 function readTrust(env: Env, live: boolean, problems: string[]): WorkerConfig['trust'] | undefined {
-  const issuer = read(
-    env,
-    'OFFBOARD_TOKEN_ISSUER',
-    z
-      .string()
-      .regex(/^[A-Za-z0-9._:/-]{1,200}$/, 'must be 1-200 characters without spaces')
-      .default(DEFAULT_TOKEN_ISSUER),
-    problems,
-  );
+  const issuer = readTokenIssuer(env, problems);
   const keysRule = z.string({
     error: "is required in live mode: the JWKS file of the offboarding API's public signing keys",
   });
