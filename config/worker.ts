@@ -38,7 +38,16 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const alibaba = readAlibabaSettings(env, problems);
   const live = alibaba.mode === 'live';
   const trust = readTrust(env, live, problems);
-  const auditDir = read(env, 'OFFBOARD_AUDIT_DIR', z.string().min(1).default('.data/audit'), problems);
+  // Under the data dir by default, with the installation's other state (`npm start -- --reset` clears it there).
+  const auditDir = read(
+    env,
+    'OFFBOARD_AUDIT_DIR',
+    z
+      .string()
+      .min(1)
+      .default(join(dataDirOf(env), 'audit')),
+    problems,
+  );
   const audit = readAuditSigningKey(env, live, problems);
   const notifyWebhook = read(
     env,

@@ -4,13 +4,15 @@
  *   payload-keys.json   the payload encryption keys (OFFBOARD_PAYLOAD_KEYS: worker and API server), 0600
  *   signing.jwks.json   the API's private signing keys (OFFBOARD_SIGNING_KEYS: API server only), 0600
  *   trusted.jwks.json   their public halves (OFFBOARD_TRUSTED_KEYS: the worker)
+ *   audit-signing.jwks.json  the worker's private key for audit chain heads (OFFBOARD_AUDIT_SIGNING_KEYS), 0600
+ *   audit-public.jwks.json   its public half, for `offboard audit --verify` (OFFBOARD_AUDIT_PUBLIC_KEYS)
  * `npm run keys -- --rotate-payload [DIR]` adds a new payload key and makes it current; the old ones stay and still
  * decrypt. DIR defaults to OFFBOARD_DATA_DIR/keys, where the emulator mode keeps the installation's own keys.
  */
 import { join } from 'node:path';
 import { dataDirOf } from '../config/env';
 import { addPayloadKey, ensureLocalPayloadKeys, LOCAL_PAYLOAD_KEYS_FILE } from '../config/payload-keys';
-import { ensureLocalKeys } from '../config/trust-keys';
+import { ensureLocalAuditKeys, ensureLocalKeys } from '../config/trust-keys';
 
 function main(argv: string[]): void {
   const rotate = argv[0] === '--rotate-payload';
@@ -24,7 +26,10 @@ function main(argv: string[]): void {
   }
   const payload = ensureLocalPayloadKeys(dir);
   const { signingKeysPath, trustedKeysPath } = ensureLocalKeys(dir);
-  for (const path of [payload, signingKeysPath, trustedKeysPath]) console.log(`keys: ${path}`);
+  const audit = ensureLocalAuditKeys(dir);
+  for (const path of [payload, signingKeysPath, trustedKeysPath, audit.signingKeysPath, audit.publicKeysPath]) {
+    console.log(`keys: ${path}`);
+  }
 }
 
 try {
