@@ -56,11 +56,13 @@ export async function startAliceAsHr(api: DemoApi, say: (line?: string) => void,
   say(`Run: ${workflowId}\nFollowing its stages:`);
   const deadline = Date.now() + timeoutMs;
   let seen = 0;
+  let announced = false;
   for (;;) {
     const status = await call(api, token, 'GET', `/v1/runs/${workflowId}`).catch(() => undefined);
     if (status) {
       const audit = status.audit as AuditEntry[];
-      if (seen === 0) say(`  ${time(String(status.startedAt))}  ${'Inventory'.padEnd(16)} started`);
+      if (!announced) say(`  ${time(String(status.startedAt))}  ${'Inventory'.padEnd(16)} started`);
+      announced = true;
       for (const entry of audit.slice(seen)) {
         const m = STAGE_ENTRY.exec(entry.action);
         if (m) say(`  ${time(entry.time)}  ${m[2].padEnd(16)} ${entry.detail ?? ''}`);
