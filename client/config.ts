@@ -1,18 +1,21 @@
-import { type AlibabaSettings, loadAlibabaSettings } from '../config/alibaba';
+import { type AlibabaEndpoints, loadAlibabaEndpoints } from '../config/alibaba';
 import { ConfigError } from '../config/env';
 import { badInput } from './errors';
 
 /**
- * What the CLI reads of the worker's configuration: only `revoke-own` talks to Alibaba Cloud itself (with the
- * caller's own credentials), and it finds the endpoints, protocol and region where the worker does (config/ is the
- * one place that knows the variables). Every other command needs only OFFBOARD_API_URL.
+ * What the CLI reads of the shared configuration: only `revoke-own` talks to Alibaba Cloud itself (with the caller's
+ * own credentials), and it finds the mode, endpoints and region where the worker does (config/ is the one place that
+ * knows the variables); not the worker's account or identity. Every other command needs only OFFBOARD_API_URL.
  */
-export function alibabaSettings(env: NodeJS.ProcessEnv): AlibabaSettings {
+export function alibabaEndpoints(env: NodeJS.ProcessEnv): AlibabaEndpoints {
   try {
-    return loadAlibabaSettings(env);
+    return loadAlibabaEndpoints(env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      throw badInput(err.message, 'revoke-own reads the same OFFBOARD_* variables as the worker (see README).');
+      throw badInput(
+        err.message,
+        'revoke-own reads OFFBOARD_ALIBABA_MODE, OFFBOARD_REGION and the endpoint variables (see README).',
+      );
     }
     throw err;
   }

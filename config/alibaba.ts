@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { isValidAccountId } from '../common/validation';
 import { ConfigError, type Env, hostPort, read } from './env';
 
-export interface AlibabaSettings {
+/** Where Alibaba Cloud calls go, whoever signs them: the mode, the endpoints and the region. */
+export interface AlibabaEndpoints {
   mode: 'emulator' | 'live';
   csEndpoint?: string;
   ramEndpoint?: string;
@@ -12,6 +13,10 @@ export interface AlibabaSettings {
   stsEndpoint?: string;
   protocol: 'http' | 'https';
   region: string;
+}
+
+/** The worker's Alibaba Cloud settings: the endpoints, and the account and identity it acts as. */
+export interface AlibabaSettings extends AlibabaEndpoints {
   accountId: string;
   workerIdentity: string;
   /** Set only when the credentials come from the demo fixture (emulator mode without ALIBABA_CLOUD_* variables). */
@@ -49,7 +54,7 @@ export function loadAlibabaSettings(env: Env = process.env): AlibabaSettings {
   return settings;
 }
 
-export function readAlibabaSettings(env: Env, problems: string[]): AlibabaSettings {
+export function readAlibabaEndpoints(env: Env, problems: string[]): AlibabaEndpoints {
   const mode = read(
     env,
     'OFFBOARD_ALIBABA_MODE',
@@ -83,6 +88,30 @@ export function readAlibabaSettings(env: Env, problems: string[]): AlibabaSettin
       .default('cn-hangzhou'),
     problems,
   );
+  return {
+    mode: (mode ?? 'emulator') as 'emulator' | 'live',
+    csEndpoint,
+    ramEndpoint,
+    stsEndpoint,
+    protocol: live ? 'https' : 'http',
+    region: region as string,
+  };
+}
+
+/**
+ * Where a person's own call goes (`offboard revoke-own`, signed with their credentials): the endpoints only; the
+ * worker's account and identity are not asked for.
+ */
+export function loadAlibabaEndpoints(env: Env = process.env): AlibabaEndpoints {
+  const problems: string[] = [];
+  const endpoints = readAlibabaEndpoints(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return endpoints;
+}
+
+export function readAlibabaSettings(env: Env, problems: string[]): AlibabaSettings {
+  const endpoints = readAlibabaEndpoints(env, problems);
+  const live = endpoints.mode === 'live';
   const accountRule = z
     .string({ error: 'is required in live mode: the 16-digit account id the credentials belong to' })
     .refine(isValidAccountId, 'must be the 16-digit Alibaba Cloud account id');
@@ -114,12 +143,7 @@ export function readAlibabaSettings(env: Env, problems: string[]): AlibabaSettin
     problems.push('ALIBABA_CLOUD_ACCESS_KEY_SECRET: must be set together with ALIBABA_CLOUD_ACCESS_KEY_ID');
   }
   return {
-    mode: mode as 'emulator' | 'live',
-    csEndpoint,
-    ramEndpoint,
-    stsEndpoint,
-    protocol: live ? 'https' : 'http',
-    region: region as string,
+    ...endpoints,
     accountId: accountId as string,
     workerIdentity: workerIdentity as string,
     fixtureKey,

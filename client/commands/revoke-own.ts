@@ -6,7 +6,7 @@ import { makeRedactor, toFailure } from '../../activities/classify';
 import { FailureType } from '../../common/errors';
 import { isValidClusterId, Rules } from '../../common/validation';
 import { type CommandModule } from '../command';
-import { alibabaSettings } from '../config';
+import { alibabaEndpoints } from '../config';
 import { type Ctx } from '../context';
 import { badInput, CliError, cloudCallError, ExitCode } from '../errors';
 import { fields } from '../output';
@@ -33,7 +33,7 @@ export const revokeOwn: CommandModule<{ cluster: string }> = {
 async function revokeOwnKubeconfig(ctx: Ctx, flags: { cluster: string }): Promise<ExitCode> {
   if (!isValidClusterId(flags.cluster))
     throw badInput(`--cluster ${JSON.stringify(flags.cluster)}: ${Rules.clusterId}`);
-  const alibaba = alibabaSettings(ctx.env);
+  const alibaba = alibabaEndpoints(ctx.env);
   const credential = new Credential(); // no config: the default credential chain
   let secrets: string[];
   let source: string;

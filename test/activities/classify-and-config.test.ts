@@ -6,7 +6,7 @@ import { AlibabaErrorCodes as C } from '../../common/alibaba-error-codes';
 import { FailureType } from '../../common/errors';
 import { ConfigError } from '../../config/env';
 import { describeConfig, loadWorkerConfig } from '../../config/worker';
-import { loadAlibabaSettings } from '../../config/alibaba';
+import { loadAlibabaEndpoints, loadAlibabaSettings } from '../../config/alibaba';
 import { ensureLocalPayloadKeys, PayloadKeyring } from '../../config/payload-keys';
 import { ensureLocalKeys } from '../../config/trust-keys';
 import { loadTemporalConfig, temporalConnectionOptions } from '../../config/temporal';
@@ -211,6 +211,25 @@ describe('worker configuration', () => {
     });
     expect(() => loadWorkerConfig(env)).toThrow(/OFFBOARD_TRUSTED_KEYS: is required in live mode/);
     expect(() => loadAlibabaSettings({ OFFBOARD_ALIBABA_MODE: 'live' })).toThrow(/OFFBOARD_ACCOUNT_ID: is required/);
+  });
+
+  test("a person's own call (revoke-own) needs the endpoints only, not the worker's account or identity", () => {
+    expect(loadAlibabaEndpoints({ OFFBOARD_ALIBABA_MODE: 'live', OFFBOARD_REGION: 'cn-shanghai' })).toEqual({
+      mode: 'live',
+      csEndpoint: undefined,
+      ramEndpoint: undefined,
+      stsEndpoint: undefined,
+      protocol: 'https',
+      region: 'cn-shanghai',
+    });
+    expect(loadAlibabaEndpoints({})).toMatchObject({
+      mode: 'emulator',
+      csEndpoint: '127.0.0.1:18080',
+      protocol: 'http',
+    });
+    expect(() => loadAlibabaEndpoints({ OFFBOARD_ALIBABA_MODE: 'live', OFFBOARD_REGION: 'Hangzhou' })).toThrow(
+      /OFFBOARD_REGION: must be a region id/,
+    );
   });
 
   test('Temporal connection options: API key implies TLS; mTLS reads the files', () => {
