@@ -5,7 +5,8 @@ import type { TaskFailureState, TaskState, UserState, WorldState } from './state
  * and parameters, changes the world, and returns the success body or throws an ApiError.
  */
 
-export type Product = 'cs' | 'ram' | 'sts';
+/** `ims`: IMS 2019-08-15, RAM's newer API (its recycle bin); authorized as RAM actions (`ram:<Action>`). */
+export type Product = 'cs' | 'ram' | 'sts' | 'ims';
 
 /** Who signed the request. Only account (root) keys and RAM user keys exist here; no STS tokens (role sessions). */
 export type Caller =

@@ -1,7 +1,7 @@
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import type { RoutedActionDef } from '../action';
 import { ApiError } from '../api-error';
-import { resolveUid } from '../state/identities';
+import { identitiesById } from '../state/identities';
 import {
   effectiveCertState,
   KUBECONFIG_VALIDITY_MS,
@@ -69,12 +69,17 @@ export const kubeconfigActions: RoutedActionDef[] = [
       const rows: Record<string, unknown>[] = [];
       // The fixture has no cloud-service roles, so that listing is empty.
       if (!cloudService) {
+        const identities = identitiesById(world);
         for (const [uid, records] of world.kubeconfigs) {
           const rec = records.get(cluster.id);
           const state = reportedCertState(cluster, rec, ctx.now);
           if (!rec || (state !== 'Unexpired' && state !== 'Expired' && state !== 'Unknown')) continue;
-          const who = resolveUid(world, uid);
-          const nameless = world.options.namelessDeletedIdentities && (!who || who.kind === 'deleted');
+          const who = identities.get(uid);
+          const deleted = !who || who.kind === 'deleted';
+          // Namelessness: all deleted identities under the switch, or one the fixture marks (RAM forgot its name).
+          const nameless =
+            (world.options.namelessDeletedIdentities && deleted) ||
+            (who?.kind === 'deleted' && who.deleted.nameless === true);
           rows.push(clusterKubeconfigRow(uid, who, rec, state, nameless));
         }
         rows.sort((a, b) => (String(a.account_id) < String(b.account_id) ? -1 : 1));

@@ -32,7 +32,7 @@ export interface ApiGateway {
   readonly taskDelayMs: number;
   /** The world as it is: enough to check a key. */
   readonly world: WorldState;
-  /** The world with every due clean task landed: what an operation sees. */
+  /** The world with every due clean task landed and every due recycle-bin entry purged: what an operation sees. */
   settled(): WorldState;
   /** The world changed: persist it. */
   markDirty(): void;

@@ -1,5 +1,5 @@
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
-import type { ActionDef, CallContext, Need } from '../action';
+import type { ActionDef, CallContext, Need, Product } from '../action';
 import { ApiError } from '../api-error';
 import { deniesEverywhere, parsePolicyDocument } from '../state/policy-document';
 import { type PolicyAttachment, policyKey, type UserState, type WorldState } from '../state/world';
@@ -20,6 +20,9 @@ const POLICY_CAPABILITIES: Record<string, readonly Capability[]> = {
   AliyunRAMFullAccess: ['ram-read', 'ram-write'],
   AliyunRAMReadOnlyAccess: ['ram-read'],
 };
+
+/** The service prefix of an operation's RAM action: IMS operations are documented as `ram:<Action>`. */
+const AUTH_SERVICE: Record<Product, string> = { cs: 'cs', ram: 'ram', sts: 'sts', ims: 'ram' };
 
 /** The user's own and its groups' account-wide attachments (resource-group-scoped ones grant no API access). */
 function attachments(world: WorldState, user: UserState): PolicyAttachment[] {
@@ -52,7 +55,7 @@ function denyingPolicy(world: WorldState, attached: PolicyAttachment[], authActi
 export function authorize(ctx: CallContext, def: ActionDef): void {
   const { caller } = ctx;
   if (caller.kind === 'root' || def.need === 'anyone') return;
-  const authAction = `${def.product}:${def.name}`;
+  const authAction = `${AUTH_SERVICE[def.product]}:${def.name}`;
   const attached = attachments(ctx.world, caller.user);
   const denier = denyingPolicy(ctx.world, attached, authAction);
   if (denier !== undefined) throw accessDenied(ctx, def, authAction, `explicitly denied by policy ${denier}`);

@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CleanTasks, csActions } from '../cs';
 import { ramActions } from '../ram';
+import { imsActions } from '../ims';
 import { DebouncedWriter } from '../state/debounced-writer';
 import { DEFAULT_FIXTURE_PATH, loadFixture } from '../state/fixture';
 import type { Fixture } from '../state/fixture-schema';
 import { worldFromFixture } from '../state/from-fixture';
 import { readWorldFile, serializeWorld } from '../state/persistence';
+import { purgeDue } from '../state/recycle-bin';
 import type { TaskState, WorldState } from '../state/world';
 import { stsActions } from '../sts';
 import { type AdminGateway, serveAdmin } from './admin';
@@ -57,7 +59,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 }
 
 class Emulator implements ApiGateway, AdminGateway {
-  readonly actions = new ActionTable(csActions, [...ramActions, ...stsActions]);
+  readonly actions = new ActionTable(csActions, [...ramActions, ...stsActions, ...imsActions]);
   readonly journal = new Journal();
   readonly faults = new FaultInjector();
   readonly nonces = new NonceStore();
@@ -150,7 +152,11 @@ class Emulator implements ApiGateway, AdminGateway {
   }
 
   settled(): WorldState {
-    if (this.tasks.land(this.world, Date.now())) this.markDirty();
+    const now = Date.now();
+    // Both run: `||` would skip the purge whenever a task landed.
+    const landed = this.tasks.land(this.world, now);
+    const purged = purgeDue(this.world, now);
+    if (landed || purged) this.markDirty();
     return this.world;
   }
 

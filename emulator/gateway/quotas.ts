@@ -11,7 +11,7 @@ import { ApiError } from '../api-error';
 const WINDOW_MS = 1000;
 
 /** The groups a quota key may name besides an operation; the most specific key that is set wins. */
-export const QUOTA_GROUPS = ['ram-read', 'ram-write', 'cs', 'sts', '*'] as const;
+export const QUOTA_GROUPS = ['ram-read', 'ram-write', 'cs', 'sts', 'ims', '*'] as const;
 
 /** RAM's documented defaults (reference §2.2: reads 100/s, most writes 20/s, attach/detach and groups 10/s). */
 export const RAM_DOCUMENTED_QUOTAS: Readonly<Record<string, number>> = {

@@ -12,8 +12,12 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-/** RPC products (RAM, STS) answer PascalCase with HostId; CS (ROA) lower camel case. */
-const RPC_HOSTS: Partial<Record<Product, string>> = { ram: 'ram.aliyuncs.com', sts: 'sts.aliyuncs.com' };
+/** RPC products (RAM, STS, IMS) answer PascalCase with HostId; CS (ROA) lower camel case. */
+const RPC_HOSTS: Partial<Record<Product, string>> = {
+  ram: 'ram.aliyuncs.com',
+  sts: 'sts.aliyuncs.com',
+  ims: 'ims.aliyuncs.com',
+};
 
 /** RPC bodies carry the request id at the top; CS (ROA) bodies are what the operation returns. */
 export function successReply(product: Product, result: unknown, requestId: string): Reply {

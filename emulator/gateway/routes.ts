@@ -5,7 +5,7 @@ import { ApiError } from '../api-error';
 import { header, type ReceivedRequest } from './http';
 
 /**
- * Which operation a request names. RAM and STS (RPC): `POST /` with x-acs-action, the product told apart by
+ * Which operation a request names. RAM, STS and IMS (RPC): `POST /` with x-acs-action, the product told apart by
  * x-acs-version; CS (ROA): method + path. Either way the x-acs-version must be the product's API version.
  */
 
@@ -13,6 +13,7 @@ const CS_VERSION = '2015-12-15';
 const RPC_PRODUCTS = new Map<string, Exclude<Product, 'cs'>>([
   ['2015-05-01', 'ram'],
   ['2015-04-01', 'sts'],
+  ['2019-08-15', 'ims'],
 ]);
 
 export interface Route {

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import type { ActionDef, CallContext } from '../action';
 import { ApiError } from '../api-error';
+import { recycleAccessKey, retentionMs } from '../state/recycle-bin';
 import type { AccessKeyState, UserState } from '../state/world';
 import { iso } from '../time';
 import { removeOne } from './lists';
@@ -9,7 +10,7 @@ import { required, requireUser } from './params';
 
 /** RAM access keys: a user's (or, without UserName, the caller's own) keys; at most two each. */
 
-const MAX_ACCESS_KEYS_PER_USER = 2;
+export const MAX_ACCESS_KEYS_PER_USER = 2;
 
 export const accessKeyActions: ActionDef[] = [
   {
@@ -30,7 +31,7 @@ export const accessKeyActions: ActionDef[] = [
     name: 'CreateAccessKey',
     need: 'ram-write',
     run(ctx, { query }) {
-      const keys = keysForKeyOp(ctx, query);
+      const { keys } = keysForKeyOp(ctx, query);
       if (keys.length >= MAX_ACCESS_KEYS_PER_USER) {
         throw new ApiError(E.limitExceededAccessKey, 409, `At most ${MAX_ACCESS_KEYS_PER_USER} access keys per user.`);
       }
@@ -65,13 +66,18 @@ export const accessKeyActions: ActionDef[] = [
     name: 'DeleteAccessKey',
     need: 'ram-write',
     run(ctx, { query }) {
-      const keys = keysForKeyOp(ctx, query);
+      const { keys, userId } = keysForKeyOp(ctx, query);
       const id = required(query, 'UserAccessKeyId');
+      const key = keys.find((k) => k.id === id);
       removeOne(
         keys,
         (k) => k.id === id,
         () => keyNotFound(id),
       );
+      // A RAM user's key waits in the recycle bin when it is on (the account's own keys are not RAM's to keep).
+      const retention = retentionMs(ctx.world);
+      if (retention !== undefined && userId !== undefined)
+        recycleAccessKey(ctx.world, userId, key!, ctx.now, retention);
       return {};
     },
   },
@@ -86,10 +92,10 @@ export const accessKeyActions: ActionDef[] = [
   },
 ];
 
-/** DeleteAccessKey/CreateAccessKey without UserName act on the caller's own keys. */
-function keysForKeyOp(ctx: CallContext, q: Record<string, string>): AccessKeyState[] {
-  if (q.UserName) return requireUser(ctx.world, q).accessKeys;
-  return ctx.caller.kind === 'root' ? ctx.world.account.rootAccessKeys : ctx.caller.user.accessKeys;
+/** DeleteAccessKey/CreateAccessKey without UserName act on the caller's own keys; `userId`: a RAM user's. */
+function keysForKeyOp(ctx: CallContext, q: Record<string, string>): { keys: AccessKeyState[]; userId?: string } {
+  const user = q.UserName ? requireUser(ctx.world, q) : ctx.caller.kind === 'user' ? ctx.caller.user : undefined;
+  return user ? { keys: user.accessKeys, userId: user.id } : { keys: ctx.world.account.rootAccessKeys };
 }
 
 /** The key `UserAccessKeyId` of `user`. */
@@ -100,7 +106,7 @@ function userKey(user: UserState, q: Record<string, string>): AccessKeyState {
   return key;
 }
 
-function keyNotFound(id: string): ApiError {
+export function keyNotFound(id: string): ApiError {
   return new ApiError(E.accessKeyOfUserNotFound, 404, `The access key does not exist: ${id}.`);
 }
 

@@ -11,10 +11,12 @@ export function pageByName<T extends { name: string }>(
   q: Record<string, string>,
   /** The page's list in RAM's `{ Plural: { Singular: [...] } }` wrapping. */
   list: (page: T[]) => Record<string, unknown>,
+  /** The largest MaxItems the operation takes (RAM 2015's lists 1000, IMS's recycle bin 100); the default is 100. */
+  maxItems = 1000,
 ): Record<string, unknown> {
   const max = q.MaxItems === undefined || q.MaxItems === '' ? 100 : parseInteger(q.MaxItems);
-  if (max === undefined || max < 1 || max > 1000) {
-    throw new ApiError(E.invalidMaxItems, 400, 'MaxItems must be an integer from 1 to 1000.');
+  if (max === undefined || max < 1 || max > maxItems) {
+    throw new ApiError(E.invalidMaxItems, 400, `MaxItems must be an integer from 1 to ${maxItems}.`);
   }
   let after = '';
   if (q.Marker) {

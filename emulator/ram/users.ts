@@ -2,6 +2,7 @@ import { type AlibabaErrorCode, AlibabaErrorCodes as E } from '../../common/alib
 import type { ActionDef } from '../action';
 import { ApiError } from '../api-error';
 import { newIdentityId } from '../state/identities';
+import { purgeUser, recycleUser, retentionMs } from '../state/recycle-bin';
 import type { UserState } from '../state/world';
 import { pageByName } from './paging';
 import { requireUser, userNameParam } from './params';
@@ -95,6 +96,11 @@ export const userActions: ActionDef[] = [
         if (user.mfa) conflict(E.deleteConflictUserMfa, 'an MFA device');
       }
       world.users.delete(user.name);
+      // With the recycle bin on, the user (and any key it still had) waits there to be restored or purged; without
+      // it, keys it had put in the bin earlier go with it.
+      const retention = retentionMs(world);
+      if (retention !== undefined) recycleUser(world, user, ctx.now, retention);
+      else purgeUser(world, user.id);
       // Kubeconfig records and RBAC grants are keyed by uid and deliberately left alone: deleting a RAM user does
       // not revoke its kubeconfigs. That is the risk the offboarding exists for.
       world.deletedIdentities.set(user.id, {

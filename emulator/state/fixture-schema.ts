@@ -136,6 +136,11 @@ export const fixtureSchema = z.strictObject({
   account: z.strictObject({
     id: z.string().regex(/^\d{16}$/),
     name: z.string().default('demo-account'),
+    /** The account alias in logon names (`<user>@<alias>.onaliyun.com`, IMS); default the account id. */
+    alias: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{0,49}$/)
+      .optional(),
     rootAccessKeys: z.array(accessKey).min(1),
   }),
   options: optionsSchema.prefault({}),
@@ -145,7 +150,19 @@ export const fixtureSchema = z.strictObject({
   roles: z.array(role).default([]),
   /** RAM users deleted before the fixture's "now": their kubeconfigs and grants may still exist. */
   deletedUsers: z
-    .array(z.strictObject({ name: ramName, id: numericId, displayName: z.string().optional(), deleted: time }))
+    .array(
+      z.strictObject({
+        name: ramName,
+        id: numericId,
+        displayName: z.string().optional(),
+        created: time.default('-365d'),
+        deleted: time,
+        /** RAM no longer resolves its name: ListClusterKubeconfigStates lists it without one. */
+        nameless: z.boolean().default(false),
+        /** Still in RAM's recycle bin (needs `options.recycleBin`): DeleteDate = `deleted` + retention. */
+        inRecycleBin: z.boolean().default(false),
+      }),
+    )
     .default([]),
   clusters: z.array(cluster).default([]),
   /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Fixture, fixtureSchema } from './fixture-schema';
+import { DAY_MS } from '../time';
+import { type Fixture, fixtureSchema, resolveTime } from './fixture-schema';
 import { generatedClusterIds } from './generated-clusters';
 import { parsePolicyDocument } from './policy-document';
 
@@ -62,6 +63,15 @@ function crossCheck(f: Fixture): string[] {
     ...f.roles.map((r) => `role/${r.name}`),
     ...f.deletedUsers.map((u) => `user/${u.name}`),
   ]);
+  const retentionDays = f.options.recycleBin?.retentionDays;
+  for (const d of f.deletedUsers.filter((u) => u.inRecycleBin)) {
+    if (retentionDays === undefined) problems.push(`deleted user ${d.name}: inRecycleBin needs options.recycleBin`);
+    else if (resolveTime(d.deleted, Date.now()) + retentionDays * DAY_MS <= Date.now()) {
+      problems.push(
+        `deleted user ${d.name}: in the recycle bin, but RAM purged it already (deleted + retention is past)`,
+      );
+    }
+  }
   for (const live of f.users) {
     if (f.deletedUsers.some((d) => d.name === live.name)) problems.push(`user ${live.name} is both live and deleted`);
   }

@@ -2,6 +2,7 @@ import { DAY_MS } from '../time';
 import { type Fixture, resolveTime } from './fixture-schema';
 import { generatedClusters, generatedKubeconfigs } from './generated-clusters';
 import { KUBECONFIG_VALIDITY_MS, kubeconfigsOf, newSerial } from './kubeconfigs';
+import { emptyRecycleBin, recycleUser, retentionMs } from './recycle-bin';
 import {
   type AccessKeyState,
   type GrantState,
@@ -28,7 +29,12 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
 
   const world: WorldState = {
     regionId: f.regionId,
-    account: { id: f.account.id, name: f.account.name, rootAccessKeys: f.account.rootAccessKeys.map(key) },
+    account: {
+      id: f.account.id,
+      name: f.account.name,
+      ...(f.account.alias !== undefined && { alias: f.account.alias }),
+      rootAccessKeys: f.account.rootAccessKeys.map(key),
+    },
     options: { ...f.options },
     policies: new Map(f.policies.map((p) => [policyKey(p.type, p.name), { ...p, created: t(p.created) }])),
     groups: new Map(
@@ -46,6 +52,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
     users: new Map(),
     roles: new Map(),
     deletedIdentities: new Map(),
+    recycleBin: emptyRecycleBin(),
     clusters: new Map(),
     kubeconfigs: new Map(),
     grants: new Map(),
@@ -96,7 +103,14 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
       name: d.name,
       ...(d.displayName !== undefined && { displayName: d.displayName }),
       deleted: t(d.deleted),
+      ...(d.nameless && { nameless: true }),
     });
+    const retention = retentionMs(world);
+    if (d.inRecycleBin && retention !== undefined) {
+      const created = t(d.created);
+      const user = { id: d.id, name: d.name, displayName: d.displayName ?? d.name, created, updated: created };
+      recycleUser(world, { ...user, accessKeys: [], groups: [], policies: [] }, t(d.deleted), retention);
+    }
   }
   for (const c of [...f.clusters, ...generatedClusters(f)]) {
     const regionId = c.regionId ?? f.regionId;

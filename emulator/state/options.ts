@@ -26,6 +26,11 @@ export const optionsSchema = z.strictObject({
    */
   namelessDeletedIdentities: z.boolean().default(false),
   /**
+   * RAM's recycle bin (IMS 2019-08-15): DeleteUser and DeleteAccessKey move the entry into the bin, purged
+   * `retentionDays` later (RAM documents 30). Absent: deletes erase at once, and the bin stays empty.
+   */
+  recycleBin: z.strictObject({ retentionDays: z.number().int().min(1).max(3650).default(30) }).optional(),
+  /**
    * Calls per second per operation per account, answered beyond with Throttling.User (gateway/quotas.ts). Keys: an
    * operation name (`DeleteUser`) or a group (`ram-read`, `ram-write`, `cs`, `sts`, `*`); the most specific wins.
    * Empty: no quotas.

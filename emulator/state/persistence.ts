@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { optionsSchema } from './options';
+import { emptyRecycleBin, type RecycledAccessKey, type RecycledUser } from './recycle-bin';
 import {
   type AccessKeyState,
   type ClusterState,
@@ -31,6 +32,8 @@ export interface WorldJson {
   users: UserState[];
   roles: RoleState[];
   deletedIdentities: DeletedIdentity[];
+  /** Absent in files written before the bin existed. */
+  recycleBin?: { users: RecycledUser[]; accessKeys: RecycledAccessKey[] };
   clusters: ClusterState[];
   /** uid → that identity's kubeconfig records. */
   kubeconfigs: Record<string, KubeconfigRecord[]>;
@@ -57,6 +60,10 @@ export function worldToJson(world: WorldState, redactSecrets = false): WorldJson
     users: [...world.users.values()].map((u) => ({ ...u, accessKeys: u.accessKeys.map(redact) })),
     roles: [...world.roles.values()],
     deletedIdentities: [...world.deletedIdentities.values()],
+    recycleBin: {
+      users: [...world.recycleBin.users.values()],
+      accessKeys: world.recycleBin.accessKeys.map((k) => ({ ...k, key: redact(k.key) })),
+    },
     clusters: [...world.clusters.values()],
     kubeconfigs: Object.fromEntries([...world.kubeconfigs].map(([uid, m]) => [uid, [...m.values()]])),
     grants: Object.fromEntries(world.grants),
@@ -91,6 +98,9 @@ function deserializeWorld(text: string): WorldState {
     users: new Map(w.users.map((u) => [u.name, u])),
     roles: new Map(w.roles.map((r) => [r.name, r])),
     deletedIdentities: new Map(w.deletedIdentities.map((d) => [d.uid, d])),
+    recycleBin: w.recycleBin
+      ? { users: new Map(w.recycleBin.users.map((u) => [u.user.id, u])), accessKeys: w.recycleBin.accessKeys }
+      : emptyRecycleBin(),
     clusters: new Map(w.clusters.map((c) => [c.id, c])),
     kubeconfigs: new Map(
       Object.entries(w.kubeconfigs).map(([uid, recs]) => [uid, new Map(recs.map((r) => [r.cluster, r]))]),

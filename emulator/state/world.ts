@@ -1,4 +1,5 @@
 import type { WorldOptions } from './options';
+import type { RecycleBinState } from './recycle-bin';
 
 /**
  * The emulated world: one Alibaba Cloud account with its RAM entities, ACK clusters, kubeconfig records and RBAC
@@ -142,11 +143,14 @@ export interface DeletedIdentity {
   name: string;
   displayName?: string;
   deleted: number;
+  /** RAM no longer resolves its name: ListClusterKubeconfigStates lists it without account_name/display name. */
+  nameless?: boolean;
 }
 
 export interface WorldState {
   regionId: string;
-  account: { id: string; name: string; rootAccessKeys: AccessKeyState[] };
+  /** `alias`: the account alias in users' logon names (`<user>@<alias>.onaliyun.com`); the account id when unset. */
+  account: { id: string; name: string; alias?: string; rootAccessKeys: AccessKeyState[] };
   /** The scenario switches: from the fixture's `options`, changed at run time by POST /__emulator/options. */
   options: WorldOptions;
   policies: Map<string, PolicyState>;
@@ -154,6 +158,8 @@ export interface WorldState {
   users: Map<string, UserState>;
   roles: Map<string, RoleState>;
   deletedIdentities: Map<string, DeletedIdentity>;
+  /** Deleted users and access keys RAM can still restore (empty unless the `recycleBin` option is on). */
+  recycleBin: RecycleBinState;
   clusters: Map<string, ClusterState>;
   /** uid → cluster id → record. Keyed by uid, not name: deleting a RAM identity leaves these untouched. */
   kubeconfigs: Map<string, Map<string, KubeconfigRecord>>;

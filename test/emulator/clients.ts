@@ -1,4 +1,5 @@
 import Cs, * as $Cs from '@alicloud/cs20151215';
+import Ims from '@alicloud/ims20190815';
 import Ram from '@alicloud/ram20150501';
 import Sts from '@alicloud/sts20150401';
 import * as $Ram from '@alicloud/ram20150501';
@@ -51,6 +52,11 @@ export function clients(
     ram: new Ram(sdkConfig(emu, identity, extras)),
     sts: new Sts(sdkConfig(emu, identity, extras)),
   };
+}
+
+/** An IMS 2019-08-15 client (RAM's recycle bin), signing as `identity`. */
+export function imsClient(emu: RunningEmulator, identity = 'user/offboarding-bot', extras: ConfigExtras = {}): Ims {
+  return new Ims(sdkConfig(emu, identity, extras));
 }
 
 /** Clients signing with an explicit key, e.g. one just returned by CreateAccessKey. */
