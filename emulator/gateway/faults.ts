@@ -6,6 +6,7 @@ import { ApiError } from '../api-error';
 import type { TaskFailureState } from '../state/world';
 import { foreignReply } from './foreign-reply';
 import type { Reply } from './render';
+import { mulberry32 } from '../prng';
 
 /**
  * Fault injection: rules matched per call, in order; the first rule that fires decides the call's fault. Random draws
@@ -60,18 +61,6 @@ type FaultConfig = z.output<typeof faultConfigSchema>;
 interface ActiveRule extends FaultRule {
   remaining: number;
   hits: number;
-}
-
-/** mulberry32: tiny, fast, good enough for fault schedules; deterministic for a seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class FaultInjector {

@@ -56,7 +56,7 @@ function crossCheck(f: Fixture): string[] {
 
   const policies = new Set(f.policies.map((p) => p.name));
   const groups = new Set(f.groups.map((g) => g.name));
-  const clusters = new Set(f.clusters.map((c) => c.id));
+  const clusters = new Set([...f.clusters.map((c) => c.id), ...generatedClusterIds(f)]);
   const identities = new Set([
     'root',
     ...f.users.map((u) => `user/${u.name}`),

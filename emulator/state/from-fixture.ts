@@ -133,12 +133,13 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
       tags: c.tags,
     });
   }
-  const uidOf = (ref: string): string => {
-    if (ref === 'root') return f.account.id;
-    const [kind, name] = ref.split('/', 2);
-    if (kind === 'role') return f.roles.find((r) => r.name === name)!.id; // crossCheck guarantees it exists
-    return (f.users.find((u) => u.name === name) ?? f.deletedUsers.find((u) => u.name === name))!.id;
-  };
+  // By reference, built once: a generated fixture has 100 000 kubeconfigs to resolve. A live user wins over a
+  // deleted one of the same name, as before.
+  const uids = new Map<string, string>([['root', f.account.id]]);
+  for (const u of f.deletedUsers) uids.set(`user/${u.name}`, u.id);
+  for (const u of f.users) uids.set(`user/${u.name}`, u.id);
+  for (const r of f.roles) uids.set(`role/${r.name}`, r.id);
+  const uidOf = (ref: string): string => uids.get(ref)!; // crossCheck guarantees it exists
   for (const k of [...f.kubeconfigs, ...generatedKubeconfigs(f)]) {
     const issued = tOpt(k.issued) ?? (k.state === 'Unissued' ? undefined : now - 180 * DAY_MS);
     const expires = tOpt(k.expires) ?? (issued === undefined ? undefined : issued + KUBECONFIG_VALIDITY_MS);

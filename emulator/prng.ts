@@ -1,0 +1,13 @@
+/** The emulator's seeded randomness: fault schedules and generated fixtures repeat for the same seed. */
+
+/** mulberry32: tiny, fast, good enough for fault schedules and fixtures; deterministic for a seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
