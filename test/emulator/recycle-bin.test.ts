@@ -5,9 +5,13 @@ import * as $Ims from '@alicloud/ims20190815';
 import type Ram from '@alicloud/ram20150501';
 import * as $Ram from '@alicloud/ram20150501';
 import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunningEmulator } from '../../emulator';
 import {
   ACCOUNT,
+  admin,
   certStates,
   clients,
   clientsWithKey,
@@ -352,5 +356,44 @@ describe('ListUsersInRecycleBin paging and Filter', () => {
       E.ramInvalidParameter,
       400,
     );
+  });
+});
+
+describe('persistence', () => {
+  test('the bin survives a restart on the state file; the state dump redacts the secrets of keys in it', async () => {
+    const statePath = join(mkdtempSync(join(tmpdir(), 'emulator-state-')), 'state.json');
+    const edit = (f: Record<string, unknown>): void => {
+      (f.options as Record<string, unknown>).recycleBin = { retentionDays: RETENTION_DAYS };
+    };
+    const first = await startWithFixture(edit, { statePath });
+    await deleteAlice(clients(first).ram);
+    const dump = await admin<{ recycleBin: { accessKeys: { key: { id: string; secret: string } }[] } }>(
+      first,
+      'GET',
+      'state',
+    );
+    expect(dump.recycleBin.accessKeys.map((k) => k.key)).toEqual([
+      expect.objectContaining({ id: ALICE_KEY, secret: '***' }),
+    ]);
+    await first.close();
+
+    const second = await startWithFixture(edit, { statePath });
+    try {
+      const bin = imsClient(second);
+      const users = (await bin.listUsersInRecycleBin(new $Ims.ListUsersInRecycleBinRequest({}))).body!.users!.user!;
+      expect(users.map((u) => u.userId)).toEqual([UID.alice]);
+      await bin.restoreUserFromRecycleBin(new $Ims.RestoreUserFromRecycleBinRequest({ userId: UID.alice }));
+      await bin.restoreAccessKeyFromRecycleBin(
+        new $Ims.RestoreAccessKeyFromRecycleBinRequest({ userId: UID.alice, userAccessKeyId: ALICE_KEY }),
+      );
+      // The secret persisted with the key: once activated, it signs again.
+      await clients(second).ram.updateAccessKey(
+        new $Ram.UpdateAccessKeyRequest({ userName: 'alice', userAccessKeyId: ALICE_KEY, status: 'Active' }),
+      );
+      const who = await clientsWithKey(second, ALICE_KEY, 'demoAliceSecretNotReal000000001').sts.getCallerIdentity();
+      expect(who.body!.userId).toBe(UID.alice);
+    } finally {
+      await second.close();
+    }
   });
 });
