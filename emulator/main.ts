@@ -51,7 +51,8 @@ function fixturePath(): string {
   const s = writeGeneratedFixture(parseGenerateSpec(opts.generate), file);
   console.log(
     `generated ${s.clusterIds.length} clusters, ${s.spec.identities} identities (${s.liveKubeconfigs} kubeconfigs), ` +
-      `${Object.keys(s.orphans).length} orphans (${s.namelessUids.length} nameless, ${s.recycledUids.length} in the ` +
+      `${Object.keys(s.orphans).length} orphans (${s.roleOrphanUids.length} roles, ${s.namelessUids.length} nameless, ` +
+      `${s.recycledUids.length} in the ` +
       `recycle bin), ${Object.keys(s.expired).length} deleted with expired kubeconfigs, ${s.staleUserNames.length} stale users`,
   );
   return file;

@@ -23,7 +23,7 @@ export function resolveTime(value: string, now: number): number {
 
 const numericId = z.string().regex(/^\d{16,20}$/, 'RAM ids are numeric strings of 16+ digits');
 const ramName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
-/** `root`, `user/<name>` or `role/<name>`; deleted users are referenced as `user/<name>` too. */
+/** `root`, `user/<name>` or `role/<name>`; deleted users and roles are referenced the same way. */
 const identityRef = z.string().regex(/^(root|user\/[A-Za-z0-9._-]{1,64}|role\/[A-Za-z0-9._-]{1,64})$/);
 
 const accessKey = z.strictObject({
@@ -161,6 +161,18 @@ export const fixtureSchema = z.strictObject({
         nameless: z.boolean().default(false),
         /** Still in RAM's recycle bin (needs `options.recycleBin`): DeleteDate = `deleted` + retention. */
         inRecycleBin: z.boolean().default(false),
+      }),
+    )
+    .default([]),
+  /** RAM roles deleted before the fixture's "now" (roles have no recycle bin): kubeconfigs and grants may remain. */
+  deletedRoles: z
+    .array(
+      z.strictObject({
+        name: ramName,
+        id: numericId,
+        deleted: time,
+        /** RAM no longer resolves its name: ListClusterKubeconfigStates lists it without one. */
+        nameless: z.boolean().default(false),
       }),
     )
     .default([]),

@@ -42,7 +42,13 @@ function crossCheck(f: Fixture): string[] {
     ['cluster', [...f.clusters.map((c) => c.id), ...generatedClusterIds(f)]],
     [
       'uid',
-      [f.account.id, ...f.users.map((u) => u.id), ...f.roles.map((r) => r.id), ...f.deletedUsers.map((u) => u.id)],
+      [
+        f.account.id,
+        ...f.users.map((u) => u.id),
+        ...f.roles.map((r) => r.id),
+        ...f.deletedUsers.map((u) => u.id),
+        ...f.deletedRoles.map((r) => r.id),
+      ],
     ],
     ['access key', [...f.account.rootAccessKeys, ...f.users.flatMap((u) => u.accessKeys)].map((k) => k.id)],
   ];
@@ -62,7 +68,11 @@ function crossCheck(f: Fixture): string[] {
     ...f.users.map((u) => `user/${u.name}`),
     ...f.roles.map((r) => `role/${r.name}`),
     ...f.deletedUsers.map((u) => `user/${u.name}`),
+    ...f.deletedRoles.map((r) => `role/${r.name}`),
   ]);
+  for (const live of f.roles) {
+    if (f.deletedRoles.some((d) => d.name === live.name)) problems.push(`role ${live.name} is both live and deleted`);
+  }
   const retentionDays = f.options.recycleBin?.retentionDays;
   for (const d of f.deletedUsers.filter((u) => u.inRecycleBin)) {
     if (retentionDays === undefined) problems.push(`deleted user ${d.name}: inRecycleBin needs options.recycleBin`);

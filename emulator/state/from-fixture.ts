@@ -112,6 +112,15 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
       recycleUser(world, { ...user, accessKeys: [], groups: [], policies: [] }, t(d.deleted), retention);
     }
   }
+  for (const d of f.deletedRoles) {
+    world.deletedIdentities.set(d.id, {
+      uid: d.id,
+      kind: 'role',
+      name: d.name,
+      deleted: t(d.deleted),
+      ...(d.nameless && { nameless: true }),
+    });
+  }
   for (const c of [...f.clusters, ...generatedClusters(f)]) {
     const regionId = c.regionId ?? f.regionId;
     world.clusters.set(c.id, {
@@ -137,6 +146,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
   // deleted one of the same name, as before.
   const uids = new Map<string, string>([['root', f.account.id]]);
   for (const u of f.deletedUsers) uids.set(`user/${u.name}`, u.id);
+  for (const r of f.deletedRoles) uids.set(`role/${r.name}`, r.id);
   for (const u of f.users) uids.set(`user/${u.name}`, u.id);
   for (const r of f.roles) uids.set(`role/${r.name}`, r.id);
   const uidOf = (ref: string): string => uids.get(ref)!; // crossCheck guarantees it exists

@@ -16,6 +16,8 @@ export interface GenerateSpec {
   identities: number;
   /** Deleted users (`gen-gone-00001`…) with Unexpired kubeconfigs on 1–3 clusters and a grant on the first. */
   orphans: number;
+  /** Deleted RAM roles (`gen-gone-role-0001`…) with Unexpired kubeconfigs on 1–3 clusters: orphans too. */
+  roleOrphans: number;
   /** How many of the orphans RAM no longer names (listed without account_name). */
   nameless: number;
   /** How many of the orphans (after the nameless ones) are still in the recycle bin; turns the bin on. */
@@ -34,6 +36,7 @@ export const DEFAULT_GENERATE_SPEC: GenerateSpec = {
   clusters: 50,
   identities: 2000,
   orphans: 40,
+  roleOrphans: 5,
   nameless: 10,
   recycled: 5,
   expired: 10,
@@ -47,8 +50,9 @@ export const DEFAULT_GENERATE_SPEC: GenerateSpec = {
 export interface GeneratedSummary {
   spec: GenerateSpec;
   clusterIds: string[];
-  /** Every orphan: uid → the clusters it holds an Unexpired kubeconfig on. */
+  /** Every orphan, user or role: uid → the clusters it holds an Unexpired kubeconfig on. */
   orphans: Record<string, string[]>;
+  roleOrphanUids: string[];
   namelessUids: string[];
   recycledUids: string[];
   /** Deleted identities whose kubeconfigs expired: uid → their clusters (listed as Expired, not orphans). */
@@ -82,7 +86,8 @@ export function generateFixture(spec: GenerateSpec): { fixture: Record<string, u
   const random = mulberry32(spec.seed);
   const pick = (n: number): number => Math.floor(random() * n);
   const fixture = JSON.parse(readFileSync(DEFAULT_FIXTURE_PATH, 'utf8')) as Record<string, unknown>;
-  const arr = (key: string): Record<string, unknown>[] => fixture[key] as Record<string, unknown>[];
+  const arr = (key: string): Record<string, unknown>[] =>
+    ((fixture[key] as Record<string, unknown>[] | undefined) ??= []);
   fixture.$comment = `GENERATED (emulator/state/generated-fixture.ts) from ${JSON.stringify(spec)} on the demo fixture; demo secrets only.`;
   if (spec.recycled > 0) {
     fixture.options = { ...(fixture.options as object), recycleBin: { retentionDays: spec.retentionDays } };
@@ -93,6 +98,7 @@ export function generateFixture(spec: GenerateSpec): { fixture: Record<string, u
     spec,
     clusterIds,
     orphans: {},
+    roleOrphanUids: [],
     namelessUids: [],
     recycledUids: [],
     expired: {},
@@ -172,6 +178,18 @@ export function generateFixture(spec: GenerateSpec): { fixture: Record<string, u
     if (nameless) summary.namelessUids.push(uid);
     if (recycled) summary.recycledUids.push(uid);
     arr('grants').push({ identity: `user/${name}`, cluster: clusters[0], role: 'dev' });
+  }
+  for (let i = 1; i <= spec.roleOrphans; i++) {
+    const name = `gen-gone-role-${pad(i, 4)}`;
+    const uid = `319${pad(i, 16)}`; // 19 digits, as role ids are: beyond a double's exact integers, so a string
+    arr('deletedRoles').push({ name, id: uid, deleted: `-${1 + pick(300)}d` });
+    const clusters = someClusters(3);
+    for (const cluster of clusters) {
+      kubeconfigs.push({ identity: `role/${name}`, cluster, state: 'Unexpired', issued: '-400d', lastAccess: '-380d' });
+    }
+    summary.orphans[uid] = clusters;
+    summary.roleOrphanUids.push(uid);
+    arr('grants').push({ identity: `role/${name}`, cluster: clusters[0], role: 'dev' });
   }
   return { fixture, summary };
 }

@@ -76,7 +76,7 @@ describe('the spec', () => {
 
 describe('a small generated account, swept whole', () => {
   const spec = parseGenerateSpec(
-    'clusters=55,identities=120,orphans=12,nameless=4,recycled=3,expired=3,stale=5,density=0.5,seed=7',
+    'clusters=55,identities=120,orphans=12,roleOrphans=3,nameless=4,recycled=3,expired=3,stale=5,density=0.5,seed=7',
   );
   let emu: RunningEmulator;
   let summary: GeneratedSummary;
@@ -104,6 +104,7 @@ describe('a small generated account, swept whole', () => {
   test('every orphan is found on its clusters, named or nameless; expired ones and live ones are not orphans', async () => {
     const found: Record<string, string[]> = {};
     const names = new Map<string, string | undefined>();
+    const types = new Map<string, string | undefined>();
     let live = 0;
     for (const clusterId of summary.clusterIds) {
       const { states, total } = await allStates(cs, clusterId);
@@ -112,15 +113,20 @@ describe('a small generated account, swept whole', () => {
         if (s.accountState === 'Deleted' && s.certState === 'Unexpired') {
           (found[s.accountId!] ??= []).push(clusterId);
           names.set(s.accountId!, s.accountName);
+          types.set(s.accountId!, s.accountType);
         } else if (s.accountState === 'Active') live++;
         else expect(summary.expired[s.accountId!]).toContain(clusterId);
       }
     }
     expect(found).toEqual(summary.orphans);
     expect(live).toBe(summary.liveKubeconfigs);
+    expect(summary.roleOrphanUids).toHaveLength(3);
+    for (const uid of Object.keys(summary.orphans)) {
+      expect(types.get(uid)).toBe(summary.roleOrphanUids.includes(uid) ? 'RamRole' : 'RamUser');
+    }
     for (const uid of summary.namelessUids) expect(names.get(uid)).toBeUndefined();
     for (const uid of Object.keys(summary.orphans).filter((u) => !summary.namelessUids.includes(u))) {
-      expect(names.get(uid)).toMatch(/^gen-gone-/);
+      expect(names.get(uid)).toMatch(/^gen-gone-/); // users and roles alike
     }
   });
 
