@@ -2,9 +2,10 @@ import { AlibabaErrorCodes as E } from '../../common/alibaba-error-codes';
 import type { ActionDef } from '../action';
 import { ApiError } from '../api-error';
 import { pageByName } from '../ram/paging';
+import { required } from '../ram/params';
 import { purgeUser } from '../state/recycle-bin';
 import type { UserState } from '../state/world';
-import { filterParam, requireRecycledKey, requireRecycledUser, userNotFound } from './params';
+import { filterParam, requireRecycledKey, requireRecycledUser } from './params';
 import { recycledUserBody, userPrincipalName } from './render';
 
 /**
@@ -53,8 +54,7 @@ export const recycledUserActions: ActionDef[] = [
     need: 'ram-write',
     run(ctx, { query }) {
       const { world, now } = ctx;
-      const uid = query.UserId;
-      if (!uid) throw userNotFound('(no UserId)');
+      const uid = required(query, 'UserId');
       const entry = requireRecycledUser(world, uid);
       const name = entry.user.name;
       if (world.users.has(name)) {
@@ -76,8 +76,7 @@ export const recycledUserActions: ActionDef[] = [
     need: 'ram-write',
     run(ctx, { query }) {
       const { world } = ctx;
-      const uid = query.UserId;
-      if (!uid) throw userNotFound('(no UserId)');
+      const uid = required(query, 'UserId');
       requireRecycledUser(world, uid);
       // Purged with its keys; the uid stays a deleted identity, whose kubeconfig records CS still keeps.
       purgeUser(world, uid);

@@ -348,6 +348,19 @@ describe('ListUsersInRecycleBin paging and Filter', () => {
     await expectApiError(binUsers({ marker: 'bm90LWEtbWFya2Vy' }), E.invalidMarker, 400);
   });
 
+  test('RestoreUserFromRecycleBin and DeleteUserInRecycleBin need a UserId', async () => {
+    await expectApiError(
+      ims.restoreUserFromRecycleBin(new $Ims.RestoreUserFromRecycleBinRequest({})),
+      E.missingParameter,
+      400,
+    );
+    await expectApiError(
+      ims.deleteUserInRecycleBin(new $Ims.DeleteUserInRecycleBinRequest({})),
+      E.missingParameter,
+      400,
+    );
+  });
+
   test('GetUserInRecycleBin takes exactly one of UserId and UserAccessKeyId', async () => {
     await deleteAlice(ram);
     await expectApiError(ims.getUserInRecycleBin(new $Ims.GetUserInRecycleBinRequest({})), E.ramInvalidParameter, 400);
