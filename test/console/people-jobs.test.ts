@@ -65,6 +65,20 @@ test('HR starts alice from the form and sees the plan; carol approves from her i
     .getByText('Completed')
     .waitFor();
   await checkPage(dave, 'runs');
+  // The filter finds a run by name and stage, and says so when nothing matches.
+  await dave.page.getByLabel('Name').fill('alice');
+  await dave.page.getByLabel('Stage').selectOption('Completed');
+  await dave.page.getByRole('button', { name: 'Filter' }).click();
+  await dave.page.waitForURL(/[?&]name=alice/);
+  await dave.page.getByRole('row', { name: /user\/alice/ }).waitFor();
+  await dave.page.getByLabel('Stage').selectOption('Blocked');
+  await dave.page.getByRole('button', { name: 'Filter' }).click();
+  await dave.page.getByText('No run matches.').waitFor();
+  const bad = await dave.page.goto(`${c.api.url}/console/runs?name=${encodeURIComponent('no spaces allowed')}`);
+  expect(bad?.status()).toBe(400);
+  expect(await dave.page.locator('main').innerText()).toContain(
+    'querystring.name: must be 1-64 characters: letters, digits, ".", "-" or "_" (RAM user and role name rules)\n',
+  );
 }, 180_000);
 
 test('on-call retries a Blocked run from the stuck-runs page', async () => {
