@@ -126,7 +126,9 @@ test('a client without a certificate, or with one from another CA, is refused in
   expect(noCert).toMatch(/CertificateRequired/);
   const otherCa = await nativeHandshake(tlsOptionsOf('worker', otherDir));
   expect(otherCa).not.toBe('handshake passed');
-  expect(otherCa).toMatch(/transport error|certificate|alert/i);
+  // TLS 1.3: the client learns of the refusal of its certificate after its side of the handshake, as an alert or as
+  // the connection closed, depending on timing; either way the server saw no client (below).
+  expect(otherCa).toMatch(/transport error|certificate|alert|connection closed/i);
   expect(clientsSeen.length).toBe(before);
 });
 
