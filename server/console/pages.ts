@@ -39,7 +39,7 @@ interface RunsQuery {
   type?: 'user' | 'role';
   name?: string;
   stage?: string;
-  show?: number;
+  show?: string;
 }
 const runsQuery = {
   type: 'object',
@@ -48,11 +48,11 @@ const runsQuery = {
     type: { type: 'string', enum: ['user', 'role'], description: 'must be user or role' },
     name: ramName,
     stage,
+    // A string, as the API's own `limit` (query strings are not coerced): RUN_LIST_STEP to RUN_LIST_MAX.
     show: {
-      type: 'integer',
-      minimum: RUN_LIST_STEP,
-      maximum: RUN_LIST_MAX,
-      description: `from ${RUN_LIST_STEP} to ${RUN_LIST_MAX}`,
+      type: 'string',
+      pattern: '^(1000|[5-9][0-9]|[1-9][0-9]{2})$',
+      description: 'must be a whole number from 50 to 1000',
     },
   },
 } as const;
@@ -94,7 +94,7 @@ export function pageRoutes(services: Services) {
       async (request, reply) => {
         requireRole(request, 'read');
         const q = request.query;
-        const show = q.show ?? RUN_LIST_STEP;
+        const show = q.show === undefined ? RUN_LIST_STEP : Number(q.show);
         const target = q.name ? { type: q.type ?? 'user', name: q.name } : undefined;
         const { runs } = await listRuns(await services.temporal.client(), config.temporal, {
           accountId: config.accountId,
