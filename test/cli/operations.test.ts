@@ -169,8 +169,9 @@ test('revoke as security: verified and timed; a missing cluster is bad input (ex
 
 test('a second revoke with other clusters while one runs is refused naming the running run (exit 4)', async () => {
   const sam = await w.as('sam');
-  // The first run is held in its first call, so it is still running when the second request comes.
-  await setFaults(w.h.emulator, { rules: [{ action: 'GetUser', kind: 'latency', latencyMs: 3_000, count: 1 }] });
+  // The first run is held in its first call, so it is still running when the second request comes: long enough for
+  // two CLI processes to start on a loaded machine (3 s was not, under CI).
+  await setFaults(w.h.emulator, { rules: [{ action: 'GetUser', kind: 'latency', latencyMs: 15_000, count: 1 }] });
   const first = offboard(sam, argv('revoke', { user: 'alice', cluster: 'c-prod-1', json: true }));
   const runId = revokeKubeconfigWorkflowId(w.h.accountId, { type: 'user', name: 'alice' });
   await eventually(
