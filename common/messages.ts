@@ -1,3 +1,4 @@
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { MessageRefusal } from './errors';
 import { mayDo, rolesNeeded } from './roles';
@@ -88,6 +89,26 @@ export const resolveDependenciesSignal = defineSignal<[SignedDecision]>('resolve
 export const rescindSignal = defineSignal<[SignedDecision]>('rescindSignal');
 export const retrySignal = defineSignal<[SignedDecision]>('retrySignal');
 export const abortSignal = defineSignal<[SignedDecision]>('abortSignal');
+
+/** Each decision's update, by name: the one table the workflow registers and the API and the tests send. */
+export const decisionUpdates: { readonly [N in MessageName]: UpdateDefinition<MessageAccepted, [SignedDecision]> } = {
+  approveDeletion: approveDeletionUpdate,
+  rejectDeletion: rejectDeletionUpdate,
+  resolveDependencies: resolveDependenciesUpdate,
+  rescind: rescindUpdate,
+  retry: retryUpdate,
+  abort: abortUpdate,
+};
+
+/** Each decision's signal twin, by name (for tools that can only signal). */
+export const decisionSignals: { readonly [N in MessageName]: SignalDefinition<[SignedDecision]> } = {
+  approveDeletion: approveDeletionSignal,
+  rejectDeletion: rejectDeletionSignal,
+  resolveDependencies: resolveDependenciesSignal,
+  rescind: rescindSignal,
+  retry: retrySignal,
+  abort: abortSignal,
+};
 
 export const statusQuery = defineQuery<RunStatus>('status');
 

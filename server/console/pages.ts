@@ -3,7 +3,8 @@ import { CONSOLE_RUNS_PATH, runPagePath } from '../../common/console-links';
 import { type Action, mayDo } from '../../common/roles';
 import { describeDuration } from '../../common/timing';
 import { forbidden } from '../auth/authenticate';
-import { type RunParams, runParams, workflowIdOf } from '../schemas';
+import { OffboardingStage } from '../../common/stages';
+import { ramName, type RunParams, runParams, stage, workflowIdOf } from '../schemas';
 import { type Services } from '../services';
 import { listRuns } from '../temporal/list';
 import { sendPage } from './render';
@@ -29,7 +30,38 @@ function homeOf(roles: readonly string[]): string {
   return CONSOLE_RUNS_PATH;
 }
 
-const RUN_LIST_LIMIT = 50;
+/** All runs shows this many, and "show more" this many more each time, up to the API's own ceiling. */
+const RUN_LIST_STEP = 50;
+const RUN_LIST_MAX = 1000;
+
+/** The All runs filter, a GET form: an empty field means "any" (browsers send empty fields). */
+interface RunsQuery {
+  type?: 'user' | 'role';
+  name?: string;
+  stage?: string;
+  show?: string;
+}
+const runsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', enum: ['user', 'role'], description: 'must be user or role' },
+    name: ramName,
+    stage,
+    // A string, as the API's own `limit` (query strings are not coerced): RUN_LIST_STEP to RUN_LIST_MAX.
+    show: {
+      type: 'string',
+      pattern: '^(1000|[5-9][0-9]|[1-9][0-9]{2})$',
+      description: 'must be a whole number from 50 to 1000',
+    },
+  },
+} as const;
+
+/** Before validation: the empty fields a GET form sends mean "any", and are dropped. */
+async function dropEmptyFields(request: FastifyRequest): Promise<void> {
+  const query = request.query as Record<string, unknown>;
+  for (const [key, value] of Object.entries(query)) if (value === '') delete query[key];
+}
 
 export function pageRoutes(services: Services) {
   const { config } = services;
@@ -56,15 +88,36 @@ export function pageRoutes(services: Services) {
       return sendPage(request, reply, 'stuck', { title: 'Stuck runs', current: '/console/stuck' }, { runs });
     });
 
-    app.get(CONSOLE_RUNS_PATH, page, async (request, reply) => {
-      requireRole(request, 'read');
-      const { runs } = await listRuns(await services.temporal.client(), config.temporal, {
-        accountId: config.accountId,
-        limit: RUN_LIST_LIMIT,
-      });
-      const rows = runs.map((r) => ({ ...r, href: runPagePath(r.workflowId) }));
-      return sendPage(request, reply, 'runs', { title: 'All runs', current: CONSOLE_RUNS_PATH }, { runs: rows });
-    });
+    app.get<{ Querystring: RunsQuery }>(
+      CONSOLE_RUNS_PATH,
+      { ...page, preValidation: dropEmptyFields, schema: { ...page.schema, querystring: runsQuery } },
+      async (request, reply) => {
+        requireRole(request, 'read');
+        const q = request.query;
+        const show = q.show === undefined ? RUN_LIST_STEP : Number(q.show);
+        const target = q.name ? { type: q.type ?? 'user', name: q.name } : undefined;
+        const { runs } = await listRuns(await services.temporal.client(), config.temporal, {
+          accountId: config.accountId,
+          target,
+          stage: q.stage,
+          // One more than shown: whether there are more to show.
+          limit: show + 1,
+        });
+        const rows = runs.slice(0, show).map((r) => ({ ...r, href: runPagePath(r.workflowId) }));
+        const filter = { type: target?.type ?? 'user', name: q.name ?? '', stage: q.stage ?? '' };
+        const more =
+          runs.length > show && show < RUN_LIST_MAX
+            ? `${CONSOLE_RUNS_PATH}?${new URLSearchParams({ ...filter, show: String(Math.min(show + RUN_LIST_STEP, RUN_LIST_MAX)) })}`
+            : undefined;
+        return sendPage(
+          request,
+          reply,
+          'runs',
+          { title: 'All runs', current: CONSOLE_RUNS_PATH },
+          { runs: rows, filter, stages: Object.values(OffboardingStage), more, capped: runs.length > show && !more },
+        );
+      },
+    );
 
     app.get<{ Params: RunParams }>(
       `${CONSOLE_RUNS_PATH}/:kind/:account/:type/:name`,

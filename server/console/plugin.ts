@@ -78,7 +78,9 @@ function backPath(request: FastifyRequest): string | undefined {
 /** A refusal as a page: what went wrong, the run's refusal or the missing role, and that nothing changed. */
 export function sendProblemPage(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
   const body = problem.body(request.url) as Record<string, unknown>;
-  const errors = (problem.extra.errors ?? []).map((e) => `${e.field} ${e.rule}`).join('; ');
+  // Bad input already names each field and rule in its detail; other problems' field errors are added to it.
+  const unlisted = (problem.extra.errors ?? []).filter((e) => !problem.detail.includes(e.field));
+  const errors = unlisted.map((e) => `${e.field} ${e.rule}`).join('; ');
   return sendPage(
     request,
     reply,

@@ -1,20 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { type UpdateDefinition } from '@temporalio/common';
 import { decodeJwt } from 'jose';
 import { MessageRefusal } from '../../common/errors';
-import {
-  abortUpdate,
-  approveDeletionUpdate,
-  type MessageAccepted,
-  type MessageArgsByName,
-  type MessageName,
-  rejectDeletionUpdate,
-  rescindUpdate,
-  resolveDependenciesUpdate,
-  retryUpdate,
-  type SignedDecision,
-} from '../../common/messages';
+import { decisionUpdates, type MessageAccepted, type MessageArgsByName, type MessageName } from '../../common/messages';
 import { firstRunIdOf } from '../../config/start';
 import { type TemporalConfig } from '../../config/temporal';
 import { refusedByRun } from '../problems';
@@ -29,19 +17,6 @@ import { describeRun, getRun, isOpen, queryStatus, type Run, stageOf, withRpcDea
  * retried HTTP call is not applied twice. The run's validator verifies the token and answers at once: accepted, or
  * refused with its type (WrongStage, FourEyes, OwnOffboarding, TokenReplayed, …), which the API returns as a 409.
  */
-
-const updates: { [N in MessageName]: UpdateDefinition<MessageAccepted, [SignedDecision], N> } = {
-  approveDeletion: approveDeletionUpdate as UpdateDefinition<MessageAccepted, [SignedDecision], 'approveDeletion'>,
-  rejectDeletion: rejectDeletionUpdate as UpdateDefinition<MessageAccepted, [SignedDecision], 'rejectDeletion'>,
-  resolveDependencies: resolveDependenciesUpdate as UpdateDefinition<
-    MessageAccepted,
-    [SignedDecision],
-    'resolveDependencies'
-  >,
-  rescind: rescindUpdate as UpdateDefinition<MessageAccepted, [SignedDecision], 'rescind'>,
-  retry: retryUpdate as UpdateDefinition<MessageAccepted, [SignedDecision], 'retry'>,
-  abort: abortUpdate as UpdateDefinition<MessageAccepted, [SignedDecision], 'abort'>,
-};
 
 /** The update id of a decision token: the same token always makes the same update. */
 export function updateIdOf(token: string): string {
@@ -68,7 +43,7 @@ export async function sendDecision<N extends MessageName>(
   });
   try {
     return await withRpcDeadline(p.client, () =>
-      run.handle.executeUpdate(updates[decision], { args: [{ token }], updateId: updateIdOf(token) }),
+      run.handle.executeUpdate(decisionUpdates[decision], { args: [{ token }], updateId: updateIdOf(token) }),
     );
   } catch (err) {
     // The run ended between the check above and the update: the same refusal, not "no such run".

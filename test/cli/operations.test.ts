@@ -169,13 +169,15 @@ test('revoke as security: verified and timed; a missing cluster is bad input (ex
 
 test('a second revoke with other clusters while one runs is refused naming the running run (exit 4)', async () => {
   const sam = await w.as('sam');
-  // The first run is held in its first call, so it is still running when the second request comes.
-  await setFaults(w.h.emulator, { rules: [{ action: 'GetUser', kind: 'latency', latencyMs: 3_000, count: 1 }] });
+  // The first run is held in its first call (every GetUser answers late, below the SDK's timeout) until the faults
+  // are cleared below, so it is still running when the second request comes, however slowly the CLI starts.
+  await setFaults(w.h.emulator, { rules: [{ action: 'GetUser', kind: 'latency', latencyMs: 5_000 }] });
   const first = offboard(sam, argv('revoke', { user: 'alice', cluster: 'c-prod-1', json: true }));
   const runId = revokeKubeconfigWorkflowId(w.h.accountId, { type: 'user', name: 'alice' });
+  // Until this revoke's run is the one running (an earlier test of this file may have left a finished run of alice).
   await eventually(
-    () => offboard(sam, argv('status', runId)),
-    (r) => r.code === 0,
+    () => offboard(sam, argv('status', runId, { json: true })),
+    (r) => r.code === 0 && json<{ execution: { status: string } }>(r).execution.status === 'RUNNING',
   );
   const second = await offboard(sam, argv('revoke', { user: 'alice', cluster: 'c-staging-1' }));
   expect(second.code).toBe(4);
@@ -183,6 +185,7 @@ test('a second revoke with other clusters while one runs is refused naming the r
   expect(
     json(await offboard(sam, argv('revoke', { user: 'alice', cluster: 'c-staging-1', json: true }))),
   ).toMatchObject({ error: { exitCode: 4, type: 'RunScopeConflict' } });
+  await setFaults(w.h.emulator, { rules: [] });
   expect((await first).code).toBe(0);
 }, 90_000);
 

@@ -6,6 +6,8 @@
  * kubeconfig and watches the timer until verified. Every page passes axe-core and loads under the strict CSP.
  */
 import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids';
+import { SearchAttributes } from '../../common/search-attributes';
+import { uniqueTaskQueue } from '../support/temporal';
 import { waitForRun } from '../server/api-server';
 import { setWorkerClusterAccess, terminateIfRunning } from '../workflows/harness';
 import { checkPage, signIn, useConsole, waitForStageOnPage } from './use-console';
@@ -65,6 +67,20 @@ test('HR starts alice from the form and sees the plan; carol approves from her i
     .getByText('Completed')
     .waitFor();
   await checkPage(dave, 'runs');
+  // The filter finds a run by name and stage, and says so when nothing matches.
+  await dave.page.getByLabel('Name').fill('alice');
+  await dave.page.getByLabel('Stage').selectOption('Completed');
+  await dave.page.getByRole('button', { name: 'Filter' }).click();
+  await dave.page.waitForURL(/[?&]name=alice/);
+  await dave.page.getByRole('row', { name: /user\/alice/ }).waitFor();
+  await dave.page.getByLabel('Stage').selectOption('Blocked');
+  await dave.page.getByRole('button', { name: 'Filter' }).click();
+  await dave.page.getByText('No run matches.').waitFor();
+  const bad = await dave.page.goto(`${c.api.url}/console/runs?name=${encodeURIComponent('no spaces allowed')}`);
+  expect(bad?.status()).toBe(400);
+  expect(await dave.page.locator('main').innerText()).toContain(
+    'querystring.name: must be 1-64 characters: letters, digits, ".", "-" or "_" (RAM user and role name rules)\n',
+  );
 }, 180_000);
 
 test('on-call retries a Blocked run from the stuck-runs page', async () => {
@@ -111,4 +127,34 @@ test('security revokes bob’s kubeconfig and sees the time to verified', async 
   expect(timer).toMatch(/^\d+(\.\d)? s$|min/);
   await waitForStageOnPage(sam.page, /^Revoked$/);
   await checkPage(sam, 'leak-verified');
+}, 120_000);
+
+test('All runs lists fifty at a time, and "show more" lists the next ones', async () => {
+  // Runs that no worker takes (another task queue): visibility lists them like any other.
+  const queue = uniqueTaskQueue('console-list');
+  const handles = await Promise.all(
+    Array.from({ length: 51 }, (_, i) =>
+      h.client.workflow.start('offboardIdentity', {
+        taskQueue: queue,
+        workflowId: offboardWorkflowId(h.accountId, { type: 'user', name: `listed-${i}` }),
+        args: [{}],
+        typedSearchAttributes: [
+          { key: SearchAttributes.account, value: h.accountId },
+          { key: SearchAttributes.target, value: `user/listed-${i}` },
+        ],
+      }),
+    ),
+  );
+  try {
+    const dave = await signIn(c, 'dave', '/console/runs');
+    const rows = dave.page.locator('tbody tr');
+    await dave.page.getByRole('link', { name: 'Show more runs' }).waitFor();
+    expect(await rows.count()).toBe(50);
+    await dave.page.getByRole('link', { name: 'Show more runs' }).click();
+    await dave.page.waitForURL(/[?&]show=100/);
+    await rows.nth(50).waitFor();
+    expect(await dave.page.getByRole('link', { name: 'Show more runs' }).count()).toBe(0);
+  } finally {
+    await Promise.all(handles.map((handle) => handle.terminate('test finished')));
+  }
 }, 120_000);

@@ -123,10 +123,15 @@ test('a client without a certificate, or with one from another CA, is refused in
   const before = clientsSeen.length;
   const { tls, ...rest } = tlsOptionsOf('worker');
   const noCert = await nativeHandshake({ ...rest, tls: { serverRootCACertificate: tls.serverRootCACertificate } });
-  expect(noCert).toMatch(/CertificateRequired/);
   const otherCa = await nativeHandshake(tlsOptionsOf('worker', otherDir));
-  expect(otherCa).not.toBe('handshake passed');
-  expect(otherCa).toMatch(/transport error|certificate|alert/i);
+  // TLS 1.3: the client learns that its certificate (or its lack of one) was refused after its own side of the
+  // handshake, as an alert, a closed connection or a broken pipe, depending on timing. What matters: the call failed
+  // at the transport, and the server saw no client (below).
+  const refusedAtTransport = /CertificateRequired|certificate|alert|transport error|connection closed|broken pipe/i;
+  for (const outcome of [noCert, otherCa]) {
+    expect(outcome).not.toBe('handshake passed');
+    expect(outcome).toMatch(refusedAtTransport);
+  }
   expect(clientsSeen.length).toBe(before);
 });
 

@@ -8,21 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type WorkflowHandle } from '@temporalio/client';
 import {
-  abortSignal,
-  abortUpdate,
-  approveDeletionSignal,
-  approveDeletionUpdate,
+  decisionSignals,
+  decisionUpdates,
   type MessageAccepted,
   type MessageArgsByName,
   type MessageName,
-  rejectDeletionSignal,
-  rejectDeletionUpdate,
-  rescindSignal,
-  rescindUpdate,
-  resolveDependenciesSignal,
-  resolveDependenciesUpdate,
-  retrySignal,
-  retryUpdate,
   statusQuery,
 } from '../../common/messages';
 import { DEFAULT_TOKEN_ISSUER, type Ed25519Jwk, generateSigningKey } from '../../config/trust-keys';
@@ -61,23 +51,6 @@ export async function makeTestTrust(): Promise<TestTrust> {
   };
 }
 
-const updates = {
-  approveDeletion: approveDeletionUpdate,
-  rejectDeletion: rejectDeletionUpdate,
-  resolveDependencies: resolveDependenciesUpdate,
-  rescind: rescindUpdate,
-  retry: retryUpdate,
-  abort: abortUpdate,
-} as const;
-const signals = {
-  approveDeletion: approveDeletionSignal,
-  rejectDeletion: rejectDeletionSignal,
-  resolveDependencies: resolveDependenciesSignal,
-  rescind: rescindSignal,
-  retry: retrySignal,
-  abort: abortSignal,
-} as const;
-
 /** Signs a decision for the run behind `handle`, as the API would for `person`. */
 export async function signDecisionFor<N extends MessageName>(
   trust: { signer: TokenSigner },
@@ -107,7 +80,7 @@ export async function decide<N extends MessageName>(
   person: Person,
 ): Promise<MessageAccepted> {
   const token = await signDecisionFor(trust, handle, decision, args, person);
-  return handle.executeUpdate(updates[decision], { args: [{ token }] });
+  return handle.executeUpdate(decisionUpdates[decision], { args: [{ token }] });
 }
 
 /** Sends a signed decision as a Signal (for tools that can only signal). */
@@ -119,5 +92,5 @@ export async function signalDecision<N extends MessageName>(
   person: Person,
 ): Promise<void> {
   const token = await signDecisionFor(trust, handle, decision, args, person);
-  await handle.signal(signals[decision], { token });
+  await handle.signal(decisionSignals[decision], { token });
 }

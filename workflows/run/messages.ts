@@ -1,22 +1,13 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  abortSignal,
-  abortUpdate,
-  approveDeletionSignal,
-  approveDeletionUpdate,
   checkMessage,
+  decisionSignals,
+  decisionUpdates,
   type MessageAccepted,
   type MessageContext,
   type MessageName,
-  rejectDeletionSignal,
-  rejectDeletionUpdate,
-  rescindSignal,
-  rescindUpdate,
-  resolveDependenciesSignal,
-  resolveDependenciesUpdate,
-  retrySignal,
-  retryUpdate,
+  messageNames,
   type SignedDecision,
   statusQuery,
   type VerifiedDecision,
@@ -148,11 +139,6 @@ function registerDecision<N extends MessageName>(
  * the start of a workflow.
  */
 export function registerMessageHandlers(run: MessageTarget): void {
-  registerDecision(run, 'approveDeletion', approveDeletionUpdate, approveDeletionSignal);
-  registerDecision(run, 'rejectDeletion', rejectDeletionUpdate, rejectDeletionSignal);
-  registerDecision(run, 'resolveDependencies', resolveDependenciesUpdate, resolveDependenciesSignal);
-  registerDecision(run, 'rescind', rescindUpdate, rescindSignal);
-  registerDecision(run, 'retry', retryUpdate, retrySignal);
-  registerDecision(run, 'abort', abortUpdate, abortSignal);
+  for (const name of messageNames) registerDecision(run, name, decisionUpdates[name], decisionSignals[name]);
   setHandler(statusQuery, (): RunStatus => ({ ...run.board.status, compensations: run.compensationNames() }));
 }
