@@ -25,3 +25,23 @@ export function parseRunWorkflowId(
     target: { type: m[3] as TargetIdentity['type'], name: m[4] },
   };
 }
+
+/** The account's sweep schedule in Temporal (one per account). */
+export function sweepScheduleId(accountId: string): string {
+  return `sweep-schedule/${accountId}`;
+}
+
+/** The workflow id a sweep schedule's action gives: each scheduled run is `<this>-<time>` (Temporal adds the time). */
+export function scheduledSweepWorkflowId(accountId: string): string {
+  return `sweep/${accountId}/scheduled`;
+}
+
+/** A sweep asked for on demand (`offboard sweep --dry-run`, the API): one id per request time. */
+export function onDemandSweepWorkflowId(accountId: string, atMs: number): string {
+  return `sweep/${accountId}/on-demand-${new Date(atMs).toISOString()}`;
+}
+
+/** One undo per identity at a time; a second request joins it. */
+export function undoWorkflowId(accountId: string, target: TargetIdentity): string {
+  return `undo/${accountId}/${target.type}/${target.name}`;
+}

@@ -17,6 +17,10 @@ export const Actions = [
   'retry',
   'abort',
   'rescind',
+  'sweep',
+  'scheduleSweep',
+  'undo',
+  'approveUndo',
 ] as const;
 export type Action = (typeof Actions)[number];
 
@@ -32,6 +36,13 @@ export const allowedRoles: Readonly<Record<Action, readonly Role[]>> = {
   abort: ['admin', 'oncall'],
   // HR may rescind their own request (checked on the subject); an admin any.
   rescind: ['hr', 'admin'],
+  // A sweep only revokes kubeconfigs of identities RAM confirms are gone; security may run one on demand.
+  sweep: ['admin', 'security'],
+  // The schedule's grant is carried by every scheduled run: only an admin signs it.
+  scheduleSweep: ['admin'],
+  // Undo brings an identity back: asked by one admin, approved by another (four eyes).
+  undo: ['admin'],
+  approveUndo: ['admin'],
 };
 
 export function mayDo(action: Action, roles: readonly string[]): boolean {

@@ -15,6 +15,11 @@ export const TOKEN_TYPE = 'offboard+jws';
 export const CLOCK_SKEW_SECONDS = 60;
 /** The longest lifetime the API may give a token; a longer one is refused as invalid. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 600;
+/**
+ * A schedule grant lives as long as the schedule it authorizes may run without an admin renewing it: at most a year
+ * and a day. Every run the schedule starts carries it and verifies it, like a request.
+ */
+export const MAX_SCHEDULE_GRANT_LIFETIME_SECONDS = 366 * 86_400;
 
 /** A public key the run trusts. */
 export interface TrustedKey {
@@ -55,7 +60,19 @@ export interface RequestClaims extends TokenClaims {
   request: Record<string, unknown>;
 }
 
-export type SignedClaims = DecisionClaims | RequestClaims;
+/**
+ * A standing request: an admin authorizes a Temporal Schedule to start runs of `workflow` with `request` as input.
+ * `workflowId` is the schedule's action workflow id; each run the schedule starts has that id plus `-<time>`.
+ */
+export interface ScheduleGrantClaims extends TokenClaims {
+  kind: 'schedule';
+  workflow: string;
+  /** The schedule's id in Temporal. */
+  scheduleId: string;
+  request: Record<string, unknown>;
+}
+
+export type SignedClaims = DecisionClaims | RequestClaims | ScheduleGrantClaims;
 
 /** Why a token was refused. */
 export const TokenRefusal = {
@@ -102,7 +119,7 @@ function hasCommonClaims(c: Record<string, unknown>): boolean {
     isSeconds(c.iat) &&
     isSeconds(c.exp) &&
     c.exp > c.iat &&
-    c.exp - c.iat <= MAX_TOKEN_LIFETIME_SECONDS &&
+    c.exp - c.iat <= (c.kind === 'schedule' ? MAX_SCHEDULE_GRANT_LIFETIME_SECONDS : MAX_TOKEN_LIFETIME_SECONDS) &&
     isString(c.jti) &&
     isString(c.workflowId)
   );
@@ -111,6 +128,7 @@ function hasCommonClaims(c: Record<string, unknown>): boolean {
 function hasKindClaims(c: Record<string, unknown>): c is Record<string, unknown> & SignedClaims {
   if (c.kind === 'decision') return isString(c.runId) && isString(c.decision) && isObject(c.args);
   if (c.kind === 'request') return isString(c.workflow) && isObject(c.request);
+  if (c.kind === 'schedule') return isString(c.workflow) && isString(c.scheduleId) && isObject(c.request);
   return false;
 }
 

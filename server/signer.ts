@@ -23,6 +23,18 @@ export interface TokenSigner {
   /** Key ids, newest (preferred) first. */
   readonly keyIds: string[];
   signRequest(p: { workflow: StartedWorkflow; workflowId: string; request: object; person: Person }): Promise<string>;
+  /**
+   * A schedule grant (common/signed-token.ts): the admin's authorization that every run of the schedule carries.
+   * `workflowId` is the schedule action's workflow id; it lives `lifetimeSeconds` (at most a year and a day).
+   */
+  signScheduleGrant(p: {
+    workflow: StartedWorkflow;
+    scheduleId: string;
+    workflowId: string;
+    request: object;
+    person: Person;
+    lifetimeSeconds: number;
+  }): Promise<string>;
   signDecision<N extends MessageName>(p: {
     workflowId: string;
     runId: string;
@@ -45,7 +57,12 @@ export async function createTokenSigner(
     keys.map(async (k) => ({ kid: k.kid, key: await importJWK({ ...k, alg: 'EdDSA' }, 'EdDSA') })),
   );
 
-  async function sign(claims: JWTPayload, person: Person, trusted?: readonly string[]): Promise<string> {
+  async function sign(
+    claims: JWTPayload,
+    person: Person,
+    trusted?: readonly string[],
+    lifetime = lifetimeSeconds,
+  ): Promise<string> {
     const signing = trusted ? imported.find((k) => trusted.includes(k.kid)) : imported[0];
     if (!signing) {
       throw new Error(`none of the API's signing keys (${keys.map((k) => k.kid).join(', ')}) is trusted by the run`);
@@ -61,7 +78,7 @@ export async function createTokenSigner(
       .setIssuer(issuer)
       .setSubject(person.subject)
       .setIssuedAt(now)
-      .setExpirationTime(now + lifetimeSeconds)
+      .setExpirationTime(now + lifetime)
       .setJti(randomUUID())
       .sign(signing.key);
   }
@@ -70,6 +87,13 @@ export async function createTokenSigner(
     keyIds: keys.map((k) => k.kid),
     signRequest: ({ workflow, workflowId, request, person }) =>
       sign({ kind: 'request', workflow, workflowId, request: request as JWTPayload }, person),
+    signScheduleGrant: ({ workflow, scheduleId, workflowId, request, person, lifetimeSeconds: lifetime }) =>
+      sign(
+        { kind: 'schedule', workflow, scheduleId, workflowId, request: request as JWTPayload },
+        person,
+        undefined,
+        lifetime,
+      ),
     signDecision: ({ workflowId, runId, decision, args, person, trustedKeyIds }) =>
       sign({ kind: 'decision', workflowId, runId, decision, args: args as JWTPayload }, person, trustedKeyIds),
   };
