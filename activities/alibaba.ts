@@ -1,11 +1,12 @@
 import Credential from '@alicloud/credentials';
 import CsClient from '@alicloud/cs20151215';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
+import ImsClient from '@alicloud/ims20190815';
 import RamClient from '@alicloud/ram20150501';
 import StsClient from '@alicloud/sts20150401';
 
 /**
- * The one factory of Alibaba Cloud SDK clients (CS, RAM, and STS for the worker's own identity). Endpoints,
+ * The one factory of Alibaba Cloud SDK clients (CS, RAM, IMS for RAM's recycle bin, and STS for the worker's own identity). Endpoints,
  * protocol, region and credentials come from configuration only: in emulator mode they point at the local emulator, in live mode at Alibaba Cloud; the activities cannot tell.
  */
 interface AlibabaClientConfig {
@@ -13,6 +14,8 @@ interface AlibabaClientConfig {
   ramEndpoint?: string;
   /** STS, for the worker's own principal id (GetCallerIdentity); the SDK's regional endpoint when absent. */
   stsEndpoint?: string;
+  /** IMS, for RAM's recycle bin (the sweep, undo and purge). */
+  imsEndpoint?: string;
   protocol: 'http' | 'https';
   region: string;
   /** A credential of `@alicloud/credentials` (the default chain, or a static key built from configuration). */
@@ -27,6 +30,8 @@ export interface AlibabaClients {
   ram: RamClient;
   /** Only for GetCallerIdentity: who the worker's credentials are. */
   sts: StsClient;
+  /** RAM's recycle bin (IMS 2019-08-15). */
+  ims: ImsClient;
 }
 
 function sdkConfig(config: AlibabaClientConfig, endpoint: string | undefined): $OpenApiUtil.Config {
@@ -45,5 +50,6 @@ export function createAlibabaClients(config: AlibabaClientConfig): AlibabaClient
     cs: new CsClient(sdkConfig(config, config.csEndpoint)),
     ram: new RamClient(sdkConfig(config, config.ramEndpoint)),
     sts: new StsClient(sdkConfig(config, config.stsEndpoint)),
+    ims: new ImsClient(sdkConfig(config, config.imsEndpoint)),
   };
 }

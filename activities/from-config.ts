@@ -47,6 +47,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     csEndpoint: a.csEndpoint,
     ramEndpoint: a.ramEndpoint,
     stsEndpoint: a.stsEndpoint,
+    imsEndpoint: a.imsEndpoint,
     protocol: a.protocol,
     region: a.region,
     credential,

@@ -1,6 +1,6 @@
 import { type AlibabaClients } from './alibaba';
 
-// SDK methods that only read: RAM Get…/List…, CS Describe…/List…. Everything else changes the cloud.
+// SDK methods that only read: RAM/IMS Get…/List…, CS Describe…/List…. Everything else changes the cloud.
 const READ_ONLY = /^(get|list|describe)[A-Z]/;
 
 /**
@@ -21,5 +21,10 @@ export function readOnlyClients(clients: AlibabaClients): AlibabaClients {
         return (value as (...args: unknown[]) => unknown).bind(target);
       },
     });
-  return { cs: guard(clients.cs, 'cs'), ram: guard(clients.ram, 'ram'), sts: guard(clients.sts, 'sts') };
+  return {
+    cs: guard(clients.cs, 'cs'),
+    ram: guard(clients.ram, 'ram'),
+    sts: guard(clients.sts, 'sts'),
+    ims: guard(clients.ims, 'ims'),
+  };
 }

@@ -11,6 +11,8 @@ export interface AlibabaEndpoints {
   ramEndpoint?: string;
   /** STS, for GetCallerIdentity: the worker resolves its own principal once at start. */
   stsEndpoint?: string;
+  /** IMS, for RAM's recycle bin. */
+  imsEndpoint?: string;
   protocol: 'http' | 'https';
   region: string;
 }
@@ -79,6 +81,14 @@ export function readAlibabaEndpoints(env: Env, problems: string[]): AlibabaEndpo
       live ? hostPort('Alibaba Cloud endpoint').optional() : hostPort('emulator').optional(),
       problems,
     ) ?? (live ? undefined : ramEndpoint);
+  // RAM's recycle bin (IMS): the emulator serves it on RAM's host:port; live, the SDK's (ims.aliyuncs.com, central).
+  const imsEndpoint =
+    read(
+      env,
+      'OFFBOARD_IMS_ENDPOINT',
+      live ? hostPort('Alibaba Cloud endpoint').optional() : hostPort('emulator').optional(),
+      problems,
+    ) ?? (live ? undefined : ramEndpoint);
   const region = read(
     env,
     'OFFBOARD_REGION',
@@ -93,6 +103,7 @@ export function readAlibabaEndpoints(env: Env, problems: string[]): AlibabaEndpo
     csEndpoint,
     ramEndpoint,
     stsEndpoint,
+    imsEndpoint,
     protocol: live ? 'https' : 'http',
     region: region as string,
   };

@@ -219,6 +219,7 @@ describe('worker configuration', () => {
       csEndpoint: undefined,
       ramEndpoint: undefined,
       stsEndpoint: undefined,
+      imsEndpoint: undefined,
       protocol: 'https',
       region: 'cn-shanghai',
     });
