@@ -8,7 +8,18 @@
  * its kubeconfigs are revoked all the same, so that a restore never brings cluster access back.
  */
 
+import { defineQuery } from '@temporalio/workflow';
+import { SearchAttributes } from './search-attributes';
+
 export const SWEEP_WORKFLOW = 'sweepOrphanedKubeconfigs';
+
+/**
+ * A sweep's stage, in the OffboardingStage search attribute (so on-call filters sweeps like any run):
+ * Scanning → Revoking (not in a dry run) → Swept (complete) | Incomplete (a cluster skipped or an orphan not
+ * revoked) | Refused (its authorization did not verify).
+ */
+export const SweepStages = ['Scanning', 'Revoking', 'Swept', 'Incomplete', 'Refused'] as const;
+export type SweepStage = (typeof SweepStages)[number];
 
 /**
  * `dry-run` only reports; `revoke` revokes and verifies each orphan; `dry-run-first` (a new schedule's default)
@@ -104,4 +115,32 @@ export interface SweepReport {
   apiCalls: number;
   /** One sentence for humans. */
   outcome: string;
+}
+
+/** What a running sweep shows (the `sweepProgress` query): the console and `offboard sweep` follow it. */
+export interface SweepProgress {
+  stage: SweepStage;
+  dryRun?: boolean;
+  clustersTotal?: number;
+  clustersScanned: number;
+  orphansFound: number;
+  revoked: number;
+  failed: number;
+  /** One sentence for humans. */
+  details: string;
+}
+
+export const sweepProgressQuery = defineQuery<SweepProgress>('sweepProgress');
+
+/**
+ * The search attributes a sweep starts with (the schedule's action and an on-demand start alike): the account, who
+ * asked, the stage, and `OffboardingReason` = `sweep`, so `OffboardingReason='sweep'` lists every sweep in the UI.
+ */
+export function sweepSearchAttributes(input: Pick<SweepInput, 'accountId' | 'requestedBy'>) {
+  return [
+    { key: SearchAttributes.stage, value: 'Scanning' satisfies SweepStage },
+    { key: SearchAttributes.account, value: input.accountId },
+    { key: SearchAttributes.requestedBy, value: input.requestedBy },
+    { key: SearchAttributes.reason, value: 'sweep' },
+  ];
 }
