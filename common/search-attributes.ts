@@ -20,6 +20,8 @@ export const SearchAttributes = {
   requestedBy: defineSearchAttributeKey('OffboardingRequestedBy', SearchAttributeType.KEYWORD),
   /** departure | compromise | other. */
   reason: defineSearchAttributeKey('OffboardingReason', SearchAttributeType.KEYWORD),
+  /** The bulk intake that started the run (common/batch.ts): how `approve --batch` finds its runs again. */
+  batch: defineSearchAttributeKey('OffboardingBatch', SearchAttributeType.KEYWORD),
 } as const;
 
 export const allSearchAttributeKeys = Object.values(SearchAttributes);

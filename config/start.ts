@@ -28,6 +28,11 @@ export interface StartOptions {
   workerIdentity?: string;
   /** The bounds the worker applies to durations and dates (production's when absent). */
   timing?: TimingBounds;
+  /**
+   * The bulk intake this start belongs to (common/batch.ts), set as the OffboardingBatch search attribute of a new
+   * run. A start that joins a running run leaves that run's attributes as they were.
+   */
+  batchId?: string;
 }
 
 /**
@@ -72,7 +77,10 @@ export async function startOffboardIdentity(
     taskQueue: options.taskQueue,
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    typedSearchAttributes: initialSearchAttributes(input, OffboardingStage.Inventory),
+    typedSearchAttributes: [
+      ...initialSearchAttributes(input, OffboardingStage.Inventory),
+      ...(options.batchId ? [{ key: SearchAttributes.batch, value: options.batchId }] : []),
+    ],
     staticSummary: offboardStaticSummary(input),
     staticDetails: offboardStaticDetails(input),
     memo: { ...(await runMemo(client, input)) },

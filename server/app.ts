@@ -6,6 +6,7 @@ import { authHook } from './auth/authenticate';
 import { browserSignIn } from './auth/browser-sign-in';
 import { consoleRoutes } from './console/plugin';
 import { hrIntakeRoutes } from './hr-intake/route';
+import { batchRoutes } from './routes/batch';
 import { notFound, problemSchema, sendProblem, toProblem } from './problems';
 import { decisionRoutes } from './routes/decisions';
 import { metaRoutes, signInRoute } from './routes/meta';
@@ -97,6 +98,7 @@ export async function buildServer(
   await app.register(signInRoute(config.oidc));
   await app.register(browserSignIn(services.issuer, config.publicUrl));
   await app.register(startRoutes(services));
+  await app.register(batchRoutes(services));
   await app.register(runRoutes(services));
   await app.register(decisionRoutes(services));
   await app.register(hrIntakeRoutes(services));

@@ -150,8 +150,15 @@ export function problemResponses(...statuses: number[]): Record<number, unknown>
 
 /** A Fastify validation error as the fields and rules it broke; the rule is the schema's own description. */
 function validationProblems(error: FastifyError): InputProblem[] {
-  const where = error.validationContext === 'body' ? '' : `${error.validationContext}.`;
-  return (error.validation ?? []).map((v) => {
+  return schemaProblems(error.validation ?? [], error.validationContext === 'body' ? '' : `${error.validationContext}.`);
+}
+
+/**
+ * The errors of a schema validation (a route's, or one compiled with `request.compileValidationSchema`) as fields and
+ * rules, each field prefixed with `where`.
+ */
+export function schemaProblems(errors: NonNullable<FastifyError['validation']>, where = ''): InputProblem[] {
+  return errors.map((v) => {
     const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
     const params = v.params as { additionalProperty?: string; missingProperty?: string };
     if (v.keyword === 'additionalProperties') {

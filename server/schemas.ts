@@ -1,3 +1,11 @@
+import {
+  batchIdPattern,
+  batchIdRule,
+  batchRowsRule,
+  concurrencyRule,
+  MAX_BATCH_CONCURRENCY,
+  MAX_BATCH_ROWS,
+} from '../common/batch';
 import { deleteNotBeforeRule, PRODUCTION_TIMING } from '../common/timing';
 import { OffboardingStage } from '../common/stages';
 import { OffboardReasons, Rules } from '../common/validation';
@@ -119,3 +127,133 @@ export const messageAccepted = {
 
 /** A big document (a run's status, a plan) whose shape is the workflow's own: described, passed through whole. */
 export const document = (description: string) => ({ type: 'object', description, additionalProperties: true }) as const;
+
+/** The body of a single start (POST /v1/offboardings): each row of a bulk start is checked against it too. */
+export const offboardingRequest = {
+  type: 'object',
+  required: ['target', 'reason'],
+  additionalProperties: false,
+  properties: {
+    target,
+    reason,
+    ticket,
+    comment: text,
+    clusterIds,
+    deleteNotBefore: isoTime,
+    approvalReminderEvery: duration,
+    approvalExpiresAfter: duration,
+    blockedReminderEvery: duration,
+  },
+} as const;
+
+export const batchId = { type: 'string', pattern: batchIdPattern, description: batchIdRule } as const;
+export const concurrency = {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_BATCH_CONCURRENCY,
+  description: concurrencyRule,
+} as const;
+
+/**
+ * A bulk start as JSON. The rows are checked one by one against `offboardingRequest` (a bad row is refused with its
+ * line, the others start), so here a row only has to be an object; `line` is the caller's own numbering (a file's
+ * line), echoed in the results; without it a row's line is its position in `rows`, from 1.
+ */
+export const batchStartJson = {
+  type: 'object',
+  required: ['rows'],
+  additionalProperties: false,
+  properties: {
+    rows: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_BATCH_ROWS,
+      description: batchRowsRule,
+      items: {
+        type: 'object',
+        description: 'must be an object: the body of POST /v1/offboardings, and an optional line',
+        properties: { line: { type: 'integer', minimum: 1, description: 'must be a line number from 1' } },
+      },
+    },
+    batchId,
+    concurrency,
+  },
+} as const;
+
+/** The query of a bulk start: what a CSV body cannot carry (a JSON body may say the same in its own fields). */
+export const batchStartQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { batchId, concurrency },
+} as const;
+
+const counts = (names: readonly string[]) =>
+  ({
+    type: 'object',
+    required: names,
+    additionalProperties: false,
+    properties: Object.fromEntries(names.map((n) => [n, { type: 'integer' }])),
+  }) as const;
+
+export const batchStarted = {
+  type: 'object',
+  required: ['batchId', 'summary', 'results'],
+  additionalProperties: false,
+  properties: {
+    batchId: { type: 'string', description: 'recorded on every run this batch started (OffboardingBatch)' },
+    summary: counts(['started', 'joined', 'refused']),
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['line', 'target', 'status'],
+        additionalProperties: false,
+        properties: {
+          line: { type: 'integer', description: "the CSV line, or the row's line (its position in rows, from 1)" },
+          target: { type: 'string', description: 'user/<name> or role/<name>, or the target as written' },
+          status: { type: 'string', enum: ['started', 'joined', 'refused'] },
+          workflowId: { type: 'string' },
+          runId: { type: 'string' },
+          reason: { type: 'string', description: 'refused: each field and its rule, or the refusal' },
+          problem: { type: 'string', description: 'refused: the problem type (bad-input, refused, …)' },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['field', 'rule'],
+              additionalProperties: false,
+              properties: { field: { type: 'string' }, rule: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const batchApproved = {
+  type: 'object',
+  required: ['batchId', 'summary', 'runs'],
+  additionalProperties: false,
+  properties: {
+    batchId: { type: 'string' },
+    summary: counts(['approved', 'refused', 'notWaiting']),
+    truncated: { type: 'boolean', description: 'more runs matched than one bulk approval goes through' },
+    runs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['workflowId', 'status'],
+        additionalProperties: false,
+        properties: {
+          workflowId: { type: 'string' },
+          target: { type: 'string' },
+          stage: { type: 'string' },
+          status: { type: 'string', enum: ['approved', 'refused', 'notWaiting'] },
+          refusal: { type: 'string', description: "the run's refusal type (FourEyes, OwnOffboarding, …)" },
+          reason: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;

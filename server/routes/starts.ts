@@ -2,7 +2,7 @@ import { type FastifyInstance } from 'fastify';
 import { type OffboardReason } from '../../common/validation';
 import { type TargetIdentity } from '../../common/types';
 import { problemResponses } from '../problems';
-import { clusterIds, document, duration, isoTime, reason, startedRun, target, text, ticket } from '../schemas';
+import { clusterIds, document, offboardingRequest, reason, startedRun, target, text } from '../schemas';
 import { type Services } from '../services';
 import { planFor } from '../temporal/plan';
 import { offboardFor, revokeFor } from '../temporal/start';
@@ -43,22 +43,7 @@ export function startRoutes(services: Services) {
         schema: {
           summary: 'Start the offboarding of a RAM user or role (hr)',
           tags: ['runs'],
-          body: {
-            type: 'object',
-            required: ['target', 'reason'],
-            additionalProperties: false,
-            properties: {
-              target,
-              reason,
-              ticket,
-              comment: text,
-              clusterIds,
-              deleteNotBefore: isoTime,
-              approvalReminderEvery: duration,
-              approvalExpiresAfter: duration,
-              blockedReminderEvery: duration,
-            },
-          },
+          body: offboardingRequest,
           response: { 201: startedRun, ...startErrors },
         },
       },

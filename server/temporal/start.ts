@@ -97,6 +97,7 @@ export async function startOffboarding(
   ctx: StartContext,
   request: UnsignedOffboard,
   person: Person,
+  batchId?: string,
 ): Promise<StartedRun> {
   checkStartInput('offboardIdentity', request, ctx.workerIdentity, ctx.timing);
   const workflowId = offboardWorkflowId(request.accountId, request.target);
@@ -105,7 +106,7 @@ export async function startOffboarding(
     startOffboardIdentity(
       client,
       { ...request, authorization },
-      { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity, timing: ctx.timing },
+      { taskQueue: ctx.temporal.taskQueue, workerIdentity: ctx.workerIdentity, timing: ctx.timing, batchId },
     ),
   );
 }
@@ -134,9 +135,17 @@ function requestedBy(services: StartServices, person: Person) {
   return { accountId: services.config.accountId, requestedBy: person.subject, requestedByName: person.name };
 }
 
-/** Starts (or joins) an offboarding for `person`: the JSON API, the console's start form and the HR intake. */
-export function offboardFor(services: StartServices, request: OffboardingRequest, person: Person): Promise<StartedRun> {
-  return startOffboarding(startContextOf(services), { ...request, ...requestedBy(services, person) }, person);
+/**
+ * Starts (or joins) an offboarding for `person`: the JSON API, the console's start form, the HR intake and the bulk
+ * intake (with its `batchId`).
+ */
+export function offboardFor(
+  services: StartServices,
+  request: OffboardingRequest,
+  person: Person,
+  batchId?: string,
+): Promise<StartedRun> {
+  return startOffboarding(startContextOf(services), { ...request, ...requestedBy(services, person) }, person, batchId);
 }
 
 /** Starts (or joins) a kubeconfig revocation for `person`: the JSON API and the console's leak response. */

@@ -1,0 +1,191 @@
+import {
+  type BatchApprovalResult,
+  type BatchApprovalRun,
+  type BatchRow,
+  type BatchRowResult,
+  type BatchStartResult,
+  MAX_BATCH_APPROVALS,
+  summaryOf,
+} from '../../common/batch';
+import { type InputProblem } from '../../common/errors';
+import { OffboardingStage } from '../../common/stages';
+import { SearchAttributes } from '../../common/search-attributes';
+import { Problem, ProblemType } from '../problems';
+import { type Services } from '../services';
+import { type Person } from '../signer';
+import { decideOnRun } from './decide';
+import { temporalProblem } from './errors';
+import { checkStartInput, offboardFor, type OffboardingRequest } from './start';
+
+/**
+ * The bulk intake behind POST /v1/offboardings/batch and POST /v1/batches/{id}/approve. A bulk start checks every row
+ * first, with the checks of a single start (the route has checked each row's shape against the single start's
+ * schema), refuses a bad row with its line and the field and rule it broke, and starts the others through the one
+ * start path (signed for the person, `joined` when a run of the identity is open), a bounded number at once, each
+ * new run carrying the batch id as its OffboardingBatch search attribute. A bulk approval finds the batch's runs in
+ * Temporal visibility and sends each run waiting for approval its own signed decision, through the decision path
+ * every approval takes: the run checks four eyes and the rest itself, and a run that refuses is reported.
+ */
+
+type BatchServices = Pick<Services, 'config' | 'temporal' | 'signer'>;
+
+/** Runs `task` on every item, at most `limit` at once; the results in the items' order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+const listed = (problems: InputProblem[]) => problems.map((p) => `${p.field}: ${p.rule}`).join('; ');
+
+function refusedRow(row: BatchRow, problems: InputProblem[]): BatchRowResult {
+  return {
+    line: row.line,
+    target: row.target,
+    status: 'refused',
+    reason: listed(problems),
+    problem: ProblemType.BadInput,
+    errors: problems,
+  };
+}
+
+/** A start's refusal or failure as the row's result; anything but a Problem is a bug and goes up. */
+function failedRow(row: BatchRow, err: unknown): BatchRowResult {
+  if (!(err instanceof Problem)) throw err;
+  return {
+    line: row.line,
+    target: row.target,
+    status: 'refused',
+    reason: err.detail,
+    problem: err.type,
+    ...(err.extra.errors ? { errors: err.extra.errors } : {}),
+  };
+}
+
+/** Each row checked as a single start is (its shape already checked), and a second row for one identity refused. */
+function checkRows(services: BatchServices, rows: BatchRow[], person: Person) {
+  const { config } = services;
+  const firstLineOf = new Map<string, number>();
+  return rows.map((row): { row: BatchRow; refused?: BatchRowResult } => {
+    if (row.problems?.length) return { row, refused: refusedRow(row, row.problems) };
+    const request = row.body as unknown as OffboardingRequest;
+    const input = {
+      ...request,
+      accountId: config.accountId,
+      requestedBy: person.subject,
+      requestedByName: person.name,
+    };
+    try {
+      checkStartInput('offboardIdentity', input, config.workerIdentity, config.timing);
+    } catch (err) {
+      if (err instanceof Problem && err.extra.errors) return { row, refused: refusedRow(row, err.extra.errors) };
+      throw err;
+    }
+    const first = firstLineOf.get(row.target);
+    if (first !== undefined) {
+      return { row, refused: refusedRow(row, [{ field: 'target', rule: `is listed again (line ${first})` }]) };
+    }
+    firstLineOf.set(row.target, row.line);
+    return { row };
+  });
+}
+
+export async function startBatch(
+  services: BatchServices,
+  rows: BatchRow[],
+  person: Person,
+  options: { batchId: string; concurrency: number },
+): Promise<BatchStartResult> {
+  const checked = checkRows(services, rows, person);
+  const results = await mapBounded(checked, options.concurrency, async ({ row, refused }) => {
+    if (refused) return refused;
+    try {
+      const run = await offboardFor(services, row.body as unknown as OffboardingRequest, person, options.batchId);
+      return {
+        line: row.line,
+        target: row.target,
+        status: run.joined ? ('joined' as const) : ('started' as const),
+        workflowId: run.workflowId,
+        runId: run.runId,
+      };
+    } catch (err) {
+      return failedRow(row, err);
+    }
+  });
+  results.sort((a, b) => a.line - b.line);
+  return { batchId: options.batchId, summary: summaryOf(['started', 'joined', 'refused'], results), results };
+}
+
+/** The batch's runs of this account (open and closed), from Temporal visibility; the batch id matched its pattern. */
+async function runsOfBatch(services: BatchServices, batchId: string) {
+  const client = await services.temporal.client();
+  const query = [
+    `WorkflowType = 'offboardIdentity'`,
+    `${SearchAttributes.account.name} = '${services.config.accountId}'`,
+    `${SearchAttributes.batch.name} = '${batchId}'`,
+  ].join(' AND ');
+  const runs: Array<{ workflowId: string; target?: string; stage?: string; open: boolean }> = [];
+  let truncated = false;
+  try {
+    for await (const info of client.workflow.list({ query, pageSize: 1000 })) {
+      if (runs.length >= MAX_BATCH_APPROVALS) {
+        truncated = true;
+        break;
+      }
+      runs.push({
+        workflowId: info.workflowId,
+        target: info.typedSearchAttributes.get(SearchAttributes.target),
+        stage: info.typedSearchAttributes.get(SearchAttributes.stage),
+        open: info.status.name === 'RUNNING',
+      });
+    }
+  } catch (err) {
+    throw temporalProblem(err, services.config.temporal, `list the runs of batch ${batchId}`);
+  }
+  return { runs, truncated };
+}
+
+export async function approveBatch(
+  services: BatchServices,
+  batchId: string,
+  comment: string | undefined,
+  person: Person,
+  concurrency: number,
+): Promise<BatchApprovalResult> {
+  const { runs, truncated } = await runsOfBatch(services, batchId);
+  if (runs.length === 0) {
+    throw new Problem(
+      404,
+      ProblemType.NotFound,
+      `no offboarding in account ${services.config.accountId} has batch ${batchId}`,
+    );
+  }
+  const decided = await mapBounded(runs, concurrency, async (run): Promise<BatchApprovalRun> => {
+    const about = { workflowId: run.workflowId, target: run.target, stage: run.stage };
+    if (!run.open || run.stage !== OffboardingStage.AwaitingApproval) {
+      const why = run.open ? `the run is in stage ${run.stage ?? 'unknown'}` : `the run has ended (${run.stage ?? ''})`;
+      return { ...about, status: 'notWaiting', reason: why };
+    }
+    try {
+      await decideOnRun(services, run.workflowId, 'approveDeletion', { comment }, person);
+      return { ...about, status: 'approved' };
+    } catch (err) {
+      if (!(err instanceof Problem)) throw err;
+      return { ...about, status: 'refused', refusal: err.extra.refusal ?? err.type, reason: err.detail };
+    }
+  });
+  decided.sort((a, b) => a.workflowId.localeCompare(b.workflowId));
+  return {
+    batchId,
+    summary: summaryOf(['approved', 'refused', 'notWaiting'], decided),
+    runs: decided,
+    ...(truncated ? { truncated } : {}),
+  };
+}
