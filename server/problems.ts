@@ -150,7 +150,10 @@ export function problemResponses(...statuses: number[]): Record<number, unknown>
 
 /** A Fastify validation error as the fields and rules it broke; the rule is the schema's own description. */
 function validationProblems(error: FastifyError): InputProblem[] {
-  return schemaProblems(error.validation ?? [], error.validationContext === 'body' ? '' : `${error.validationContext}.`);
+  return schemaProblems(
+    error.validation ?? [],
+    error.validationContext === 'body' ? '' : `${error.validationContext}.`,
+  );
 }
 
 /**

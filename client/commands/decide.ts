@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { batchIdRule, isValidBatchId } from '../../common/batch';
 import type { MessageAccepted } from '../../common/messages';
 import { runPath } from '../api';
 import { type CommandModule } from '../command';
@@ -49,14 +50,25 @@ async function decide(ctx: Ctx, flags: RunFlags, decision: Decision, body: objec
 const reasonOption = (what: string) => new Option('--reason <text>', what).makeOptionMandatory();
 const restoreAccessOption = (what: string) => new Option('--restore-access', what);
 
-export const approve: CommandModule<RunFlags & { comment?: string }> = {
+export const approve: CommandModule<RunFlags & { comment?: string; batch?: string }> = {
   description:
     'Approve the deletion, as the signed-in person. The run checks that you are an admin, not the requester (four ' +
-    'eyes) and not the identity being offboarded.',
-  options: [new Option('--comment <text>', 'recorded with the approval')],
-  action(ctx, flags) {
+    'eyes) and not the identity being offboarded. With --batch, approves every run of a batch (start --from-file) ' +
+    'that waits for approval, each with its own signed decision, and prints what each run answered (exit 4 if one ' +
+    'refused).',
+  options: [
+    new Option('--comment <text>', 'recorded with the approval'),
+    new Option('--batch <id>', 'every waiting run of this batch, instead of one run'),
+  ],
+  async action(ctx, flags) {
     const comment = checkText('--comment', flags.comment, false);
-    return decide(ctx, flags, 'approve', { comment });
+    if (flags.batch === undefined) return decide(ctx, flags, 'approve', { comment });
+    if (flags.run !== undefined || flags.user !== undefined || flags.role !== undefined) {
+      throw badInput('--batch approves the runs of a batch: leave out RUN, --user and --role');
+    }
+    if (!isValidBatchId(flags.batch)) throw badInput(`--batch ${JSON.stringify(flags.batch)}: ${batchIdRule}`);
+    const { approveBatch } = await import('./batch');
+    return approveBatch(ctx, flags.batch, comment);
   },
 };
 

@@ -1,8 +1,9 @@
 import { Option } from 'commander';
+import { concurrencyRule, MAX_BATCH_CONCURRENCY } from '../../common/batch';
 import { type OffboardReason, OffboardReasons } from '../../common/validation';
 import { type CommandModule } from '../command';
 import { type Ctx } from '../context';
-import { ExitCode } from '../errors';
+import { badInput, ExitCode } from '../errors';
 import {
   checkActor,
   checkClusters,
@@ -11,6 +12,7 @@ import {
   clusterOption,
   durationArg,
   flagOfField,
+  positiveInt,
   requireTarget,
   roleOption,
   type TargetFlags,
@@ -22,24 +24,29 @@ import { nextSteps, waitingFor } from '../render';
 import { type StartedRun } from '../runs';
 
 export interface StartFlags extends TargetFlags {
-  reason: OffboardReason;
+  reason?: OffboardReason;
   ticket?: string;
   comment?: string;
   cluster?: string[];
   deleteNotBefore?: string;
   wait?: boolean;
   waitTimeout: number;
+  fromFile?: string;
+  concurrency?: number;
 }
 
 export const start: CommandModule<StartFlags> = {
   description:
     'Start offboarding a RAM user or role, as the signed-in person (HR): the requester is you, as the identity ' +
     'provider knows you, and may not also approve the deletion. Prints the run id. A second start for the same ' +
-    'identity joins the running offboarding. With --wait, follows the stages until the run waits for a human or ends.',
+    'identity joins the running offboarding. With --wait, follows the stages until the run waits for a human or ends. ' +
+    'With --from-file, starts one offboarding per line of a CSV file (a header line first: target,reason[,ticket,' +
+    "comment,clusterIds,deleteNotBefore]; target is user/NAME or role/NAME), prints each line's result, exits 2 " +
+    'if a line was refused, and records the lines that started next to the file: run it again to start the rest.',
   options: [
     userOption(),
     roleOption(),
-    new Option('--reason <reason>', 'why').choices(OffboardReasons).makeOptionMandatory(),
+    new Option('--reason <reason>', 'why (required unless --from-file)').choices(OffboardReasons),
     new Option('--ticket <id>', 'the HR ticket, recorded with the request'),
     new Option('--comment <text>', 'free text shown to the approvers'),
     clusterOption(),
@@ -48,14 +55,37 @@ export const start: CommandModule<StartFlags> = {
     new Option('--wait-timeout <duration>', 'stop following after this long (the run goes on)')
       .default(15 * 60_000, '15m')
       .argParser(durationArg),
+    new Option('--from-file <csv>', 'start every identity of a CSV file (see above); resumable'),
+    new Option('--concurrency <n>', 'with --from-file: starts at once on the API (at most 16)')
+      .default(undefined, '8')
+      .argParser(positiveInt),
   ],
-  action: startOffboardingRun,
+  action: (ctx, flags) =>
+    flags.fromFile !== undefined ? startFromFileFlags(ctx, flags) : startOffboardingRun(ctx, flags),
 };
+
+/** The fields of a single start, which a file's lines give with --from-file. */
+const singleStartFlags = ['user', 'role', 'reason', 'ticket', 'comment', 'cluster', 'deleteNotBefore', 'wait'] as const;
+
+async function startFromFileFlags(ctx: Ctx, flags: StartFlags): Promise<ExitCode> {
+  const given = singleStartFlags.filter((f) => flags[f] !== undefined);
+  if (given.length > 0) {
+    const names = given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
+    throw badInput(`--from-file takes every field from the file: leave out ${names}`);
+  }
+  if (flags.concurrency !== undefined && flags.concurrency > MAX_BATCH_CONCURRENCY) {
+    throw badInput(`--concurrency: ${concurrencyRule}`);
+  }
+  const { startFromFile } = await import('./batch');
+  return startFromFile(ctx, flags.fromFile!, flags.concurrency);
+}
 
 async function startOffboardingRun(ctx: Ctx, flags: StartFlags): Promise<ExitCode> {
   // The rules the API and the run check too, checked here first; the rest (the API's account, the worker's own
   // identity) the API checks before anything reaches Temporal.
   const target = requireTarget(flags);
+  if (flags.reason === undefined)
+    throw badInput('--reason is required (or start a CSV file of leavers with --from-file)');
   if (flags.ticket !== undefined) checkActor('--ticket', flags.ticket);
   const body = {
     target,

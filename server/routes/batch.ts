@@ -30,6 +30,12 @@ import { approveBatch, startBatch } from '../temporal/batch';
  * decision per run, and answers each run: approved, refused by the run (with its reason) or not waiting.
  */
 
+/**
+ * A batch's body may be larger than a single request's (OFFBOARD_API_BODY_LIMIT): 1,000 rows with a full comment
+ * each are about 1.5 MB of JSON.
+ */
+const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
+
 interface BatchJsonBody {
   rows: Array<Record<string, unknown> & { line?: number }>;
   batchId?: string;
@@ -62,12 +68,15 @@ function rowsOf(request: FastifyRequest<{ Body: BatchJsonBody | string }>): Batc
 
 export function batchRoutes(services: Services) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: BATCH_BODY_LIMIT }, (_request, body, done) =>
+      done(null, body),
+    );
 
     app.post<{ Body: BatchJsonBody | string; Querystring: BatchQuery }>(
       '/v1/offboardings/batch',
       {
         config: { action: 'startOffboarding' },
+        bodyLimit: Math.max(BATCH_BODY_LIMIT, services.config.bodyLimit),
         schema: {
           summary: 'Start many offboardings at once, from JSON rows or a CSV file (hr)',
           description:
