@@ -29,6 +29,8 @@ const routes: Array<[string, string, number[]]> = [
   ['get', '/v1/me', [401]],
   ['get', '/v1/sign-in', []],
   ['post', '/v1/offboardings', [400, 401, 403, 413, 503]],
+  ['post', '/v1/offboardings/batch', [400, 401, 403, 413, 415]],
+  ['post', '/v1/batches/{batchId}/approve', [400, 401, 403, 404, 413, 503]],
   ['post', '/v1/revocations', [400, 401, 403, 413, 503]],
   ['post', '/v1/plans', [400, 401, 403, 503]],
   ['get', '/v1/runs', [400, 401, 403, 503]],
