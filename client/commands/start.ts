@@ -56,9 +56,9 @@ export const start: CommandModule<StartFlags> = {
       .default(15 * 60_000, '15m')
       .argParser(durationArg),
     new Option('--from-file <csv>', 'start every identity of a CSV file (see above); resumable'),
-    new Option('--concurrency <n>', 'with --from-file: starts at once on the API (at most 16)')
-      .default(undefined, '8')
-      .argParser(positiveInt),
+    new Option('--concurrency <n>', 'with --from-file: starts at once on the API (default 8, at most 16)').argParser(
+      positiveInt,
+    ),
   ],
   action: (ctx, flags) =>
     flags.fromFile !== undefined ? startFromFileFlags(ctx, flags) : startOffboardingRun(ctx, flags),
