@@ -7,6 +7,7 @@ import {
   MAX_BATCH_ROWS,
 } from '../common/batch';
 import { deleteNotBeforeRule, PRODUCTION_TIMING } from '../common/timing';
+import { problemSchema } from './problems';
 import { OffboardingStage } from '../common/stages';
 import { OffboardReasons, Rules } from '../common/validation';
 
@@ -216,15 +217,7 @@ export const batchStarted = {
           runId: { type: 'string' },
           reason: { type: 'string', description: 'refused: each field and its rule, or the refusal' },
           problem: { type: 'string', description: 'refused: the problem type (bad-input, refused, …)' },
-          errors: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['field', 'rule'],
-              additionalProperties: false,
-              properties: { field: { type: 'string' }, rule: { type: 'string' } },
-            },
-          },
+          errors: problemSchema.properties.errors,
         },
       },
     },

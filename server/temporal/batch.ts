@@ -43,6 +43,14 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item:
   return results;
 }
 
+/**
+ * A failure that every later start or decision would meet too (Temporal or its worker not answering, 5xx): the items
+ * not yet begun get the same answer at once instead of each waiting for its own deadline.
+ */
+function unavailable(err: unknown): Problem | undefined {
+  return err instanceof Problem && err.status >= 500 ? err : undefined;
+}
+
 const listed = (problems: InputProblem[]) => problems.map((p) => `${p.field}: ${p.rule}`).join('; ');
 
 function refusedRow(row: BatchRow, problems: InputProblem[]): BatchRowResult {
@@ -104,8 +112,10 @@ export async function startBatch(
   options: { batchId: string; concurrency: number },
 ): Promise<BatchStartResult> {
   const checked = checkRows(services, rows, person);
+  let down: Problem | undefined;
   const results = await mapBounded(checked, options.concurrency, async ({ row, refused }) => {
     if (refused) return refused;
+    if (down) return failedRow(row, down);
     try {
       const run = await offboardFor(services, row.body as unknown as OffboardingRequest, person, options.batchId);
       return {
@@ -116,6 +126,7 @@ export async function startBatch(
         runId: run.runId,
       };
     } catch (err) {
+      down ??= unavailable(err);
       return failedRow(row, err);
     }
   });
@@ -167,6 +178,7 @@ export async function approveBatch(
       `no offboarding in account ${services.config.accountId} has batch ${batchId}`,
     );
   }
+  let down: Problem | undefined;
   const decided = await mapBounded(runs, concurrency, async (run): Promise<BatchApprovalRun> => {
     const about = { workflowId: run.workflowId, target: run.target, stage: run.stage };
     if (!run.open || run.stage !== OffboardingStage.AwaitingApproval) {
@@ -174,10 +186,12 @@ export async function approveBatch(
       return { ...about, status: 'notWaiting', reason: why };
     }
     try {
+      if (down) throw down;
       await decideOnRun(services, run.workflowId, 'approveDeletion', { comment }, person);
       return { ...about, status: 'approved' };
     } catch (err) {
       if (!(err instanceof Problem)) throw err;
+      down ??= unavailable(err);
       return { ...about, status: 'refused', refusal: err.extra.refusal ?? err.type, reason: err.detail };
     }
   });
