@@ -8,6 +8,7 @@
 import { decodeJwt } from 'jose';
 import { offboardWorkflowId } from '../../common/ids';
 import { SearchAttributes } from '../../common/search-attributes';
+import { freePort } from '../../scripts/local-temporal';
 import { useHarness } from '../workflows/use-harness';
 import { harnessEnv, startApiServer, type ApiServer, waitForRun } from './api-server';
 
@@ -204,4 +205,19 @@ test("bulk approval: the requester is refused by each run, another admin's signe
     again = await api.call('POST', `/v1/batches/${BATCH}/approve`, { as: 'carol', body: {} });
   }
   expect(again.body.summary).toEqual({ approved: 0, refused: 0, notWaiting: 2 });
+});
+
+test('with Temporal unreachable, every row is refused as unavailable (the later ones at once), none lost', async () => {
+  const down = await startApiServer({ ...harnessEnv(h), TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+  try {
+    const rows = ['alice', 'bob', 'carol'].map((name) => ({ target: { type: 'user', name }, reason: 'departure' }));
+    const res = await down.call('POST', '/v1/offboardings/batch', { as: 'hr-jane', body: { rows, concurrency: 1 } });
+    expect(res.status).toBe(200);
+    expect(res.body.summary).toEqual({ started: 0, joined: 0, refused: 3 });
+    for (const row of res.body.results as Array<Record<string, unknown>>) {
+      expect(row).toMatchObject({ status: 'refused', problem: 'temporal-unavailable' });
+    }
+  } finally {
+    await down.stop();
+  }
 });
