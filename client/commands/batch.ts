@@ -11,7 +11,7 @@ import {
 } from '../../common/batch';
 import { BatchState } from '../batch-state';
 import { type Ctx } from '../context';
-import { badInput, ExitCode } from '../errors';
+import { badInput, CliError, ExitCode } from '../errors';
 import { table } from '../output';
 import { printable } from '../printable';
 
@@ -49,6 +49,13 @@ function lineRanges(lines: number[]): string {
     i = j;
   }
   return parts.join(', ');
+}
+
+/** A failure part way: what was sent before is recorded, and the same command goes on from there. */
+function resumable(err: unknown, statePath: string, sent: number): unknown {
+  if (!(err instanceof CliError) || sent === 0) return err;
+  const resume = `The lines sent before are recorded in ${statePath}: run the same command again to go on.`;
+  return new CliError(err.exitCode, err.message, err.type, err.hint ? `${err.hint}\n${resume}` : resume);
 }
 
 function readCsv(path: string): BatchRow[] {
@@ -104,13 +111,19 @@ export async function startFromFile(ctx: Ctx, path: string, concurrency: number 
     if (tty) ctx.io.stdout(`\r${printable(line)}`);
     else ctx.out.progress(line);
   };
+  if (tty && send.length > 0) progress();
   for (let i = 0; i < send.length; i += CHUNK_ROWS) {
     const chunk = send.slice(i, i + CHUNK_ROWS);
-    const answer = await api.post<BatchStartResult>(
-      '/v1/offboardings/batch',
-      { batchId: state.batchId, concurrency, rows: chunk.map((r) => ({ line: r.line, ...r.body })) },
-      { timeoutMs: CHUNK_TIMEOUT_MS },
-    );
+    const answer = await api
+      .post<BatchStartResult>(
+        '/v1/offboardings/batch',
+        { batchId: state.batchId, concurrency, rows: chunk.map((r) => ({ line: r.line, ...r.body })) },
+        { timeoutMs: CHUNK_TIMEOUT_MS },
+      )
+      .catch((err: unknown) => {
+        if (tty) ctx.io.stdout('\n');
+        throw resumable(err, state.path, sent);
+      });
     state.record(new Map(chunk.map((r) => [r.line, r])), answer.results);
     results.push(...answer.results);
     sent += chunk.length;
