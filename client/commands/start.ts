@@ -83,6 +83,7 @@ async function startFromFileFlags(ctx: Ctx, flags: StartFlags): Promise<ExitCode
 async function startOffboardingRun(ctx: Ctx, flags: StartFlags): Promise<ExitCode> {
   // The rules the API and the run check too, checked here first; the rest (the API's account, the worker's own
   // identity) the API checks before anything reaches Temporal.
+  if (flags.concurrency !== undefined) throw badInput('--concurrency is for --from-file');
   const target = requireTarget(flags);
   if (flags.reason === undefined)
     throw badInput('--reason is required (or start a CSV file of leavers with --from-file)');
