@@ -6,6 +6,8 @@ import { type Redactor } from './classify';
 import { type ClusterReads, clusterReads } from './cluster-reads';
 import { type DependencyProbe } from './dependencies';
 import { type Notifier } from './notification';
+import { type OffboardMetrics } from './metrics';
+import { type RateLimiter } from './rate-limit';
 import { type SdkCalls, sdkCalls } from './sdk-call';
 import { type WorkerScope, workerScope } from './worker-scope';
 import { type WorkerPrincipal } from './worker-identity';
@@ -32,6 +34,10 @@ export interface ActivityDeps {
   audit: AuditSink;
   notifier: Notifier;
   redact: Redactor;
+  /** The worker's one rate limiter toward Alibaba: every activity's calls share it (activities/rate-limit.ts). */
+  limiter: RateLimiter;
+  /** The worker's metrics registry; none: nothing is counted. */
+  metrics?: OffboardMetrics;
   now?: () => Date;
 }
 
@@ -48,7 +54,7 @@ export interface ActivityContext {
 }
 
 export function activityContext(deps: ActivityDeps): ActivityContext {
-  const sdk = sdkCalls(deps.redact);
+  const sdk = sdkCalls({ redact: deps.redact, limiter: deps.limiter, metrics: deps.metrics });
   const clusters = clusterReads(deps.clients.cs, sdk);
   return {
     deps,

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type TrustedKey } from '../common/signed-token';
 import { describeDuration, FAST_TIMING, PRODUCTION_TIMING, type TimingBounds } from '../common/timing';
+import { describeRateLimits, parseRateLimits, type RateLimits } from '../activities/rate-limit';
 import { type AlibabaSettings, readAlibabaSettings } from './alibaba';
 import { ConfigError, dataDirOf, duration, type Env, existingFile, read } from './env';
 import { readAuditSigningKey } from './audit-keys';
@@ -30,6 +31,15 @@ export interface WorkerConfig {
   timing: TimingBounds;
   workflowBundlePath?: string;
   shutdownGraceMs: number;
+  // Quotas, back-pressure and metrics (issue 12): see readScaleSettings.
+  /** Calls per second per Alibaba operation (OFFBOARD_ALIBABA_RATE_LIMITS over the documented quotas), or `off`. */
+  rateLimits: RateLimits;
+  /** Temporal's server-side limit of activity starts per second on the task queue, all workers together; none: off. */
+  taskQueueActivitiesPerSecond?: number;
+  /** Where the product's metrics are served (`/metrics`), and how often the stage gauges are read; none: off. */
+  metrics?: { host: string; port: number; stageIntervalMs: number };
+  /** Where the Temporal SDK's Prometheus exporter listens; none: off. */
+  sdkMetrics?: { host: string; port: number };
 }
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
@@ -74,6 +84,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     existingFile('prebuilt workflow bundle (.js)').optional(),
     problems,
   );
+  const scale = readScaleSettings(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -89,6 +100,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     timing,
     workflowBundlePath,
     shutdownGraceMs: shutdownGraceMs as number,
+    ...scale,
   };
 }
 
@@ -102,6 +114,8 @@ export function describeConfig(config: WorkerConfig): string {
     `trusted keys=${config.trust.keys.map((k) => k.kid).join(',')} (${config.trust.keysPath}) issuer=${config.trust.issuer} audit=${config.auditDir} notify=${config.notifyWebhook ? 'webhook' : 'console'} links=${config.consoleUrl ?? 'none'}`,
     `payload keys current=${config.temporal.payloadKeys.current} decrypts=${config.temporal.payloadKeys.keyIds.join(',')} (${config.temporal.payloadKeys.source})`,
     `audit chain ${config.auditKey ? `signed with ${config.auditKey.kid} (${config.auditKeyPath})` : 'unsigned: set OFFBOARD_AUDIT_SIGNING_KEYS'}`,
+    `alibaba rate limits (calls/s per operation): ${describeRateLimits(config.rateLimits)}${config.taskQueueActivitiesPerSecond ? `; task queue activities/s: ${config.taskQueueActivitiesPerSecond}` : ''}`,
+    `metrics: ${config.metrics ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : 'off'}, sdk metrics: ${config.sdkMetrics ? `${config.sdkMetrics.host}:${config.sdkMetrics.port}` : 'off'}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
   ].join('\n');
 }
@@ -155,4 +169,64 @@ function readTrust(env: Env, live: boolean, problems: string[]): WorkerConfig['t
     problems.push(`OFFBOARD_TRUSTED_KEYS: ${(err as Error).message}`);
     return undefined;
   }
+}
+
+// Quotas, back-pressure and metrics (issue 12).
+
+type ScaleSettings = Pick<WorkerConfig, 'rateLimits' | 'taskQueueActivitiesPerSecond' | 'metrics' | 'sdkMetrics'>;
+
+const port = (what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,5}$/, `must be a TCP port (1-65535) for ${what}`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 65535, `must be a TCP port (1-65535) for ${what}`)
+    .optional();
+
+/**
+ * OFFBOARD_ALIBABA_RATE_LIMITS (`ram-write=20,cs=50,DeleteUser=5` over the documented quotas, or `off`),
+ * OFFBOARD_TASK_QUEUE_ACTIVITIES_PER_SECOND (Temporal's limit across all workers of the queue), OFFBOARD_METRICS_PORT
+ * and OFFBOARD_SDK_METRICS_PORT (off when unset) on OFFBOARD_METRICS_HOST (loopback unless said otherwise), and
+ * OFFBOARD_METRICS_STAGE_INTERVAL (how often the stage gauges ask Temporal's visibility; 30s).
+ */
+export function readScaleSettings(env: Env, problems: string[]): ScaleSettings {
+  let rateLimits: RateLimits = {};
+  const given = env.OFFBOARD_ALIBABA_RATE_LIMITS?.trim();
+  if (given) {
+    const parsed = parseRateLimits(given);
+    if ('problems' in parsed) problems.push(...parsed.problems.map((p) => `OFFBOARD_ALIBABA_RATE_LIMITS: ${p}`));
+    else rateLimits = parsed.limits;
+  }
+  const taskQueueActivitiesPerSecond = read(
+    env,
+    'OFFBOARD_TASK_QUEUE_ACTIVITIES_PER_SECOND',
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a number of activity starts per second above 0')
+      .transform(Number)
+      .refine((n) => n > 0, 'must be a number of activity starts per second above 0')
+      .optional(),
+    problems,
+  );
+  const host = read(
+    env,
+    'OFFBOARD_METRICS_HOST',
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.\-:]+$/, 'must be a host name or IP address to listen on')
+      .default('127.0.0.1'),
+    problems,
+  ) as string;
+  const metricsPort = read(env, 'OFFBOARD_METRICS_PORT', port("the product's /metrics"), problems);
+  const sdkPort = read(env, 'OFFBOARD_SDK_METRICS_PORT', port("the Temporal SDK's Prometheus exporter"), problems);
+  const stageIntervalMs = read(env, 'OFFBOARD_METRICS_STAGE_INTERVAL', duration('30s'), problems) as number;
+  if (metricsPort !== undefined && metricsPort === sdkPort) {
+    problems.push('OFFBOARD_SDK_METRICS_PORT: must differ from OFFBOARD_METRICS_PORT (two exporters, two ports)');
+  }
+  return {
+    rateLimits,
+    taskQueueActivitiesPerSecond,
+    metrics: metricsPort !== undefined ? { host, port: metricsPort, stageIntervalMs } : undefined,
+    sdkMetrics: sdkPort !== undefined ? { host, port: sdkPort } : undefined,
+  };
 }
