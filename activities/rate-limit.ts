@@ -105,15 +105,17 @@ export type RateLimits = 'off' | Readonly<Partial<Record<RateLimitKey, number>>>
 /**
  * The defaults. RAM: its documented quotas (reference §2.2 and §4, "api ram 2015 05 01 quota": reads 100/s, most
  * writes 20/s, policy attach/detach and group membership 10/s; DetachPolicyFromUser is not captured there and gets
- * its sibling DetachPolicyFromRole's 10/s). CS publishes no per-API table: 20/s, RAM's write tier, a conservative
- * figure for APIs that mostly write (clean, grant) and that Alibaba's generic OpenAPI quotas exceed. IMS is RAM's newer
- * API without a captured table, and STS is called once per worker: 20/s each, the same tier.
+ * its sibling DetachPolicyFromRole's 10/s). CS publishes no per-API table (reference §4): 100/s, RAM's read tier, as
+ * the worker's CS calls are mostly reads made once per cluster (an identity RAM no longer knows is looked for on every
+ * cluster, a verification reads every page); RAM's write tier (20/s) made that search over 150 clusters take minutes.
+ * Set `cs=` from the account's Quota Center when it shows less. IMS is RAM's newer API without a captured table, and
+ * STS is called once per worker: 20/s each, RAM's write tier.
  */
 export const DOCUMENTED_RATE_LIMITS: Readonly<Record<QuotaGroup, number> & Partial<Record<AlibabaOperation, number>>> =
   {
     'ram-read': 100,
     'ram-write': 20,
-    cs: 20,
+    cs: 100,
     ims: 20,
     sts: 20,
     AttachPolicyToUser: 10,

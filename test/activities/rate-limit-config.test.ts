@@ -37,13 +37,13 @@ function problemsOf(env: Record<string, string>): string {
 }
 
 describe('OFFBOARD_ALIBABA_RATE_LIMITS', () => {
-  test('unset: the documented quotas (RAM reads 100/s, writes 20/s, attach/detach and groups 10/s)', () => {
+  test('unset: the documented quotas (RAM reads 100/s, writes 20/s, attach/detach and groups 10/s), CS 100/s', () => {
     const { rateLimits } = load({});
     expect(limitOf('GetUser', rateLimits)).toBe(100);
     expect(limitOf('DeleteUser', rateLimits)).toBe(20);
     expect(limitOf('AttachPolicyToUser', rateLimits)).toBe(10);
     expect(limitOf('RemoveUserFromGroup', rateLimits)).toBe(10);
-    expect(limitOf('CleanUserPermissions', rateLimits)).toBe(20);
+    expect(limitOf('CleanUserPermissions', rateLimits)).toBe(100);
   });
 
   test('groups and operations: an operation key wins, a group caps the documented figures of its operations', () => {

@@ -47,6 +47,8 @@ beforeAll(async () => {
     OFFBOARD_METRICS_PORT: String(port),
     OFFBOARD_SDK_METRICS_PORT: String(sdkPort),
     OFFBOARD_METRICS_STAGE_INTERVAL: '1s',
+    // Temporal's task-queue limit, generous here: the worker starts with it and runs under it.
+    OFFBOARD_TASK_QUEUE_ACTIVITIES_PER_SECOND: '200',
   });
 });
 
@@ -139,4 +141,15 @@ test('the stage gauges report waiting offboardings and the approval age; the SDK
 
   const sdk = await scrape(sdkMetricsUrl);
   expect(sdk).toMatch(/^temporal_\w+/m);
+});
+
+test('a Blocked run shows in the Blocked count and age', async () => {
+  await setFaults(h.emulator, { rules: [{ action: 'CleanUserPermissions', kind: 'task-fail', count: 1 }] });
+  const { handle } = await startRevoke(h, revokeInput(h, 'dave'));
+  const blocked = await waitForStatus(handle, (s) => s.stage === OffboardingStage.Blocked, 'Blocked');
+  expect(blocked.pendingSince).toBeDefined();
+  const text = await scrapeUntil((t) => sample(t, 'offboard_blocked_runs') === 1, 'one Blocked run');
+  // Since its status' pendingSince: seconds ago.
+  expect(sample(text, 'offboard_oldest_blocked_age_seconds')).toBeLessThan(60);
+  expect(sample(text, 'offboard_stage_collection_errors_total')).toBe(0);
 });
