@@ -26,16 +26,16 @@ export function revocationTimer(metrics: OffboardMetrics): ActivityInterceptorsF
           workflowExecution
         ) {
           const verifiedAt = Date.now();
-          ctx.client.workflow
-            .getHandle(workflowExecution.workflowId, workflowExecution.runId)
-            .describe()
+          // Asked after the result is in hand and never awaited: the metric cannot delay or fail the activity.
+          Promise.resolve()
+            .then(() => ctx.client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId).describe())
             .then((run) => {
               metrics.revocationVerified.observe(
                 { workflow: workflowType },
                 Math.max(0, verifiedAt - run.startTime.getTime()) / 1000,
               );
             })
-            .catch(() => undefined); // the server unreachable right now: one observation fewer, the run unaffected
+            .catch(() => undefined); // no client, or the server unreachable now: one observation fewer
         }
         return result;
       },
