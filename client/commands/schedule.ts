@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { SweepModes } from '../../common/sweep';
+import type { SweepMode } from '../../common/sweep';
 // The API's own view of the schedule: the server is the contract.
 import type { SweepScheduleView } from '../../server/temporal/sweep-schedule';
 import { type CommandModule } from '../command';
@@ -23,6 +23,12 @@ export interface ScheduleFlags {
   note?: string;
 }
 
+/**
+ * The modes (common/sweep.ts SweepModes), typed against it: importing the value would load the Temporal workflow
+ * package into the CLI (common/sweep.ts defines the progress query).
+ */
+const modes = ['dry-run-first', 'dry-run', 'revoke'] as const satisfies readonly SweepMode[];
+
 /** A grant that ends within this many days is shown with the command that renews it. */
 const RENEW_WITHIN_DAYS = 14;
 
@@ -38,7 +44,7 @@ export const schedule: CommandModule<ScheduleFlags> = {
       'unpause',
     ]),
     new Option('--mode <mode>', "with --every: dry-run, revoke, or dry-run-first (a new schedule's default)").choices(
-      SweepModes,
+      modes,
     ),
     new Option('--pause', 'pause the schedule (running sweeps go on)').conflicts('unpause'),
     new Option('--unpause', 'unpause the schedule'),
@@ -87,8 +93,7 @@ async function scheduleSweep(ctx: Ctx, flags: ScheduleFlags): Promise<ExitCode> 
 export function renderSchedule(v: SweepScheduleView, now: Date): string {
   const g = v.grant;
   const daysLeft = g ? (Date.parse(g.expiresAt) - now.getTime()) / 86_400_000 : 0;
-  const every = v.everyMs % 3_600_000 === 0 ? `${v.everyMs / 3_600_000}h` : String(v.everyMs);
-  const renew = `renew it: offboard schedule sweep --every ${every}`;
+  const renew = `renew it: ${v.renewCommand}`;
   const grant = !g
     ? `MISSING: the schedule's runs refuse to start; ${renew}`
     : `signed by ${g.signedByName} (${g.signedBy}), ${g.expired ? 'EXPIRED' : 'valid until'} ${formatTime(g.expiresAt, now)}` +

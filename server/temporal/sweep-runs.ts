@@ -96,6 +96,22 @@ export interface RunningSweep {
   scheduled: boolean;
 }
 
+/**
+ * Two sweeps never overlap. Visibility lists a new run a moment after its start, so the API also serializes its own
+ * starts and triggers (one at a time per process), and remembers the sweep it started last in each account, which it
+ * describes directly (strongly consistent) until that run has ended. Two API processes started within visibility's
+ * delay of each other remain the one window: the workflow itself is the last line (see the report to the lead).
+ */
+const startedHere = new Map<string, { workflowId: string; runId: string }>();
+let startQueue: Promise<unknown> = Promise.resolve();
+
+/** Runs `start` after every start (or trigger) this process began before it has finished. */
+export function oneStartAtATime<T>(start: () => Promise<T>): Promise<T> {
+  const result = startQueue.then(start);
+  startQueue = result.catch(() => undefined);
+  return result;
+}
+
 /** Set by Temporal itself on a run a schedule started (a client cannot set it). */
 const scheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
@@ -143,6 +159,16 @@ export async function runningSweeps(services: SweepServices): Promise<RunningSwe
         if (err instanceof ScheduleNotFoundError) return undefined;
         throw err;
       });
+    const mine = startedHere.get(config.accountId);
+    if (mine && !found.has(mine.workflowId)) {
+      const d = await client.workflow
+        .getHandle(mine.workflowId, mine.runId)
+        .describe()
+        .catch(() => undefined);
+      if (d?.status.name === 'RUNNING') {
+        found.set(mine.workflowId, { ...mine, startTime: d.startTime.toISOString(), scheduled: false });
+      } else startedHere.delete(config.accountId);
+    }
     for (const action of schedule?.info.runningActions ?? []) {
       const { workflowId, firstExecutionRunId } = action.workflow;
       found.set(workflowId, {
@@ -178,39 +204,42 @@ export interface StartedSweep {
  * Starts a sweep now for `person` (role sweep): checked, refused while another sweep of the account runs, signed for
  * this run's id, started with the sweep's search attributes. On-demand modes are dry-run and revoke.
  */
-export async function startSweepNow(
+export function startSweepNow(
   services: SweepServices,
   request: SweepRequest,
   person: Person,
-  nowMs = Date.now(),
+  nowMs?: number,
 ): Promise<StartedSweep> {
   checkSweepRequest(request, ['dry-run', 'revoke']);
-  const { config } = services;
-  const [running] = await runningSweeps(services);
-  if (running) throw sweepRunning(running, 'a sweep was not started');
-  const input = sweepInputOf(config.accountId, request, person);
-  const workflowId = onDemandSweepWorkflowId(config.accountId, nowMs);
-  const authorization = await services.signer.signRequest({
-    workflow: SWEEP_WORKFLOW,
-    workflowId,
-    request: input,
-    person,
-  });
-  const client = await services.temporal.client();
-  try {
-    const handle = await client.workflow.start(SWEEP_WORKFLOW, {
+  return oneStartAtATime(async () => {
+    const { config } = services;
+    const [running] = await runningSweeps(services);
+    if (running) throw sweepRunning(running, 'a sweep was not started');
+    const input = sweepInputOf(config.accountId, request, person);
+    const workflowId = onDemandSweepWorkflowId(config.accountId, nowMs ?? Date.now());
+    const authorization = await services.signer.signRequest({
+      workflow: SWEEP_WORKFLOW,
       workflowId,
-      taskQueue: config.temporal.taskQueue,
-      args: [{ ...input, authorization } satisfies SweepInput],
-      // One id per request time: a second request in the same millisecond is the same request.
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      typedSearchAttributes: sweepSearchAttributes(input),
-      ...sweepPresentation(input, 'on demand'),
+      request: input,
+      person,
     });
-    return { workflowId, runId: handle.firstExecutionRunId, mode: request.mode };
-  } catch (err) {
-    throw temporalProblem(err, config.temporal, `start ${workflowId}`);
-  }
+    const client = await services.temporal.client();
+    try {
+      const handle = await client.workflow.start(SWEEP_WORKFLOW, {
+        workflowId,
+        taskQueue: config.temporal.taskQueue,
+        args: [{ ...input, authorization } satisfies SweepInput],
+        // One id per request time: a second request in the same millisecond is the same request.
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        typedSearchAttributes: sweepSearchAttributes(input),
+        ...sweepPresentation(input, 'on demand'),
+      });
+      startedHere.set(config.accountId, { workflowId, runId: handle.firstExecutionRunId });
+      return { workflowId, runId: handle.firstExecutionRunId, mode: request.mode };
+    } catch (err) {
+      throw temporalProblem(err, config.temporal, `start ${workflowId}`);
+    }
+  });
 }
 
 export interface RunningSweepProgress extends RunningSweep {

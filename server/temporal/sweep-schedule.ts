@@ -16,7 +16,14 @@ import { badInput, notFound, Problem, ProblemType } from '../problems';
 import { type Services } from '../services';
 import { type Person } from '../signer';
 import { temporalProblem } from './errors';
-import { checkSweepRequest, runningSweeps, sweepInputOf, sweepPresentation, sweepRunning } from './sweep-runs';
+import {
+  checkSweepRequest,
+  oneStartAtATime,
+  runningSweeps,
+  sweepInputOf,
+  sweepPresentation,
+  sweepRunning,
+} from './sweep-runs';
 
 /**
  * The account's sweep schedule (a Temporal Schedule, one per account): created or updated by an admin, whose schedule
@@ -58,6 +65,8 @@ export interface SweepScheduleView {
   scheduleId: string;
   every: string;
   everyMs: number;
+  /** The command that renews the grant (an update with the same interval). */
+  renewCommand: string;
   mode: SweepMode;
   clusterIds?: string[];
   taskQueue: string;
@@ -152,6 +161,7 @@ async function viewOf(client: Client, d: ScheduleDescription, nowMs = Date.now()
     scheduleId: d.scheduleId,
     every: describeDuration(everyMs),
     everyMs,
+    renewCommand: renewCommandOf(d),
     mode: input?.mode ?? 'dry-run-first',
     ...(input?.clusterIds ? { clusterIds: input.clusterIds } : {}),
     taskQueue: d.action.taskQueue,
@@ -279,6 +289,12 @@ export interface TriggeredSweep {
   workflowId?: string;
 }
 
+const renewCommandOf = (d: ScheduleDescription) =>
+  `offboard schedule sweep --every ${everyFlag(d.spec.intervals?.[0]?.every ?? 0)}`;
+
+/** An interval as `--every` takes it: whole hours as `24h`, else milliseconds. */
+export const everyFlag = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : String(ms));
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -293,33 +309,35 @@ export async function triggerSweepSchedule(services: SweepServices, nowMs = Date
     throw new Problem(
       409,
       ProblemType.Refused,
-      `the schedule's grant ${grant ? `expired at ${grant.expiresAt}` : 'is missing'}: its runs would refuse to start. An admin renews it by updating the schedule (offboard schedule sweep --every ${describeDuration(d.spec.intervals?.[0]?.every ?? 0)})`,
+      `the schedule's grant ${grant ? `expired at ${grant.expiresAt}` : 'is missing'}: its runs would refuse to start. An admin renews it by updating the schedule (${renewCommandOf(d)})`,
       { refusal: 'GrantExpired' },
     );
   }
-  const [running] = await runningSweeps(services);
-  if (running) throw sweepRunning(running, 'the schedule was not triggered');
-  const taken = d.info.numActionsTaken;
-  try {
-    await handle.trigger(ScheduleOverlapPolicy.SKIP);
-    // The schedule starts the run a moment later: wait (briefly) to name it.
-    for (let i = 0; i < 50; i++) {
-      const now = await handle.describe();
-      if (now.info.numActionsTaken > taken) {
-        const newest = now.info.recentActions[now.info.recentActions.length - 1];
-        return { scheduleId: handle.scheduleId, workflowId: newest?.action.workflow.workflowId };
+  return oneStartAtATime(async () => {
+    const [running] = await runningSweeps(services);
+    if (running) throw sweepRunning(running, 'the schedule was not triggered');
+    try {
+      const before = await handle.describe();
+      await handle.trigger(ScheduleOverlapPolicy.SKIP);
+      // The schedule starts the run a moment later: wait (briefly) to name it.
+      for (let i = 0; i < 50; i++) {
+        const now = await handle.describe();
+        if (now.info.numActionsTaken > before.info.numActionsTaken) {
+          const newest = now.info.recentActions[now.info.recentActions.length - 1];
+          return { scheduleId: handle.scheduleId, workflowId: newest?.action.workflow.workflowId };
+        }
+        if (now.info.numActionsSkippedOverlap > before.info.numActionsSkippedOverlap) {
+          const [other] = await runningSweeps(services);
+          throw sweepRunning(
+            other ?? { workflowId: now.info.runningActions[0]?.workflow.workflowId ?? '?', runId: '', scheduled: true },
+            'the schedule skipped the trigger',
+          );
+        }
+        await sleep(100);
       }
-      if (now.info.numActionsSkippedOverlap > d.info.numActionsSkippedOverlap) {
-        const [other] = await runningSweeps(services);
-        throw sweepRunning(
-          other ?? { workflowId: now.info.runningActions[0]?.workflow.workflowId ?? '?', runId: '', scheduled: true },
-          'the schedule skipped the trigger',
-        );
-      }
-      await sleep(100);
+      return { scheduleId: handle.scheduleId };
+    } catch (err) {
+      throw temporalProblem(err, config.temporal, `trigger ${handle.scheduleId}`);
     }
-    return { scheduleId: handle.scheduleId };
-  } catch (err) {
-    throw temporalProblem(err, config.temporal, `trigger ${handle.scheduleId}`);
-  }
+  });
 }

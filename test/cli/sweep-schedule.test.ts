@@ -7,7 +7,7 @@
 import { scheduledSweepWorkflowId, sweepScheduleId } from '../../common/ids';
 import { closeTestConnections } from '../support/temporal';
 import { argv } from './argv';
-import { type CliWorld, json, offboard, startCliWorld } from './cli-harness';
+import { type CliWorld, json, offboard, packagesLoadedBy, startCliWorld } from './cli-harness';
 
 let w: CliWorld;
 
@@ -24,6 +24,22 @@ afterAll(async () => {
 });
 
 const describeSchedule = () => w.h.client.schedule.getHandle(sweepScheduleId(w.h.accountId)).describe();
+
+test('sweep and schedule have --help, are listed, and load neither the Temporal client nor an Alibaba SDK', async () => {
+  const top = await offboard({}, argv({ help: true }));
+  expect(top.stdout).toMatch(/sweep \[options\]/);
+  expect(top.stdout).toMatch(/schedule \[options\] <what>/);
+  for (const c of ['sweep', 'schedule']) {
+    const help = await offboard({}, argv(c, { help: true }));
+    expect({ c, code: help.code }).toEqual({ c, code: 0 });
+    expect(help.stdout).toContain(`Usage: offboard ${c}`);
+    expect(help.stdout).toContain('--json');
+  }
+  for (const args of [argv('sweep', { last: true }), argv('schedule', 'sweep', { pause: true })]) {
+    const loaded = await packagesLoadedBy(args);
+    expect(loaded.filter((p) => /^(@temporalio|@alicloud)\/|^zod$|^openid-client$|^jose$/.test(p))).toEqual([]);
+  }
+});
 
 test('bad flags are refused before anything is contacted (exit 2)', async () => {
   const nobody = w.nobody();
