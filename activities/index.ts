@@ -15,6 +15,7 @@ import { planActivities } from './plan';
 import { quarantineActivities } from './quarantine';
 import { revocationActivities } from './revocation';
 import { runPolicyActivities } from './run-policy';
+import { sweepActivities } from './sweep';
 import { type OffboardActivities } from './types';
 import { verificationActivities } from './verification';
 
@@ -41,5 +42,6 @@ export function createActivities(deps: ActivityDeps): OffboardActivities {
     ...deletionActivities(ctx),
     ...notificationActivities(ctx),
     ...auditActivities(ctx),
+    ...sweepActivities(ctx),
   };
 }

@@ -2,3 +2,4 @@
 export { offboardIdentity } from './offboard-identity';
 export { revokeKubeconfig } from './revoke-kubeconfig';
 export { planOffboarding } from './plan-offboarding';
+export { sweepOrphanedKubeconfigs } from './sweep-orphaned-kubeconfigs';
