@@ -1,8 +1,8 @@
 import { type Client, ScheduleNotFoundError, type WorkflowExecutionInfo } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, WorkflowIdConflictPolicy } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { type InputProblem } from '../../common/errors';
 import { onDemandSweepWorkflowId, sweepScheduleId } from '../../common/ids';
-import { escapeMarkdown } from '../../common/presentation';
+import { checkSweepInput, InvalidInputError } from '../../common/inputs';
 import { SearchAttributes } from '../../common/search-attributes';
 import {
   SWEEP_WORKFLOW,
@@ -11,9 +11,8 @@ import {
   type SweepProgress,
   sweepProgressQuery,
   type SweepReport,
-  sweepSearchAttributes,
 } from '../../common/sweep';
-import { checkClusterIds } from '../../common/validation';
+import { startSweep } from '../../config/start-sweep';
 import { badInput, Problem, ProblemType } from '../problems';
 import { type Services } from '../services';
 import { type Person } from '../signer';
@@ -28,14 +27,6 @@ import { withRpcDeadline } from './runs';
 
 type SweepServices = Pick<Services, 'config' | 'temporal' | 'signer'>;
 
-/** The least and most days of no login after which a live user's kubeconfig is reported as stale access. */
-export const STALE_AFTER_DAYS = { min: 1, max: 3650 } as const;
-
-export const SweepRules = {
-  mode: (modes: readonly string[]) => `must be one of ${modes.join(', ')}`,
-  staleAfterDays: `must be a whole number of days from ${STALE_AFTER_DAYS.min} to ${STALE_AFTER_DAYS.max}`,
-} as const;
-
 /** What a person asks of a sweep; the account and the requester are the server's and the signer's. */
 export interface SweepRequest {
   mode: SweepMode;
@@ -43,48 +34,40 @@ export interface SweepRequest {
   staleAfterDays?: number;
 }
 
-/** Refuses a sweep request that breaks a rule, naming each field, before anything is signed or sent. */
-export function checkSweepRequest(request: SweepRequest, modes: readonly SweepMode[]): void {
-  const problems: InputProblem[] = [];
-  if (!modes.includes(request.mode)) problems.push({ field: 'mode', rule: SweepRules.mode(modes) });
-  problems.push(...checkClusterIds(request.clusterIds));
-  const days = request.staleAfterDays;
-  if (days !== undefined && (!Number.isInteger(days) || days < STALE_AFTER_DAYS.min || days > STALE_AFTER_DAYS.max)) {
-    problems.push({ field: 'staleAfterDays', rule: SweepRules.staleAfterDays });
-  }
-  if (problems.length > 0) throw badInput(problems);
+/** What the schedule adds to its action's input. */
+export interface ScheduledExtras {
+  scheduleId: string;
+  /** With mode dry-run-first: runs that start earlier only report. */
+  revokeFrom?: string;
 }
 
-/** The unsigned input of a sweep for `person` (its fields in one order: the signature covers exactly these). */
-export function sweepInputOf(
+/**
+ * The unsigned input of a sweep for `person`, checked by the rules the workflow applies (common/inputs.ts) and limited
+ * to `modes` (on demand: dry-run or revoke): bad input is refused naming each field, before anything is signed.
+ */
+export function checkedSweepInput(
   accountId: string,
   request: SweepRequest,
   person: Person,
-  scheduleId?: string,
+  modes: readonly SweepMode[],
+  extras?: ScheduledExtras,
 ): Omit<SweepInput, 'authorization'> {
-  return {
+  const input: Omit<SweepInput, 'authorization'> = {
     accountId,
     mode: request.mode,
+    ...(extras?.revokeFrom ? { revokeFrom: extras.revokeFrom } : {}),
     ...(request.clusterIds ? { clusterIds: request.clusterIds } : {}),
     ...(request.staleAfterDays !== undefined ? { staleAfterDays: request.staleAfterDays } : {}),
-    ...(scheduleId ? { scheduleId } : {}),
+    ...(extras ? { scheduleId: extras.scheduleId } : {}),
     requestedBy: person.subject,
     requestedByName: person.name,
   };
-}
-
-/** The Temporal UI's summary and details of a sweep run (an on-demand start and the schedule's action alike). */
-export function sweepPresentation(input: Omit<SweepInput, 'authorization'>, how: string) {
-  return {
-    staticSummary: `Sweep orphaned kubeconfigs of account ${input.accountId} (${input.mode}, ${how}) requested by ${input.requestedBy}`,
-    staticDetails: [
-      `**Orphan sweep** of account ${input.accountId}: kubeconfigs and RBAC grants of identities RAM no longer has.`,
-      `Mode: ${input.mode}. Requested by ${escapeMarkdown(input.requestedBy)} (${how}).`,
-      `Clusters: ${input.clusterIds?.join(', ') ?? 'all'}. Stale access after ${input.staleAfterDays ?? 90} days.`,
-      "Every sweep: `OffboardingReason='sweep'`. Query: sweepProgress.",
-    ].join('\n'),
-    memo: { clusterIds: input.clusterIds ?? null, mode: input.mode },
-  };
+  const modeProblem: InputProblem[] = modes.includes(request.mode)
+    ? []
+    : [{ field: 'mode', rule: `must be one of ${modes.join(', ')}` }];
+  const problems = [...modeProblem, ...checkSweepInput(input).filter((p) => !modeProblem.length || p.field !== 'mode')];
+  if (problems.length > 0) throw badInput(problems);
+  return input;
 }
 
 /** A running sweep of the account: two sweeps never overlap, so a second is refused naming this one. */
@@ -210,12 +193,11 @@ export function startSweepNow(
   person: Person,
   nowMs?: number,
 ): Promise<StartedSweep> {
-  checkSweepRequest(request, ['dry-run', 'revoke']);
+  const { config } = services;
+  const input = checkedSweepInput(config.accountId, request, person, ['dry-run', 'revoke']);
   return oneStartAtATime(async () => {
-    const { config } = services;
     const [running] = await runningSweeps(services);
     if (running) throw sweepRunning(running, 'a sweep was not started');
-    const input = sweepInputOf(config.accountId, request, person);
     const workflowId = onDemandSweepWorkflowId(config.accountId, nowMs ?? Date.now());
     const authorization = await services.signer.signRequest({
       workflow: SWEEP_WORKFLOW,
@@ -223,20 +205,14 @@ export function startSweepNow(
       request: input,
       person,
     });
-    const client = await services.temporal.client();
     try {
-      const handle = await client.workflow.start(SWEEP_WORKFLOW, {
-        workflowId,
-        taskQueue: config.temporal.taskQueue,
-        args: [{ ...input, authorization } satisfies SweepInput],
-        // One id per request time: a second request in the same millisecond is the same request.
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        typedSearchAttributes: sweepSearchAttributes(input),
-        ...sweepPresentation(input, 'on demand'),
-      });
-      startedHere.set(config.accountId, { workflowId, runId: handle.firstExecutionRunId });
-      return { workflowId, runId: handle.firstExecutionRunId, mode: request.mode };
+      const client = await services.temporal.client();
+      const handle = await startSweep(client, workflowId, { ...input, authorization }, config.temporal);
+      const { runId } = await handle.describe();
+      startedHere.set(config.accountId, { workflowId, runId });
+      return { workflowId, runId, mode: request.mode };
     } catch (err) {
+      if (err instanceof InvalidInputError) throw badInput(err.problems);
       throw temporalProblem(err, config.temporal, `start ${workflowId}`);
     }
   });

@@ -10,20 +10,14 @@ import {
 import { decodeJwt } from 'jose';
 import { scheduledSweepWorkflowId, sweepScheduleId } from '../../common/ids';
 import { SWEEP_WORKFLOW, type SweepInput, type SweepMode, SweepModes, sweepSearchAttributes } from '../../common/sweep';
+import { sweepSummary } from '../../config/start-sweep';
 import { checkDurationWithin, describeDuration } from '../../common/timing';
 import { parseDurationMs } from '../../common/validation';
 import { badInput, notFound, Problem, ProblemType } from '../problems';
 import { type Services } from '../services';
 import { type Person } from '../signer';
 import { temporalProblem } from './errors';
-import {
-  checkSweepRequest,
-  oneStartAtATime,
-  runningSweeps,
-  sweepInputOf,
-  sweepPresentation,
-  sweepRunning,
-} from './sweep-runs';
+import { checkedSweepInput, oneStartAtATime, runningSweeps, sweepRunning } from './sweep-runs';
 
 /**
  * The account's sweep schedule (a Temporal Schedule, one per account): created or updated by an admin, whose schedule
@@ -68,6 +62,8 @@ export interface SweepScheduleView {
   /** The command that renews the grant (an update with the same interval). */
   renewCommand: string;
   mode: SweepMode;
+  /** With mode dry-run-first: the runs that start before this only report. */
+  revokeFrom?: string;
   clusterIds?: string[];
   taskQueue: string;
   paused: boolean;
@@ -163,6 +159,7 @@ async function viewOf(client: Client, d: ScheduleDescription, nowMs = Date.now()
     everyMs,
     renewCommand: renewCommandOf(d),
     mode: input?.mode ?? 'dry-run-first',
+    ...(input?.revokeFrom ? { revokeFrom: input.revokeFrom } : {}),
     ...(input?.clusterIds ? { clusterIds: input.clusterIds } : {}),
     taskQueue: d.action.taskQueue,
     paused: d.state.paused,
@@ -183,17 +180,21 @@ export async function sweepSchedule(services: SweepServices): Promise<SweepSched
   return viewOf(await services.temporal.client(), d);
 }
 
-/** The schedule's action: the admin's grant, the sweep's search attributes, the task queue, the UI's summary. */
+/**
+ * The schedule's action: its input (with `dry-run-first`, `revokeFrom`: runs that start earlier only report), the
+ * admin's grant over exactly that input, the sweep's search attributes, the task queue, the UI's summary.
+ */
 async function actionFor(
   services: SweepServices,
   mode: SweepMode,
+  revokeFrom: string | undefined,
   everyMs: number,
   person: Person,
 ): Promise<ScheduleOptionsStartWorkflowAction<Workflow>> {
   const { config } = services;
   const scheduleId = sweepScheduleId(config.accountId);
   const workflowId = scheduledSweepWorkflowId(config.accountId);
-  const input = sweepInputOf(config.accountId, { mode }, person, scheduleId);
+  const input = checkedSweepInput(config.accountId, { mode }, person, SweepModes, { scheduleId, revokeFrom });
   const authorization = await services.signer.signScheduleGrant({
     workflow: SWEEP_WORKFLOW,
     scheduleId,
@@ -209,8 +210,18 @@ async function actionFor(
     taskQueue: config.temporal.taskQueue,
     args: [{ ...input, authorization } satisfies SweepInput],
     typedSearchAttributes: sweepSearchAttributes(input),
-    ...sweepPresentation(input, `scheduled every ${describeDuration(everyMs)}`),
+    staticSummary: `${sweepSummary(input)}, every ${describeDuration(everyMs)}`,
   };
+}
+
+/**
+ * When a `dry-run-first` schedule starts revoking: one interval after it was created (or switched to this mode), so
+ * that the first scheduled run's findings can be read before anything is revoked. An update keeps the date.
+ */
+function revokeFromOf(mode: SweepMode, before: SweepInput | undefined, everyMs: number, nowMs: number) {
+  if (mode !== 'dry-run-first') return undefined;
+  if (before?.mode === 'dry-run-first' && before.revokeFrom) return before.revokeFrom;
+  return new Date(nowMs + everyMs).toISOString();
 }
 
 /**
@@ -221,21 +232,26 @@ export async function putSweepSchedule(
   services: SweepServices,
   request: ScheduleRequest,
   person: Person,
+  nowMs = Date.now(),
 ): Promise<SweepScheduleView & { created: boolean }> {
   const problems = checkDurationWithin(request.every, 'every', SCHEDULE_EVERY.minMs, SCHEDULE_EVERY.maxMs);
+  if (request.mode !== undefined && !SweepModes.includes(request.mode)) {
+    problems.push({ field: 'mode', rule: `must be one of ${SweepModes.join(', ')}` });
+  }
   if (problems.length > 0) throw badInput(problems);
-  if (request.mode !== undefined) checkSweepRequest({ mode: request.mode }, SweepModes);
   const { config } = services;
   const client = await services.temporal.client();
   const handle = scheduleHandle(client, config.accountId);
   try {
     const before = await describeOrUndefined(handle);
+    const beforeInput = before && actionInput(before);
     const everyMs =
       request.every !== undefined
         ? msOf(request.every)
         : (before?.spec.intervals?.[0]?.every ?? msOf(SCHEDULE_EVERY.defaultText));
-    const mode = request.mode ?? (before && actionInput(before)?.mode) ?? 'dry-run-first';
-    const action = await actionFor(services, mode, everyMs, person);
+    const mode = request.mode ?? beforeInput?.mode ?? 'dry-run-first';
+    const revokeFrom = revokeFromOf(mode, beforeInput, everyMs, nowMs);
+    const action = await actionFor(services, mode, revokeFrom, everyMs, person);
     const spec = { intervals: [{ every: everyMs }] };
     const policies = { overlap: ScheduleOverlapPolicy.SKIP, pauseOnFailure: false };
     if (!before) {

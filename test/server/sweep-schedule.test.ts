@@ -11,8 +11,10 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { scheduledSweepWorkflowId, sweepScheduleId } from '../../common/ids';
 import { unsignedRequest } from '../../common/requests';
 import { SearchAttributes } from '../../common/search-attributes';
-import { type SweepInput } from '../../common/sweep';
+import { type SweepInput, type SweepReport } from '../../common/sweep';
 import { sameJson, type ScheduleGrantClaims, verifySignedToken } from '../../common/signed-token';
+import { clearFaults, setFaults } from '../workflows/harness';
+import { FORMER_CONTRACTOR_UID } from '../workflows/sweep-support';
 import { useHarness } from '../workflows/use-harness';
 import { harnessEnv, startApiServer, type ApiServer } from './api-server';
 
@@ -34,11 +36,6 @@ const describe = (): Promise<ScheduleDescription> => h.client.schedule.getHandle
 /** A described schedule's action has its search attributes typed (the array form is only an input). */
 const actionAttributes = (d: ScheduleDescription) => d.action.typedSearchAttributes as TypedSearchAttributes;
 const scheduledBy = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
-
-async function endRun(workflowId: string) {
-  const handle = h.client.workflow.getHandle(workflowId);
-  if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test: end the sweep');
-}
 
 /** Waits until visibility no longer lists an open sweep of the account (the API then starts one). */
 async function noSweepRunning() {
@@ -131,10 +128,13 @@ test('the schedule: created with a grant that verifies for its input, paused, un
   expect(unsignedRequest(input)).toEqual({
     accountId: h.accountId,
     mode: 'dry-run-first',
+    revokeFrom: expect.any(String),
     scheduleId: scheduleId(),
     requestedBy: 'carol',
     requestedByName: 'Carol',
   });
+  // dry-run-first: runs that start within the first interval only report.
+  expect(Math.round((Date.parse(input.revokeFrom!) - Date.now()) / 3_600_000)).toBe(24);
   const verified = verifySignedToken(input.authorization, [{ kid: h.key.kid, x: h.key.x }], h.issuer);
   expect(verified.ok).toBe(true);
   const claims = (verified as { claims: ScheduleGrantClaims }).claims;
@@ -171,6 +171,7 @@ test('the schedule: created with a grant that verifies for its input, paused, un
   });
   const renewed = (await describe()).action.args?.[0] as SweepInput;
   expect(renewed.requestedBy).toBe('dave');
+  expect(renewed.revokeFrom).toBe(input.revokeFrom);
   expect(renewed.authorization).not.toBe(input.authorization);
 
   const unpaused = await api.call('POST', '/v1/sweeps/schedule/unpause', { as: 'carol', body: {} });
@@ -184,7 +185,13 @@ test('the schedule: created with a grant that verifies for its input, paused, un
   expect(shown.body).toMatchObject({ every: '12 hours', paused: false, grant: { signedBy: 'dave' } });
 });
 
-test('triggered: the scheduled run carries the schedule; two sweeps never overlap', async () => {
+/** Holds every sweep in its first read (each DescribeClustersV1 answers 3 s late, within the SDK's timeout) until `release`. */
+const hold = () =>
+  setFaults(h.emulator, { rules: [{ action: 'DescribeClustersV1', kind: 'latency', latencyMs: 3_000 }] });
+const release = () => clearFaults(h.emulator);
+
+test('triggered: the scheduled run verifies its grant and reports; two sweeps never overlap', async () => {
+  await hold();
   const triggered = await api.call('POST', '/v1/sweeps/schedule/trigger', { as: 'carol' });
   expect(triggered.status).toBe(202);
   const workflowId = triggered.body.workflowId as string;
@@ -192,25 +199,39 @@ test('triggered: the scheduled run carries the schedule; two sweeps never overla
   const run = await h.client.workflow.getHandle(workflowId).describe();
   expect(run.typedSearchAttributes.get(scheduledBy)).toBe(scheduleId());
   expect(run.typedSearchAttributes.get(SearchAttributes.reason)).toBe('sweep');
-
-  // While it runs: a second trigger and an on-demand sweep are refused, naming it.
   expect(run.status.name).toBe('RUNNING');
-  {
-    const again = await api.call('POST', '/v1/sweeps/schedule/trigger', { as: 'carol' });
-    expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ refusal: 'SweepRunning', runningWorkflowId: workflowId });
-    const now = await api.call('POST', '/v1/sweeps', { as: 'sam', body: { mode: 'dry-run' } });
-    expect(now.status).toBe(409);
-    expect(now.body).toMatchObject({ refusal: 'SweepRunning', runningWorkflowId: workflowId });
-    expect(now.body.detail).toContain('Nothing was started');
-  }
+
+  // While it runs: a second trigger and an on-demand sweep are refused, naming it; its progress is shown.
+  const again = await api.call('POST', '/v1/sweeps/schedule/trigger', { as: 'carol' });
+  expect(again.status).toBe(409);
+  expect(again.body).toMatchObject({ refusal: 'SweepRunning', runningWorkflowId: workflowId });
+  const now = await api.call('POST', '/v1/sweeps', { as: 'sam', body: { mode: 'dry-run' } });
+  expect(now.status).toBe(409);
+  expect(now.body).toMatchObject({ refusal: 'SweepRunning', runningWorkflowId: workflowId });
+  expect(now.body.detail).toContain('Nothing was started');
+  const progress = await api.call('GET', '/v1/sweeps/last', { as: 'olivia' });
+  expect(progress.body).toMatchObject({
+    report: null,
+    running: { workflowId, scheduled: true, progress: { stage: 'Scanning' } },
+  });
+
+  // Released, the run (started by the schedule, with the admin's grant) completes: a dry run in its first interval.
+  await release();
+  const report = (await h.client.workflow.getHandle(workflowId).result()) as SweepReport;
+  expect(report).toMatchObject({ workflowId, scheduleId: scheduleId(), dryRun: true, complete: true });
+  expect(report.orphans.map((o) => o.uid)).toContain(FORMER_CONTRACTOR_UID);
+  const last = await api.call('GET', '/v1/sweeps/last', { as: 'olivia' });
+  expect(last.body).toMatchObject({ running: null, report: { workflowId, dryRun: true } });
   const shown = await api.call('GET', '/v1/sweeps/schedule', { as: 'olivia' });
-  expect((shown.body.recentRuns as Array<{ workflowId: string }>)[0].workflowId).toBe(workflowId);
-  await endRun(workflowId);
+  expect((shown.body.recentRuns as Array<{ workflowId: string; execution: string }>)[0]).toMatchObject({
+    workflowId,
+    execution: 'COMPLETED',
+  });
 });
 
 test('on demand: started for the person, signed for its id; a second start while it runs is refused', async () => {
   await noSweepRunning();
+  await hold();
   const started = await api.call('POST', '/v1/sweeps', {
     as: 'sam',
     body: { mode: 'dry-run', clusterIds: ['c-prod-1'], staleAfterDays: 30 },
@@ -223,13 +244,19 @@ test('on demand: started for the person, signed for its id; a second start while
   expect(run.typedSearchAttributes.get(SearchAttributes.requestedBy)).toBe('sam');
   expect(run.typedSearchAttributes.get(SearchAttributes.reason)).toBe('sweep');
   expect(run.status.name).toBe('RUNNING');
-  {
-    const second = await api.call('POST', '/v1/sweeps', { as: 'carol', body: { mode: 'revoke' } });
-    expect(second.status).toBe(409);
-    expect(second.body).toMatchObject({ refusal: 'SweepRunning', runningWorkflowId: workflowId });
-    const trigger = await api.call('POST', '/v1/sweeps/schedule/trigger', { as: 'carol' });
-    expect(trigger.status).toBe(409);
-    expect(trigger.body).toMatchObject({ refusal: 'SweepRunning', runningWorkflowId: workflowId });
-  }
-  await endRun(workflowId);
+
+  const second = await api.call('POST', '/v1/sweeps', { as: 'carol', body: { mode: 'revoke' } });
+  expect(second.status).toBe(409);
+  expect(second.body).toMatchObject({ refusal: 'SweepRunning', runningWorkflowId: workflowId });
+  const trigger = await api.call('POST', '/v1/sweeps/schedule/trigger', { as: 'carol' });
+  expect(trigger.status).toBe(409);
+  expect(trigger.body).toMatchObject({ refusal: 'SweepRunning', runningWorkflowId: workflowId });
+
+  // Its signed request verifies in the run: it completes, the newest report, for exactly the cluster asked.
+  await release();
+  const report = (await handle.result()) as SweepReport;
+  expect(report).toMatchObject({ workflowId, dryRun: true, clustersScanned: 1 });
+  expect(report.scheduleId).toBeUndefined();
+  const last = await api.call('GET', '/v1/sweeps/last', { as: 'sam' });
+  expect(last.body).toMatchObject({ running: null, report: { workflowId } });
 });
