@@ -15,6 +15,7 @@ import { fields, formatTime, table } from '../output';
 
 export interface SweepFlags {
   dryRun?: boolean;
+  revoke?: boolean;
   cluster?: string[];
   staleAfter?: number;
   last?: boolean;
@@ -45,10 +46,12 @@ interface LastSweep {
 export const sweep: CommandModule<SweepFlags> = {
   description:
     'Find kubeconfigs and RBAC grants of identities RAM no longer has (deleted, or in its recycle bin) and revoke ' +
-    'them (admin, security). Without flags: triggers the sweep schedule if the account has one, else sweeps now. ' +
-    'With --dry-run (or --cluster) it sweeps now; --dry-run only reports. --last shows the last report.',
+    'them (admin, security). Without flags: triggers the sweep schedule if the account has one (its mode applies), ' +
+    'else sweeps now and revokes. --dry-run, --revoke, --cluster and --stale-after sweep now; --dry-run only ' +
+    'reports. --last shows the last report.',
   options: [
-    new Option('--dry-run', 'only report what would be revoked'),
+    new Option('--dry-run', 'sweep now, and only report what would be revoked'),
+    new Option('--revoke', "sweep now and revoke, whatever the schedule's mode").conflicts('dryRun'),
     clusterOption(),
     new Option(
       '--stale-after <days>',
@@ -56,6 +59,7 @@ export const sweep: CommandModule<SweepFlags> = {
     ).argParser(positiveInt),
     new Option('--last', "the newest completed sweep's report, and the running sweep's progress").conflicts([
       'dryRun',
+      'revoke',
       'cluster',
       'staleAfter',
     ]),
@@ -79,7 +83,7 @@ async function sweepNow(ctx: Ctx, flags: SweepFlags): Promise<ExitCode> {
     throw badInput('--stale-after: must be a whole number of days from 1 to 3650');
   }
   const api = ctx.api();
-  const onDemand = flags.dryRun || clusterIds || flags.staleAfter !== undefined;
+  const onDemand = flags.dryRun || flags.revoke || clusterIds || flags.staleAfter !== undefined;
   try {
     if (!onDemand) {
       const triggered = await triggerSchedule(ctx);
@@ -169,6 +173,9 @@ function renderRunning(r: RunningSweep, now: Date): string {
   ].join('\n');
 }
 
+/** The date of an ISO time: what a recycle-bin entry needs (RAM purges by the day). */
+const day = (iso: string) => iso.slice(0, 10);
+
 const nameOf = (o: { name?: string }) => o.name ?? '(nameless)';
 
 function outcomeOf(o: OrphanFinding): string {
@@ -216,12 +223,12 @@ export function renderReport(r: SweepReport, now: Date): string {
           o.evidence,
           o.kubeconfigs.map((k) => k.clusterId).join(', '),
           o.grants,
-          o.recycleBin ? `recycled ${o.recycleBin.recycleDate}, purged ${o.recycleBin.deleteDate}` : '',
+          o.recycleBin ? `in bin ${day(o.recycleBin.recycleDate)}\npurged ${day(o.recycleBin.deleteDate)}` : '',
           outcomeOf(o),
         ]),
       ),
     );
-    if (r.dryRun && c.found > 0) lines.push('', 'Revoke them: offboard sweep');
+    if (r.dryRun && c.found > 0) lines.push('', 'Revoke them: offboard sweep --revoke');
   } else {
     lines.push('', 'No orphaned kubeconfig or grant.');
   }

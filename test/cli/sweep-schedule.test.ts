@@ -6,6 +6,7 @@
  */
 import { scheduledSweepWorkflowId, sweepScheduleId } from '../../common/ids';
 import { closeTestConnections } from '../support/temporal';
+import { clearFaults, setFaults } from '../workflows/harness';
 import { argv } from './argv';
 import { type CliWorld, json, offboard, packagesLoadedBy, startCliWorld } from './cli-harness';
 
@@ -92,8 +93,9 @@ test('the schedule: created, described, paused with a note, unpaused, triggered;
     paused: true,
     note: 'paused by Carol (carol): change freeze',
   });
+  const olivia = await w.as('olivia');
   const described = json<{ paused: boolean; note: string; grant: { signedBy: string } }>(
-    await offboard(await w.as('olivia'), argv('schedule', 'sweep', { json: true })),
+    await offboard(olivia, argv('schedule', 'sweep', { json: true })),
   );
   expect(described).toMatchObject({ paused: true, note: 'paused by Carol (carol): change freeze' });
 
@@ -101,7 +103,8 @@ test('the schedule: created, described, paused with a note, unpaused, triggered;
   expect(unpaused.code).toBe(0);
   expect((await describeSchedule()).state).toMatchObject({ paused: false, note: 'unpaused by Carol (carol)' });
 
-  // `offboard sweep` without flags triggers the schedule, and says so.
+  // `offboard sweep` without flags triggers the schedule, and says so. The sweep is held in its first read meanwhile.
+  await setFaults(w.h.emulator, { rules: [{ action: 'DescribeClustersV1', kind: 'latency', latencyMs: 3_000 }] });
   const triggered = await offboard(carol, argv('sweep', { json: true }));
   expect(triggered.code).toBe(0);
   const t = json<{ started: string; workflowId: string; mode: string }>(triggered);
@@ -117,7 +120,46 @@ test('the schedule: created, described, paused with a note, unpaused, triggered;
     expect(second.stderr).toContain(t.workflowId);
     expect(second.stderr).toContain('offboard sweep --last');
   }
+  const following = await offboard(carol, argv('sweep', { last: true }));
+  expect(following.code).toBe(3);
+  expect(following.stderr).toContain('no sweep of account');
+  expect(following.stderr).toContain(`Running now: ${t.workflowId} (scheduled`);
+
+  // Released, it completes (its grant verified by the run): `--last` shows its report, a dry run in its first interval.
+  await clearFaults(w.h.emulator);
+  await w.h.client.workflow.getHandle(t.workflowId).result();
+  const last = await offboard(olivia, argv('sweep', { last: true }));
+  expect(last.code).toBe(0);
+  expect(last.stdout).toContain(
+    `Sweep ${t.workflowId} (schedule ${sweepScheduleId(w.h.accountId)}) — DRY RUN: nothing was revoked`,
+  );
+  expect(last.stdout).toMatch(/Result:\s+complete/);
+  expect(last.stdout).toMatch(/Orphans:\s+1 found, 0 revoked, 0 verified, 0 failed/);
+  expect(last.stdout).toMatch(/2034000000000099\s*│\s*former-contractor/);
+  expect(last.stdout).toContain('Revoke them: offboard sweep --revoke');
   const shown = await offboard(carol, argv('schedule', 'sweep'));
-  expect(shown.stdout).toContain(t.workflowId);
-  await w.h.client.workflow.getHandle(t.workflowId).terminate('test: end the sweep');
+  expect(shown.stdout).toMatch(new RegExp(`${t.workflowId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*completed`));
+});
+
+test('on demand with --cluster: security revokes the orphan; --last shows it revoked and verified', async () => {
+  const sam = await w.as('sam');
+  const r = await offboard(sam, argv('sweep', { cluster: 'c-prod-1', json: true }));
+  expect(r.code).toBe(0);
+  const started = json<{ started: string; workflowId: string; mode: string }>(r);
+  expect(started).toMatchObject({ started: 'on-demand', mode: 'revoke' });
+  await w.h.client.workflow.getHandle(started.workflowId).result();
+  const last = await offboard(sam, argv('sweep', { last: true }));
+  expect(last.code).toBe(0);
+  expect(last.stdout).toContain(`Sweep ${started.workflowId} (on demand)`);
+  expect(last.stdout).not.toContain('DRY RUN');
+  expect(last.stdout).toMatch(/Clusters:\s+1 scanned, 0 skipped/);
+  expect(last.stdout).toMatch(/Orphans:\s+1 found, 1 revoked, 1 verified, 0 failed/);
+  expect(last.stdout).toMatch(/revoked, verified 20\d\d-/);
+  const asJson = json<{ report: { workflowId: string; counts: object } }>(
+    await offboard(sam, argv('sweep', { last: true, json: true })),
+  );
+  expect(asJson.report).toMatchObject({
+    workflowId: started.workflowId,
+    counts: { found: 1, revoked: 1, verified: 1, failed: 0 },
+  });
 });
