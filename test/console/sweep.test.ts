@@ -5,6 +5,7 @@
  * pages pass axe-core and load under the console's Content-Security-Policy.
  */
 import { sweepScheduleId } from '../../common/ids';
+import { clearFaults, setFaults } from '../workflows/harness';
 import { checkPage, signIn, useConsole } from './use-console';
 
 const { h, c } = useConsole('console-sweep');
@@ -49,6 +50,8 @@ test('an admin pauses and unpauses the schedule with a note, and starts a dry ru
   await carol.page.getByText('You unpaused the sweep schedule.').waitFor();
   expect((await describeSchedule()).state.paused).toBe(false);
 
+  // The sweep is held in its first read (each DescribeClustersV1 answers 3 s late) while the page shows it running.
+  await setFaults(h.emulator, { rules: [{ action: 'DescribeClustersV1', kind: 'latency', latencyMs: 3_000 }] });
   await carol.page.getByRole('button', { name: 'Dry-run sweep now' }).click();
   const notice = await carol.page.getByText(/A dry-run sweep started: sweep\/\d+\/on-demand-/).innerText();
   const workflowId = /(sweep\/\S+)\. It only reports/.exec(notice)![1];
@@ -61,5 +64,15 @@ test('an admin pauses and unpauses the schedule with a note, and starts a dry ru
   await carol.page.getByRole('heading', { name: 'Refused: nothing was changed' }).waitFor();
   await carol.page.getByText(`the sweep ${workflowId} (on demand) is running`).waitFor();
   await checkPage(carol, 'sweep-refused');
-  await h.client.workflow.getHandle(workflowId).terminate('test: end the sweep');
+
+  // Released, it completes: the page shows its report, the demo's orphan among the findings.
+  await clearFaults(h.emulator);
+  await h.client.workflow.getHandle(workflowId).result();
+  await carol.page.goto(`${c.api.url}/console/sweep`);
+  const report = carol.page.getByRole('region', { name: 'Last report' });
+  await report.getByText(workflowId).waitFor();
+  await report.getByText('dry run: nothing was revoked').waitFor();
+  await report.getByRole('row', { name: /2034000000000099 former-contractor/ }).waitFor();
+  expect(await carol.page.getByRole('heading', { name: 'Running now' }).count()).toBe(0);
+  await checkPage(carol, 'sweep-report');
 });
