@@ -23,7 +23,8 @@ import { checkedSweepInput, oneStartAtATime, runningSweeps, sweepRunning } from 
  * The account's sweep schedule (a Temporal Schedule, one per account): created or updated by an admin, whose schedule
  * grant (signed here, re-signed on every update, so that an update is also the renewal) every scheduled run carries
  * and verifies; overlap policy SKIP, so two sweeps never overlap; paused and unpaused with a note naming who; triggered
- * now; described (interval, pause, next runs, the grant's signer and expiry, the last runs).
+ * now; described (interval, pause, next runs, the grant's signer and expiry, the last runs). Over 300 lines because
+ * it is one concept, the schedule and its grant: each operation reads the description the others write.
  */
 
 type SweepServices = Pick<Services, 'config' | 'temporal' | 'signer'>;
