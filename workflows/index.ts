@@ -2,3 +2,6 @@
 export { offboardIdentity } from './offboard-identity';
 export { revokeKubeconfig } from './revoke-kubeconfig';
 export { planOffboarding } from './plan-offboarding';
+// Undo and purge (RAM's recycle bin)
+export { undoOffboarding } from './undo-offboarding';
+export { purgeFromRecycleBin } from './purge-from-recycle-bin';

@@ -91,6 +91,15 @@ export const ACTIVITY_OPTIONS: Record<Exclude<keyof OffboardActivities, 'appendA
   unbindMfaDevice: api,
   deleteIdentity: api,
   notify: notification,
+  // Undo and purge (RAM's recycle bin)
+  readRecycleBinEntry: api,
+  readOffboardingRecord: reads,
+  lookUpLiveUser: api,
+  restoreUserFromRecycleBin: api,
+  restoreAccessKeyFromRecycleBin: api,
+  addUserToGroup: api,
+  attachPolicyToUser: api,
+  purgeUserFromRecycleBin: reads,
 };
 
 /** The proxy's own options are never used as is: every call goes through `executeWithOptions` with the table above. */
