@@ -43,7 +43,8 @@ export async function admitRequest(
   if (problems.length > 0) badInput(problems);
 
   // The purge child is not started by a person: it carries its parent's request instead (purge-from-recycle-bin.ts).
-  if (run.workflow === 'purgeFromRecycleBin') throw new Error('a purge run is admitted by its parent, not by a request');
+  if (run.workflow === 'purgeFromRecycleBin')
+    throw new Error('a purge run is admitted by its parent, not by a request');
   const verdict = checkStartRequest(input, {
     workflow: run.workflow,
     workflowId: info.workflowId,
