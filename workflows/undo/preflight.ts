@@ -61,6 +61,17 @@ export async function checkRestorable(run: Run, input: UndoOffboardingInput): Pr
     `${input.undoOf} (run ${read.runId}) deleted uid ${uid}; keys it deleted: ${record.deletedAccessKeyIds.join(', ') || 'none'}`,
   );
 
+  const live = await run.step('GetUser', () =>
+    run.act('lookUpLiveUser', `Is ${run.targetRef} live?`, { accountId: input.accountId, userName: input.target.name }),
+  );
+  if (live.uid === uid)
+    refuse(run, `uid ${uid} is already restored: it is live again under the name ${input.target.name}`);
+  if (live.uid !== undefined) {
+    refuse(
+      run,
+      `a live user now holds the name ${input.target.name} (uid ${live.uid}): uid ${uid} cannot be restored under it`,
+    );
+  }
   const entry = await run.step('GetUserInRecycleBin', () =>
     run.act('readRecycleBinEntry', `Read uid ${uid} in RAM's recycle bin`, { accountId: input.accountId, uid }),
   );
@@ -69,15 +80,6 @@ export async function checkRestorable(run: Run, input: UndoOffboardingInput): Pr
       run,
       `uid ${uid} of ${run.targetRef} is no longer in RAM's recycle bin: it was purged (${purgeDate(record)})`,
     );
-  const live = await run.step('GetUser', () =>
-    run.act('lookUpLiveUser', `Is ${run.targetRef} live?`, { accountId: input.accountId, userName: input.target.name }),
-  );
-  if (live.uid !== undefined) {
-    refuse(
-      run,
-      `a live user now holds the name ${input.target.name} (uid ${live.uid}): uid ${uid} cannot be restored under it`,
-    );
-  }
   run.board.audit(
     'recycle bin',
     'ok',
