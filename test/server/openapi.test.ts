@@ -35,11 +35,10 @@ const routes: Array<[string, string, number[]]> = [
   ['get', '/v1/runs/lookup', [400, 401, 403, 404, 409, 503]],
   ['get', run, [400, 401, 403, 404, 503]],
   ['get', `${run}/audit`, [400, 401, 403, 404, 503]],
-  ...['approve', 'reject', 'resolve', 'rescind', 'retry', 'abort'].map((d): [string, string, number[]] => [
-    'post',
-    `${run}/${d}`,
-    [400, 401, 403, 404, 409, 413, 503],
-  ]),
+  ...['approve', 'reject', 'resolve', 'rescind', 'retry', 'abort', 'approve-undo', 'reject-undo'].map(
+    (d): [string, string, number[]] => ['post', `${run}/${d}`, [400, 401, 403, 404, 409, 413, 503]],
+  ),
+  ['post', '/v1/runs/offboard/{account}/user/{name}/undo', [400, 401, 403, 404, 409, 413, 503]],
   ['post', '/v1/hr-events', [400, 401, 409, 413, 422, 503]],
 ];
 
