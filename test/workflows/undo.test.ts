@@ -229,6 +229,37 @@ test('purge policy after:3s: the child purges the same uid and its keys; an undo
   expect(refused.outcome).toContain(`purge date ${purgeAt}: this product's purge policy`);
 });
 
+test('an undo before the purge date: the purge child wakes, finds the uid restored, and purges nothing', async () => {
+  const taskQueue = uniqueTaskQueue('undo-purge-late');
+  const config = loadWorkerConfig({
+    ...h.env,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    OFFBOARD_RECYCLE_BIN_PURGE: 'after:25s',
+  });
+  const worker = await createTestWorker({ taskQueue, activities: await activitiesFromConfig(config) });
+  const running = worker.run();
+  try {
+    const starter = { ...h, taskQueue, config };
+    const { result, workflowId } = await offboardAlice(starter);
+    const purge = h.client.workflow.getHandle(purgeWorkflowId(h.accountId, result.uid!));
+    const { handle } = await startUndo(workflowId, people.carol, starter);
+    await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
+    await decide(h, handle, 'approveUndo', {}, people.dave);
+    expect((await handle.result()).stage).toBe(OffboardingStage.Completed);
+
+    const ended = await purge.result();
+    expect(ended.stage).toBe(OffboardingStage.AlreadyGone);
+    expect(ended.outcome).toMatch(
+      /it was restored \(an undo\): it is live again under its name, and this run purged nothing/,
+    );
+    const state = (await emulatorState(h.emulator)) as { users: UserJson[] };
+    expect(state.users.find((u) => u.name === 'alice')?.id).toBe(result.uid);
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+});
+
 test('a purge started by hand is refused, even with a real signed request', async () => {
   const request = {
     ...offboardInput(h, 'alice'),
