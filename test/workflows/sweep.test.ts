@@ -16,6 +16,7 @@ import {
   SMALL_ACCOUNT,
   startSignedSweep,
 } from './sweep-support';
+import { recordHistory } from './record';
 import { useHarness } from './use-harness';
 
 const account = generatedAccount();
@@ -77,6 +78,7 @@ test('a revoking sweep revokes and verifies every orphan and touches no live ide
   expect(before.size).toBeGreaterThan(SMALL_ACCOUNT.identities);
   const handle = await startSignedSweep(h, { mode: 'revoke' });
   const report = await handle.result();
+  await recordHistory('sweep-revoke', handle);
 
   expect(report.complete).toBe(true);
   expect(report.counts).toEqual({
