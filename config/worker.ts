@@ -5,6 +5,7 @@ import { describeDuration, FAST_TIMING, PRODUCTION_TIMING, type TimingBounds } f
 import { type AlibabaSettings, readAlibabaSettings } from './alibaba';
 import { ConfigError, dataDirOf, duration, type Env, existingFile, read } from './env';
 import { readAuditSigningKey } from './audit-keys';
+import { readWorkerDeployment, type WorkerDeployment } from './deployment';
 import { type Ed25519Jwk, ensureLocalKeys, readJwks, readTokenIssuer, trustedKeysOf } from './trust-keys';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 
@@ -30,6 +31,8 @@ export interface WorkerConfig {
   timing: TimingBounds;
   workflowBundlePath?: string;
   shutdownGraceMs: number;
+  /** Worker Versioning's deployment name and build id (config/deployment.ts); none: an unversioned worker. */
+  deployment?: WorkerDeployment;
 }
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
@@ -75,8 +78,11 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     problems,
   );
 
+  const deployment = readWorkerDeployment(env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    ...(deployment && { deployment }),
     temporal,
     alibaba,
     trust: trust as WorkerConfig['trust'],
@@ -103,6 +109,7 @@ export function describeConfig(config: WorkerConfig): string {
     `payload keys current=${config.temporal.payloadKeys.current} decrypts=${config.temporal.payloadKeys.keyIds.join(',')} (${config.temporal.payloadKeys.source})`,
     `audit chain ${config.auditKey ? `signed with ${config.auditKey.kid} (${config.auditKeyPath})` : 'unsigned: set OFFBOARD_AUDIT_SIGNING_KEYS'}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
+    `versioning: ${config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (runs pinned to their build)` : 'off (an unversioned worker: workflow changes need patched())'}`,
   ].join('\n');
 }
 
