@@ -33,7 +33,15 @@ export interface WorkerConfig {
   shutdownGraceMs: number;
   /** Worker Versioning's deployment name and build id (config/deployment.ts); none: an unversioned worker. */
   deployment?: WorkerDeployment;
+  /**
+   * How many runs the worker keeps in memory between their tasks. Runs that wait days for an approval need not stay:
+   * one leaving the cache is replayed from its history at its next task (README: Sizing the worker).
+   */
+  workflowCacheSize: number;
 }
+
+/** Runs kept in memory by default: see README "Sizing the worker" for the figure behind it. */
+export const DEFAULT_WORKFLOW_CACHE_SIZE = 500;
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const problems: string[] = [];
@@ -79,10 +87,22 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   );
 
   const deployment = readWorkerDeployment(env, problems);
+  const workflowCacheSize = read(
+    env,
+    'OFFBOARD_WORKFLOW_CACHE_SIZE',
+    z.coerce
+      .number({ error: 'must be a whole number of runs from 0 to 100000' })
+      .int({ error: 'must be a whole number of runs from 0 to 100000' })
+      .min(0, { error: 'must be a whole number of runs from 0 to 100000' })
+      .max(100_000, { error: 'must be a whole number of runs from 0 to 100000' })
+      .default(DEFAULT_WORKFLOW_CACHE_SIZE),
+    problems,
+  );
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...(deployment && { deployment }),
+    workflowCacheSize: workflowCacheSize as number,
     temporal,
     alibaba,
     trust: trust as WorkerConfig['trust'],
@@ -109,6 +129,7 @@ export function describeConfig(config: WorkerConfig): string {
     `payload keys current=${config.temporal.payloadKeys.current} decrypts=${config.temporal.payloadKeys.keyIds.join(',')} (${config.temporal.payloadKeys.source})`,
     `audit chain ${config.auditKey ? `signed with ${config.auditKey.kid} (${config.auditKeyPath})` : 'unsigned: set OFFBOARD_AUDIT_SIGNING_KEYS'}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
+    `workflow cache: ${config.workflowCacheSize} runs`,
     `versioning: ${config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (runs pinned to their build)` : 'off (an unversioned worker: workflow changes need patched())'}`,
   ].join('\n');
 }
