@@ -4,15 +4,20 @@
  * people (offboardings, undos) and sweeps are PINNED, so a deploy never replays them on changed code; the short
  * leaked-kubeconfig response and the dry-run plan may move to the newest build (AUTO_UPGRADE).
  */
-import { setWorkflowOptions } from '@temporalio/workflow';
+import { type VersioningBehavior } from '@temporalio/common';
+import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import { offboardIdentity } from './offboard-identity';
 import { planOffboarding } from './plan-offboarding';
 import { revokeKubeconfig } from './revoke-kubeconfig';
 import { sweepOrphanedKubeconfigs } from './sweep-orphaned-kubeconfigs';
 
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, offboardIdentity);
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, sweepOrphanedKubeconfigs);
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, revokeKubeconfig);
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, planOffboarding);
+/** The behaviour on a versioned worker; an unversioned one may not be given any (the server refuses the task). */
+const onVersionedWorker = (versioningBehavior: VersioningBehavior) => () =>
+  workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior } : {};
+
+setWorkflowOptions(onVersionedWorker('PINNED'), offboardIdentity);
+setWorkflowOptions(onVersionedWorker('PINNED'), sweepOrphanedKubeconfigs);
+setWorkflowOptions(onVersionedWorker('AUTO_UPGRADE'), revokeKubeconfig);
+setWorkflowOptions(onVersionedWorker('AUTO_UPGRADE'), planOffboarding);
 
 export { offboardIdentity, planOffboarding, revokeKubeconfig, sweepOrphanedKubeconfigs };

@@ -13,4 +13,4 @@ export async function offboardIdentity(input: OffboardIdentityInput): ReturnType
   await sleep(1);
   return buildA(input);
 }
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, offboardIdentity);
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, offboardIdentity); // always on a versioned worker here

@@ -50,15 +50,25 @@ async function makeCurrent(client: Client, version: WorkerDeploymentVersion): Pr
       .describeWorkerDeployment({ namespace, deploymentName: version.deploymentName })
       .catch(() => undefined);
     const seen = d?.workerDeploymentInfo?.versionSummaries?.some((v) => v.version === toCanonicalString(version));
-    if (d && seen) {
-      await client.workflowService.setWorkerDeploymentCurrentVersion({
-        namespace,
-        deploymentName: version.deploymentName,
-        version: toCanonicalString(version),
-        conflictToken: d.conflictToken,
-      });
-      break;
-    }
+    // Visible before its workers have polled every task queue: the server refuses it as current until then.
+    const made =
+      d && seen
+        ? await client.workflowService
+            .setWorkerDeploymentCurrentVersion({
+              namespace,
+              deploymentName: version.deploymentName,
+              version: toCanonicalString(version),
+              conflictToken: d.conflictToken,
+            })
+            .then(
+              () => true,
+              (err: { code?: number }) => {
+                if (err.code === 9) return false; // FAILED_PRECONDITION: missing task queues, not yet
+                throw err;
+              },
+            )
+        : false;
+    if (made) break;
     if (Date.now() > deadline) throw new Error(`${toCanonicalString(version)} never became visible`);
     await sleep(300);
   }
