@@ -33,13 +33,27 @@ export interface ClusterReads {
     clusters: readonly ClusterFacts[],
     requestIds: string[],
   ): Promise<{ leftovers: LeftoverKubeconfig[]; unattributed: LeftoverKubeconfig[] }>;
+  /** Every kubeconfig one cluster lists (ListClusterKubeconfigStates, all pages); undefined when the cluster is gone. */
+  clusterKubeconfigs(clusterId: string, requestIds: string[]): Promise<ClusterKubeconfig[] | undefined>;
+}
+
+/** One row of ListClusterKubeconfigStates: whose kubeconfig it is, as the cluster knows them, and its state. */
+export interface ClusterKubeconfig {
+  uid: string;
+  /** Absent when Alibaba lists a deleted identity without its name. */
+  name?: string;
+  accountType: string;
+  /** Active, InActive or Deleted. */
+  accountState: string;
+  certState: string;
+  certExpireTime?: string;
 }
 
 /** A cluster as listed, with its `meta_data` JSON (kept out of results: it is only read for the audit-log project). */
 export type ListedCluster = ClusterFacts & { metaData?: string };
 
 /** Cert states a kubeconfig may still be used in: `Unknown` counts, since it is not known to be revoked. */
-const VALID_CERT_STATES: readonly string[] = ['Unexpired', 'Unknown'];
+export const VALID_CERT_STATES: readonly string[] = ['Unexpired', 'Unknown'];
 
 /** More pages than any account has: reaching it means the paging does not end, which is refused, never truncated. */
 const MAX_PAGES = 1_000;
@@ -70,6 +84,32 @@ async function readPages<S>(operation: string, fetchPage: (pageNumber: number) =
 }
 
 export function clusterReads(cs: CsClient, sdk: SdkCalls): ClusterReads {
+  async function clusterKubeconfigs(clusterId: string, requestIds: string[]): Promise<ClusterKubeconfig[] | undefined> {
+    let gone = false;
+    const states = await readPages('ListClusterKubeconfigStates', async (pageNumber) => {
+      const res = await sdk.callOptional(
+        'ListClusterKubeconfigStates',
+        () =>
+          cs.listClusterKubeconfigStates(
+            clusterId,
+            new $cs.ListClusterKubeconfigStatesRequest({ pageNumber, pageSize: 50 }),
+          ),
+        requestIds,
+      );
+      if (!res && pageNumber === 1) gone = true;
+      return res && { items: res.body?.states ?? [], totalCount: res.body?.page?.totalCount };
+    });
+    if (gone) return undefined;
+    return states.map((s) => ({
+      uid: s.accountId ?? '',
+      ...(s.accountName ? { name: s.accountName } : {}),
+      accountType: s.accountType ?? '',
+      accountState: s.accountState ?? '',
+      certState: s.certState ?? 'Unknown',
+      ...(s.certExpireTime ? { certExpireTime: s.certExpireTime } : {}),
+    }));
+  }
+
   return {
     async clusters(requestIds) {
       const listed = await readPages('DescribeClustersV1', async (pageNumber) => {
@@ -128,38 +168,29 @@ export function clusterReads(cs: CsClient, sdk: SdkCalls): ClusterReads {
       }));
     },
 
+    clusterKubeconfigs,
+
     async leftoverKubeconfigs(target, knownUids, clusters, requestIds) {
       const accountType = target.type === 'user' ? 'RamUser' : 'RamRole';
       const leftovers: LeftoverKubeconfig[] = [];
       const unattributed: LeftoverKubeconfig[] = [];
       for (const { clusterId, name: clusterName } of clusters) {
-        const states = await readPages('ListClusterKubeconfigStates', async (pageNumber) => {
-          const res = await sdk.callOptional(
-            'ListClusterKubeconfigStates',
-            () =>
-              cs.listClusterKubeconfigStates(
-                clusterId,
-                new $cs.ListClusterKubeconfigStatesRequest({ pageNumber, pageSize: 50 }),
-              ),
-            requestIds,
-          );
-          return res && { items: res.body?.states ?? [], totalCount: res.body?.page?.totalCount };
-        });
+        const states = (await clusterKubeconfigs(clusterId, requestIds)) ?? [];
         for (const s of states) {
-          if (s.accountType !== accountType || !VALID_CERT_STATES.includes(s.certState ?? 'Unknown')) continue;
+          if (s.accountType !== accountType || !VALID_CERT_STATES.includes(s.certState)) continue;
           const kubeconfig: LeftoverKubeconfig = {
             clusterId,
             clusterName,
-            certState: s.certState ?? 'Unknown',
+            certState: s.certState,
             certExpireTime: s.certExpireTime,
-            uid: s.accountId ?? '',
+            uid: s.uid,
           };
           const deleted = s.accountState === 'Deleted';
           // A known uid counts only for an identity the cluster itself reports deleted: the uids come from earlier
           // runs' records, which must never make the run revoke a live identity's kubeconfig.
           if (deleted && kubeconfig.uid && knownUids.includes(kubeconfig.uid)) leftovers.push(kubeconfig);
-          else if (s.accountName === target.name) leftovers.push(kubeconfig);
-          else if (deleted && !s.accountName && kubeconfig.uid) unattributed.push(kubeconfig);
+          else if (s.name === target.name) leftovers.push(kubeconfig);
+          else if (deleted && !s.name && kubeconfig.uid) unattributed.push(kubeconfig);
         }
       }
       return { leftovers, unattributed };

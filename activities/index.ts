@@ -17,6 +17,7 @@ import { revocationActivities } from './revocation';
 import { runPolicyActivities } from './run-policy';
 import { recycleBinActivities } from './recycle-bin';
 import { undoActivities } from './undo';
+import { sweepActivities } from './sweep';
 import { type OffboardActivities } from './types';
 import { verificationActivities } from './verification';
 
@@ -46,5 +47,6 @@ export function createActivities(deps: ActivityDeps): OffboardActivities {
     // Undo and purge (RAM's recycle bin)
     ...recycleBinActivities(ctx),
     ...undoActivities(ctx),
+    ...sweepActivities(ctx),
   };
 }

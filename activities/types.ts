@@ -22,6 +22,7 @@ import type { TrustedKey } from '../common/signed-token';
 import type { TimingBounds } from '../common/timing';
 import type { DeletionRecord, RecycleBinEntry, RecycleBinPurgePolicy } from '../common/undo';
 import type { AuditAppended, AuditBatch } from './audit';
+import type { SweepScan } from './sweep';
 import type { Notification } from './notification';
 
 export type { AuditAppended, AuditBatch, Notification };
@@ -115,6 +116,15 @@ export interface OffboardActivities {
   /** Replaces a role's trust policy with one nobody can assume. Undone by restoreTrustPolicy with the snapshot. */
   lockTrustPolicy(input: { roleName: string }): Promise<StepResult>;
   restoreTrustPolicy(input: { roleName: string; document: string }): Promise<StepResult>;
+
+  // The orphan sweep (workflows/sweep-orphaned-kubeconfigs.ts)
+  /**
+   * Every cluster's kubeconfigs (or the named clusters'), RAM's directory and recycle bin, the grants of identities
+   * gone from RAM, and stale access of live users: the findings, nothing changed.
+   */
+  scanForOrphans(input: { clusterIds?: string[]; staleAfterDays?: number }): Promise<SweepScan>;
+  /** Of these uids, those RAM still does not have (re-read right before the sweep revokes them). */
+  confirmGone(input: { uids: string[] }): Promise<{ gone: string[]; requestIds: string[] }>;
 
   // Revocation and its undo
   /** Removes kubeconfigs and RBAC grants on all clusters (an asynchronous task) or on the named ones. */

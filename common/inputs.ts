@@ -1,5 +1,6 @@
 import { formatInputProblems, type InputProblem } from './errors';
 import { checkDeleteNotBefore, checkRunDurations, PRODUCTION_TIMING, type TimingBounds } from './timing';
+import { type SweepInput, SweepModes } from './sweep';
 import { type OffboardIdentityInput, type RevokeKubeconfigInput } from './types';
 import {
   checkClusterIds,
@@ -58,6 +59,38 @@ export function checkRevokeInput(input: unknown, ctx: InputContext = {}): InputP
   const problems = [...checkCommon(i, ctx), ...checkRunDurations(i, ctx.timing ?? PRODUCTION_TIMING)];
   if (i.force !== undefined && typeof i.force !== 'boolean')
     problems.push({ field: 'force', rule: 'must be true or false' });
+  return problems;
+}
+
+/** The longest a sweep may wait before reporting a user's silence as stale access, in days. */
+export const MAX_STALE_AFTER_DAYS = 3650;
+
+/** A sweep's input: the API checks it before signing, the workflow again before anything is read. */
+export function checkSweepInput(input: unknown): InputProblem[] {
+  if (!input || typeof input !== 'object') return [{ field: 'input', rule: 'must be an object' }];
+  const i = input as Partial<SweepInput>;
+  const problems: InputProblem[] = [];
+  if (!isValidAccountId(i.accountId)) problems.push({ field: 'accountId', rule: Rules.accountId });
+  if (!SweepModes.includes(i.mode as SweepInput['mode'])) {
+    problems.push({ field: 'mode', rule: `must be one of ${SweepModes.join(', ')}` });
+  }
+  if (i.mode === 'dry-run-first' && (typeof i.revokeFrom !== 'string' || Number.isNaN(Date.parse(i.revokeFrom)))) {
+    problems.push({ field: 'revokeFrom', rule: 'must be an ISO-8601 date with mode dry-run-first' });
+  }
+  if (i.mode !== 'dry-run-first' && i.revokeFrom !== undefined) {
+    problems.push({ field: 'revokeFrom', rule: 'is only for mode dry-run-first' });
+  }
+  problems.push(...checkClusterIds(i.clusterIds));
+  const stale = i.staleAfterDays;
+  if (stale !== undefined && (!Number.isInteger(stale) || stale < 1 || stale > MAX_STALE_AFTER_DAYS)) {
+    problems.push({
+      field: 'staleAfterDays',
+      rule: `must be a whole number of days from 1 to ${MAX_STALE_AFTER_DAYS}`,
+    });
+  }
+  if (i.scheduleId !== undefined) problems.push(...checkText(i.scheduleId, 'scheduleId', 200));
+  if (!isValidActor(i.requestedBy)) problems.push({ field: 'requestedBy', rule: Rules.actor });
+  problems.push(...checkText(i.requestedByName, 'requestedByName', 200));
   return problems;
 }
 

@@ -23,7 +23,8 @@ export type SweepStage = (typeof SweepStages)[number];
 
 /**
  * `dry-run` only reports; `revoke` revokes and verifies each orphan; `dry-run-first` (a new schedule's default)
- * reports on the schedule's first run and revokes from the second on.
+ * only reports in runs that start before `revokeFrom` — the API sets it one interval after the schedule's creation,
+ * so the first scheduled run's findings can be read before anything is revoked — and revokes from then on.
  */
 export const SweepModes = ['dry-run', 'revoke', 'dry-run-first'] as const;
 export type SweepMode = (typeof SweepModes)[number];
@@ -31,6 +32,8 @@ export type SweepMode = (typeof SweepModes)[number];
 export interface SweepInput {
   accountId: string;
   mode: SweepMode;
+  /** ISO-8601; required with `dry-run-first`: runs that start earlier only report. */
+  revokeFrom?: string;
   /** Limit the sweep to these clusters; default every cluster of the account. */
   clusterIds?: string[];
   /** A live RAM user not seen logging in for this many days is reported as stale access. Default 90. */
@@ -111,7 +114,7 @@ export interface SweepReport {
   orphans: OrphanFinding[];
   counts: { found: number; revoked: number; verified: number; failed: number };
   stale: StaleAccess[];
-  /** Alibaba API calls the sweep made. */
+  /** Alibaba API calls the sweep made, counted by the request ids of their answers (a NotFound answer is not counted). */
   apiCalls: number;
   /** One sentence for humans. */
   outcome: string;

@@ -285,6 +285,9 @@ export interface RunStatus {
   compensations: string[];
   deletedSteps: string[];
   audit: AuditEntry[];
+  /** Refused signals recorded in the audit trail (at most 100), and how many more came and were only counted. */
+  refusedSignals?: number;
+  refusedSignalsNotRecorded?: number;
   /** The audit trail outside Temporal: where, how many entries it holds, and the sink's last error if it failed. */
   auditTrail?: { location?: string; written: number; error?: string };
   outcome?: string;

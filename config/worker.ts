@@ -6,6 +6,7 @@ import { describeDuration, FAST_TIMING, PRODUCTION_TIMING, type TimingBounds } f
 import { type AlibabaSettings, readAlibabaSettings } from './alibaba';
 import { ConfigError, dataDirOf, duration, type Env, existingFile, read } from './env';
 import { readAuditSigningKey } from './audit-keys';
+import { readWorkerDeployment, type WorkerDeployment } from './deployment';
 import { type Ed25519Jwk, ensureLocalKeys, readJwks, readTokenIssuer, trustedKeysOf } from './trust-keys';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 
@@ -33,7 +34,17 @@ export interface WorkerConfig {
   recycleBinPurge: RecycleBinPurgePolicy;
   workflowBundlePath?: string;
   shutdownGraceMs: number;
+  /** Worker Versioning's deployment name and build id (config/deployment.ts); none: an unversioned worker. */
+  deployment?: WorkerDeployment;
+  /**
+   * How many runs the worker keeps in memory between their tasks. Runs that wait days for an approval need not stay:
+   * one leaving the cache is replayed from its history at its next task (README: Sizing the worker).
+   */
+  workflowCacheSize: number;
 }
+
+/** Runs kept in memory by default: see README "Sizing the worker" for the figure behind it. */
+export const DEFAULT_WORKFLOW_CACHE_SIZE = 500;
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const problems: string[] = [];
@@ -79,8 +90,23 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     problems,
   );
 
+  const deployment = readWorkerDeployment(env, problems);
+  const workflowCacheSize = read(
+    env,
+    'OFFBOARD_WORKFLOW_CACHE_SIZE',
+    z.coerce
+      .number({ error: 'must be a whole number of runs from 0 to 100000' })
+      .int({ error: 'must be a whole number of runs from 0 to 100000' })
+      .min(0, { error: 'must be a whole number of runs from 0 to 100000' })
+      .max(100_000, { error: 'must be a whole number of runs from 0 to 100000' })
+      .default(DEFAULT_WORKFLOW_CACHE_SIZE),
+    problems,
+  );
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    ...(deployment && { deployment }),
+    workflowCacheSize: workflowCacheSize as number,
     temporal,
     alibaba,
     trust: trust as WorkerConfig['trust'],
@@ -109,6 +135,8 @@ export function describeConfig(config: WorkerConfig): string {
     `audit chain ${config.auditKey ? `signed with ${config.auditKey.kid} (${config.auditKeyPath})` : 'unsigned: set OFFBOARD_AUDIT_SIGNING_KEYS'}`,
     `recycle bin: ${config.recycleBinPurge.kind === 'keep' ? 'keep (RAM purges at its DeleteDate)' : `purge ${config.recycleBinPurge.text} after deletion`}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
+    `workflow cache: ${config.workflowCacheSize} runs`,
+    `versioning: ${config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (runs pinned to their build)` : 'off (an unversioned worker: workflow changes need patched())'}`,
   ].join('\n');
 }
 

@@ -66,6 +66,9 @@ export const kubeconfigActions: RoutedActionDef[] = [
       const paging = pagingParams(query, { number: 'pageNumber', size: 'pageSize' }, 50, 10);
       const cloudService = boolParam(query, 'cloudServiceKubeConfig') ?? false;
       const cluster = requireCluster(world, path.ClusterId);
+      if (cluster.kubeconfigStatesDenied) {
+        throw new ApiError(E.csForbidden, 403, `You are not authorized to access cluster ${cluster.id}.`);
+      }
       const rows: Record<string, unknown>[] = [];
       // The fixture has no cloud-service roles, so that listing is empty.
       if (!cloudService) {

@@ -30,6 +30,7 @@ export interface AdminGateway {
 const clusterPatchSchema = z.strictObject({
   auditLog: z.boolean().optional(),
   certStatesUnknown: z.boolean().optional(),
+  kubeconfigStatesDenied: z.boolean().optional(),
   state: z.string().min(1).optional(),
 });
 

@@ -103,6 +103,8 @@ const cluster = z.strictObject({
   auditLog: z.boolean().default(true),
   /** The service cannot read this cluster's certificates: issued kubeconfigs read `Unknown`, and a clean cannot change that. */
   certStatesUnknown: z.boolean().default(false),
+  /** As a RAM policy denying this one cluster would: ListClusterKubeconfigStates on it answers StatusForbidden 403. */
+  kubeconfigStatesDenied: z.boolean().default(false),
   tags: z.array(z.strictObject({ key: z.string(), value: z.string() })).default([]),
 });
 

@@ -139,6 +139,7 @@ export function worldFromFixture(f: Fixture, now: number): WorldState {
       resourceGroupId: c.resourceGroupId,
       auditLog: c.auditLog,
       certStatesUnknown: c.certStatesUnknown,
+      kubeconfigStatesDenied: c.kubeconfigStatesDenied,
       tags: c.tags,
     });
   }

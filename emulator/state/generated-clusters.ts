@@ -30,6 +30,7 @@ export function generatedClusters(f: Fixture): FixtureCluster[] {
     resourceGroupId: 'rg-demo000000000001',
     auditLog: true,
     certStatesUnknown: false,
+    kubeconfigStatesDenied: false,
     tags: [{ key: 'generated', value: 'true' }],
   }));
 }

@@ -88,6 +88,8 @@ export interface ClusterState {
   auditLog: boolean;
   /** The service cannot read this cluster's certificates: every issued kubeconfig reads `Unknown`, even after a clean. */
   certStatesUnknown: boolean;
+  /** A cluster-scoped deny for the callers: ListClusterKubeconfigStates on it answers StatusForbidden. */
+  kubeconfigStatesDenied: boolean;
   tags: { key: string; value: string }[];
 }
 

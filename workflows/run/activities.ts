@@ -3,7 +3,12 @@ import type { Notification, OffboardActivities } from '../../activities/types';
 import { ACTIVITY_OPTIONS, DEFAULT_ACTIVITY_OPTIONS } from './activity-options';
 import { type AuditOutbox } from './audit-outbox';
 import { describeFailure } from './failures';
-import { type RunBoard } from './status';
+import { type AuditEntry } from '../../common/types';
+
+/** Where a failed notification is recorded: a run's board, or a sweep's. */
+interface AuditRecorder {
+  audit(action: string, outcome: AuditEntry['outcome'], detail?: string): void;
+}
 
 /** Activities a step calls; the audit append is the outbox's own local activity (audit-outbox.ts). */
 export type ActivityName = Exclude<keyof OffboardActivities, 'appendAudit'>;
@@ -19,7 +24,7 @@ export class RunActivities {
   private readonly proxies: ActivityProxies = proxyActivities<OffboardActivities>(DEFAULT_ACTIVITY_OPTIONS);
 
   constructor(
-    private readonly board: RunBoard,
+    private readonly board: AuditRecorder,
     private readonly workflowId: string,
     private readonly outbox: AuditOutbox,
   ) {}

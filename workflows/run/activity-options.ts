@@ -49,6 +49,17 @@ const verification: ActivityOptions = {
   },
 };
 
+/**
+ * The sweep's scan: thousands of reads in one attempt (clusters × pages, the directory, per-user checks). Each SDK
+ * call heartbeats, so a dead worker is noticed in 30 s and another reads again from the start (reads change nothing).
+ */
+const sweepScan: ActivityOptions = {
+  startToCloseTimeout: '2h',
+  heartbeatTimeout: '30s',
+  scheduleToCloseTimeout: '6h',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes },
+};
+
 /** Notifications must not hold a run: a few tries, then the workflow records the failure and goes on. */
 const notification: ActivityOptions = {
   startToCloseTimeout: '15s',
@@ -100,6 +111,8 @@ export const ACTIVITY_OPTIONS: Record<Exclude<keyof OffboardActivities, 'appendA
   addUserToGroup: api,
   attachPolicyToUser: api,
   purgeUserFromRecycleBin: reads,
+  scanForOrphans: sweepScan,
+  confirmGone: reads,
 };
 
 /** The proxy's own options are never used as is: every call goes through `executeWithOptions` with the table above. */

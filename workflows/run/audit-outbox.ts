@@ -1,7 +1,12 @@
 import { isCancellation, type LocalActivityOptions, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { OffboardActivities } from '../../activities/types';
 import { describeFailure } from './failures';
-import { type RunBoard } from './status';
+import { type AuditEntry, type RunStatus } from '../../common/types';
+
+/** What the outbox reads and updates: a run's status (RunBoard) or a sweep's (workflows/sweep/board.ts). */
+export interface AuditTrailHolder {
+  status: { workflow: string; audit: AuditEntry[]; auditTrail?: RunStatus['auditTrail'] };
+}
 
 /** A boundary flush: a local file write, retried briefly; what fails stays pending for the next boundary. */
 const boundary: LocalActivityOptions = {
@@ -35,7 +40,7 @@ export class AuditOutbox {
   /** Entries there were at the last attempt: a wait wakes only for entries made since, not to retry a failing sink. */
   private attempted = 0;
 
-  constructor(private readonly board: RunBoard) {}
+  constructor(private readonly board: AuditTrailHolder) {}
 
   /** Entries made since the last attempt. */
   hasNew(): boolean {

@@ -1,0 +1,58 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { FailureType, formatInputProblems } from '../../common/errors';
+import { checkSweepInput } from '../../common/inputs';
+import { checkStartRequest } from '../../common/requests';
+import { SWEEP_WORKFLOW, type SweepInput } from '../../common/sweep';
+import { type RunActivities } from '../run/activities';
+import { type AuditOutbox } from '../run/audit-outbox';
+import { type SweepBoard } from './board';
+
+/** Set by the Temporal server on every run a schedule starts; a client cannot set it. */
+const scheduledByKey = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
+
+/**
+ * A sweep starts like any run: its input checked, the worker's configuration loaded, and its authorization verified —
+ * a request signed for this run, or the admin's schedule grant on a run its schedule started. Anything else ends it
+ * Refused before a single read.
+ */
+export async function admitSweep(
+  input: SweepInput,
+  board: SweepBoard,
+  outbox: AuditOutbox,
+  act: RunActivities['call'],
+): Promise<void> {
+  const problems = checkSweepInput(input);
+  if (problems.length > 0) {
+    throw ApplicationFailure.nonRetryable(`invalid input: ${formatInputProblems(problems)}`, FailureType.InvalidInput);
+  }
+  const policy = await act('loadRunPolicy', 'Load the worker identity and the trusted keys from configuration');
+  if (input.accountId !== policy.accountId) {
+    const rule = `must be the account this worker serves (${policy.accountId})`;
+    throw ApplicationFailure.nonRetryable(`invalid input: accountId ${rule}`, FailureType.InvalidInput);
+  }
+  const info = workflowInfo();
+  const verdict = checkStartRequest(input, {
+    workflow: SWEEP_WORKFLOW,
+    workflowId: info.workflowId,
+    startedAtMs: info.runStartTime.getTime(),
+    keys: policy.trust.keys,
+    issuer: policy.trust.issuer,
+    scheduledById: info.typedSearchAttributes.get(scheduledByKey),
+  });
+  if (!verdict.ok) {
+    board.audit('start', 'refused', `${verdict.refusal}: ${verdict.message}`, { actor: 'unverified' });
+    board.transition('Refused', `Refused: ${verdict.message}`);
+    await outbox.flush(true);
+    throw ApplicationFailure.nonRetryable(`refused: ${verdict.message}; nothing was read or changed`, 'Refused');
+  }
+  const { claims } = verdict;
+  const grant =
+    claims.kind === 'schedule'
+      ? ` (schedule ${claims.scheduleId}, granted until ${new Date(claims.exp * 1000).toISOString()})`
+      : '';
+  board.audit('start', 'info', `requested by ${claims.name || claims.sub} (${claims.sub})${grant}`, {
+    actor: claims.sub,
+    token: input.authorization,
+  });
+}
