@@ -79,6 +79,24 @@ const commands: readonly CommandEntry[] = [
     actsOnRun: true,
     load: () => import('./commands/decide').then((m) => m.rescind),
   },
+  {
+    name: 'undo',
+    summary: "admin: undo a Completed offboarding while RAM's recycle bin holds the user (a second admin approves)",
+    actsOnRun: true,
+    load: () => import('./commands/undo').then((m) => m.undo),
+  },
+  {
+    name: 'approve-undo',
+    summary: 'admin: approve an undo (not its requester, not the user restored)',
+    actsOnRun: true,
+    load: () => import('./commands/undo').then((m) => m.approveUndo),
+  },
+  {
+    name: 'reject-undo',
+    summary: 'admin: reject an undo (the user stays deleted)',
+    actsOnRun: true,
+    load: () => import('./commands/undo').then((m) => m.rejectUndo),
+  },
   // On-call
   {
     name: 'list',

@@ -82,7 +82,7 @@ export const runParams = {
   required: ['kind', 'account', 'type', 'name'],
   additionalProperties: false,
   properties: {
-    kind: { type: 'string', enum: ['offboard', 'revoke'], description: 'must be offboard or revoke' },
+    kind: { type: 'string', enum: ['offboard', 'revoke', 'undo'], description: 'must be offboard, revoke or undo' },
     account: { type: 'string', pattern: ACCOUNT_ID_PATTERN, description: Rules.accountId },
     type: { type: 'string', enum: ['user', 'role'], description: Rules.identityType },
     name: ramName,
@@ -90,7 +90,7 @@ export const runParams = {
 } as const;
 
 export interface RunParams {
-  kind: 'offboard' | 'revoke';
+  kind: 'offboard' | 'revoke' | 'undo';
   account: string;
   type: 'user' | 'role';
   name: string;
