@@ -1,5 +1,6 @@
 import { type TrustedKey } from '../common/signed-token';
 import { type TimingBounds } from '../common/timing';
+import { type RecycleBinPurgePolicy } from '../common/undo';
 import { type AlibabaClients } from './alibaba';
 import { type AuditSink } from './audit';
 import { type Redactor } from './classify';
@@ -30,6 +31,8 @@ export interface ActivityDeps {
   trust: { issuer: string; keys: TrustedKey[] };
   /** Bounds on the durations and dates of run inputs, handed to each run with its policy. */
   timing: TimingBounds;
+  /** What happens to a deleted user in RAM's recycle bin, handed to each run with its policy (keep when absent). */
+  recycleBinPurge?: RecycleBinPurgePolicy;
   probes: DependencyProbe[];
   audit: AuditSink;
   notifier: Notifier;

@@ -69,6 +69,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     workerAccessKeyId,
     trust: { issuer: config.trust.issuer, keys: config.trust.keys },
     timing: config.timing,
+    recycleBinPurge: config.recycleBinPurge,
     probes: defaultProbes(config.recentUseWindowMs),
     audit: jsonLinesAuditSink(config.auditDir, config.auditKey ? auditSigner(config.auditKey) : undefined),
     notifier: notifierFromConfig(config),

@@ -1,11 +1,13 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type TrustedKey } from '../common/signed-token';
+import { type RecycleBinPurgePolicy } from '../common/undo';
 import { describeDuration, FAST_TIMING, PRODUCTION_TIMING, type TimingBounds } from '../common/timing';
 import { describeRateLimits, parseRateLimits, type RateLimits } from '../activities/rate-limit';
 import { type AlibabaSettings, readAlibabaSettings } from './alibaba';
 import { ConfigError, dataDirOf, duration, type Env, existingFile, read } from './env';
 import { readAuditSigningKey } from './audit-keys';
+import { readWorkerDeployment, type WorkerDeployment } from './deployment';
 import { type Ed25519Jwk, ensureLocalKeys, readJwks, readTokenIssuer, trustedKeysOf } from './trust-keys';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 
@@ -29,6 +31,8 @@ export interface WorkerConfig {
   recentUseWindowMs: number;
   /** Bounds on the durations and dates of run inputs (common/timing.ts). */
   timing: TimingBounds;
+  /** What happens to a deleted user in RAM's recycle bin (OFFBOARD_RECYCLE_BIN_PURGE). */
+  recycleBinPurge: RecycleBinPurgePolicy;
   workflowBundlePath?: string;
   shutdownGraceMs: number;
   // Quotas, back-pressure and metrics (issue 12): see readScaleSettings.
@@ -40,7 +44,17 @@ export interface WorkerConfig {
   metrics?: { host: string; port: number; stageIntervalMs: number };
   /** Where the Temporal SDK's Prometheus exporter listens; none: off. */
   sdkMetrics?: { host: string; port: number };
+  /** Worker Versioning's deployment name and build id (config/deployment.ts); none: an unversioned worker. */
+  deployment?: WorkerDeployment;
+  /**
+   * How many runs the worker keeps in memory between their tasks. Runs that wait days for an approval need not stay:
+   * one leaving the cache is replayed from its history at its next task (README: Sizing the worker).
+   */
+  workflowCacheSize: number;
 }
+
+/** Runs kept in memory by default: see README "Sizing the worker" for the figure behind it. */
+export const DEFAULT_WORKFLOW_CACHE_SIZE = 500;
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const problems: string[] = [];
@@ -78,6 +92,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const recentUseWindowMs = read(env, 'OFFBOARD_RECENT_USE_WINDOW', duration('7d'), problems);
   const shutdownGraceMs = read(env, 'OFFBOARD_SHUTDOWN_GRACE', duration('10s'), problems);
   const timing = readTimingBounds(env, live, problems);
+  const recycleBinPurge = readRecycleBinPurge(env, timing === FAST_TIMING, problems);
   const workflowBundlePath = read(
     env,
     'OFFBOARD_WORKFLOW_BUNDLE',
@@ -86,8 +101,23 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   );
   const scale = readScaleSettings(env, problems);
 
+  const deployment = readWorkerDeployment(env, problems);
+  const workflowCacheSize = read(
+    env,
+    'OFFBOARD_WORKFLOW_CACHE_SIZE',
+    z.coerce
+      .number({ error: 'must be a whole number of runs from 0 to 100000' })
+      .int({ error: 'must be a whole number of runs from 0 to 100000' })
+      .min(0, { error: 'must be a whole number of runs from 0 to 100000' })
+      .max(100_000, { error: 'must be a whole number of runs from 0 to 100000' })
+      .default(DEFAULT_WORKFLOW_CACHE_SIZE),
+    problems,
+  );
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    ...(deployment && { deployment }),
+    workflowCacheSize: workflowCacheSize as number,
     temporal,
     alibaba,
     trust: trust as WorkerConfig['trust'],
@@ -98,6 +128,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     consoleUrl: (consoleUrl ?? apiUrl)?.replace(/\/+$/, ''),
     recentUseWindowMs: recentUseWindowMs as number,
     timing,
+    recycleBinPurge,
     workflowBundlePath,
     shutdownGraceMs: shutdownGraceMs as number,
     ...scale,
@@ -116,7 +147,10 @@ export function describeConfig(config: WorkerConfig): string {
     `audit chain ${config.auditKey ? `signed with ${config.auditKey.kid} (${config.auditKeyPath})` : 'unsigned: set OFFBOARD_AUDIT_SIGNING_KEYS'}`,
     `alibaba rate limits (calls/s per operation): ${describeRateLimits(config.rateLimits)}${config.taskQueueActivitiesPerSecond ? `; task queue activities/s: ${config.taskQueueActivitiesPerSecond}` : ''}`,
     `metrics: ${config.metrics ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : 'off'}, sdk metrics: ${config.sdkMetrics ? `${config.sdkMetrics.host}:${config.sdkMetrics.port}` : 'off'}`,
+    `recycle bin: ${config.recycleBinPurge.kind === 'keep' ? 'keep (RAM purges at its DeleteDate)' : `purge ${config.recycleBinPurge.text} after deletion`}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
+    `workflow cache: ${config.workflowCacheSize} runs`,
+    `versioning: ${config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (runs pinned to their build)` : 'off (an unversioned worker: workflow changes need patched())'}`,
   ].join('\n');
 }
 
@@ -149,6 +183,28 @@ export function readTimingBounds(env: Env, live: boolean, problems: string[]): T
     );
   }
   return choice === 'fast' && !live ? FAST_TIMING : PRODUCTION_TIMING;
+}
+
+const DAY_MS = 86_400_000;
+const MAX_PURGE_DAYS = 3650;
+
+/**
+ * OFFBOARD_RECYCLE_BIN_PURGE: `keep` (default: RAM purges a deleted user at its own DeleteDate, and until then an
+ * admin can restore it, which the undo does with four eyes), or `after:<N>d` (N 1–3650): N days after a user went into
+ * the bin, a durable purge removes it and its keys, so nobody can restore an offboarded identity by hand. With the
+ * fast test bounds (emulator only) `after:<N>s` is accepted too, so that tests wait seconds.
+ */
+export function readRecycleBinPurge(env: Env, fast: boolean, problems: string[]): RecycleBinPurgePolicy {
+  const given = (env.OFFBOARD_RECYCLE_BIN_PURGE ?? '').trim();
+  if (given === '' || given === 'keep') return { kind: 'keep' };
+  const m = /^after:([1-9][0-9]{0,4})([ds])$/.exec(given);
+  const n = m ? Number(m[1]) : NaN;
+  if (m && m[2] === 'd' && n <= MAX_PURGE_DAYS) return { kind: 'after', afterMs: n * DAY_MS, text: given };
+  if (m && m[2] === 's' && fast) return { kind: 'after', afterMs: n * 1_000, text: given };
+  problems.push(
+    `OFFBOARD_RECYCLE_BIN_PURGE: must be "keep" (default) or "after:<N>d" with N from 1 to ${MAX_PURGE_DAYS} (days after the user went into RAM's recycle bin)${fast ? ', or "after:<N>s" (seconds; fast test bounds only)' : ''}`,
+  );
+  return { kind: 'keep' };
 }
 
 /**

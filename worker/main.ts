@@ -56,6 +56,15 @@ async function main(): Promise<void> {
         ? { workflowBundle: { codePath: config.workflowBundlePath } }
         : { workflowsPath: require.resolve('../workflows') }),
       shutdownGraceTime: config.shutdownGraceMs,
+      maxCachedWorkflows: config.workflowCacheSize,
+      // Versioned: runs stay on the build they started on unless their workflow may move (workflows/index.ts).
+      ...(config.deployment && {
+        workerDeploymentOptions: {
+          useWorkerVersioning: true,
+          version: config.deployment,
+          defaultVersioningBehavior: 'PINNED' as const,
+        },
+      }),
       // A nondeterministic change should fail loudly, not leave runs stuck on a retried workflow task.
       workflowFailureErrorTypes: { '*': ['NondeterminismError'] },
       ...(config.taskQueueActivitiesPerSecond && {
