@@ -1,11 +1,14 @@
 import { type TrustedKey } from '../common/signed-token';
 import { type TimingBounds } from '../common/timing';
+import { type RecycleBinPurgePolicy } from '../common/undo';
 import { type AlibabaClients } from './alibaba';
 import { type AuditSink } from './audit';
 import { type Redactor } from './classify';
 import { type ClusterReads, clusterReads } from './cluster-reads';
 import { type DependencyProbe } from './dependencies';
 import { type Notifier } from './notification';
+import { type OffboardMetrics } from './metrics';
+import { type RateLimiter } from './rate-limit';
 import { type SdkCalls, sdkCalls } from './sdk-call';
 import { type WorkerScope, workerScope } from './worker-scope';
 import { type WorkerPrincipal } from './worker-identity';
@@ -28,10 +31,16 @@ export interface ActivityDeps {
   trust: { issuer: string; keys: TrustedKey[] };
   /** Bounds on the durations and dates of run inputs, handed to each run with its policy. */
   timing: TimingBounds;
+  /** What happens to a deleted user in RAM's recycle bin, handed to each run with its policy (keep when absent). */
+  recycleBinPurge?: RecycleBinPurgePolicy;
   probes: DependencyProbe[];
   audit: AuditSink;
   notifier: Notifier;
   redact: Redactor;
+  /** The worker's one rate limiter toward Alibaba: every activity's calls share it (activities/rate-limit.ts). */
+  limiter: RateLimiter;
+  /** The worker's metrics registry; none: nothing is counted. */
+  metrics?: OffboardMetrics;
   now?: () => Date;
 }
 
@@ -48,7 +57,7 @@ export interface ActivityContext {
 }
 
 export function activityContext(deps: ActivityDeps): ActivityContext {
-  const sdk = sdkCalls(deps.redact);
+  const sdk = sdkCalls({ redact: deps.redact, limiter: deps.limiter, metrics: deps.metrics });
   const clusters = clusterReads(deps.clients.cs, sdk);
   return {
     deps,

@@ -9,6 +9,7 @@ import { defaultProbes } from './dependencies';
 import { type ActivityDeps } from './deps';
 import { createActivities } from './index';
 import { notifierFromConfig } from './notification';
+import { rateLimiter } from './rate-limit';
 import { checkWorkerPrincipal, resolveWorkerPrincipal } from './worker-identity';
 
 /**
@@ -18,7 +19,8 @@ import { checkWorkerPrincipal, resolveWorkerPrincipal } from './worker-identity'
 
 /**
  * The SDK clients, the worker's identity (by id, through STS, checked against the configuration: asked once, when
- * first needed), probes, sinks and the redactor of the worker's own secrets.
+ * first needed), probes, sinks, the redactor of the worker's own secrets, and the one rate limiter of the worker's
+ * Alibaba calls (no metrics: the worker adds its registry, see activitiesFromConfig).
  */
 export async function activityDepsFromConfig(config: WorkerConfig): Promise<ActivityDeps> {
   const a = config.alibaba;
@@ -67,10 +69,12 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     workerAccessKeyId,
     trust: { issuer: config.trust.issuer, keys: config.trust.keys },
     timing: config.timing,
+    recycleBinPurge: config.recycleBinPurge,
     probes: defaultProbes(config.recentUseWindowMs),
     audit: jsonLinesAuditSink(config.auditDir, config.auditKey ? auditSigner(config.auditKey) : undefined),
     notifier: notifierFromConfig(config),
     redact,
+    limiter: rateLimiter(config.rateLimits),
   };
 }
 
@@ -88,8 +92,8 @@ function once<T>(ask: () => Promise<T>): () => Promise<T> {
 
 /**
  * The worker's activities. The worker's own principal is resolved here, at start: credentials of another account,
- * another identity or the root account stop the worker before it polls. `overrides` lets tests and scripts swap a
- * sink (a quiet notifier, say); production passes none.
+ * another identity or the root account stop the worker before it polls. `overrides` adds the worker's metrics
+ * registry (worker/main.ts) or lets tests and scripts swap a sink (a quiet notifier, say).
  */
 export async function activitiesFromConfig(config: WorkerConfig, overrides: Partial<ActivityDeps> = {}) {
   const deps = { ...(await activityDepsFromConfig(config)), ...overrides };

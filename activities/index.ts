@@ -15,6 +15,8 @@ import { planActivities } from './plan';
 import { quarantineActivities } from './quarantine';
 import { revocationActivities } from './revocation';
 import { runPolicyActivities } from './run-policy';
+import { recycleBinActivities } from './recycle-bin';
+import { undoActivities } from './undo';
 import { sweepActivities } from './sweep';
 import { type OffboardActivities } from './types';
 import { verificationActivities } from './verification';
@@ -42,6 +44,9 @@ export function createActivities(deps: ActivityDeps): OffboardActivities {
     ...deletionActivities(ctx),
     ...notificationActivities(ctx),
     ...auditActivities(ctx),
+    // Undo and purge (RAM's recycle bin)
+    ...recycleBinActivities(ctx),
+    ...undoActivities(ctx),
     ...sweepActivities(ctx),
   };
 }

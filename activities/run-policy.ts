@@ -19,6 +19,7 @@ export function runPolicyActivities({ deps }: ActivityContext): Pick<OffboardAct
         workerIdentity: deps.workerIdentity,
         trust: { issuer: deps.trust.issuer, keys: [...deps.trust.keys] },
         timing: deps.timing,
+        recycleBinPurge: deps.recycleBinPurge ?? { kind: 'keep' },
       };
     },
   };

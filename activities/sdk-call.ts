@@ -1,10 +1,14 @@
 import { Context } from '@temporalio/activity';
-import { isNotFound, type Redactor, toFailure, withSecrets } from './classify';
+import { type ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { type AlibabaErrorFacts, isNotFound, type Redactor, toFailure, withSecrets } from './classify';
+import { type OffboardMetrics } from './metrics';
+import { type RateLimiter } from './rate-limit';
 import { type StepResult } from './types';
 
 /**
- * The one way activities call Alibaba Cloud: the call heartbeats while it runs, whatever it throws becomes a
- * classified, redacted ApplicationFailure, and its request id joins the activity's list when one is passed.
+ * The one way activities call Alibaba Cloud: the call waits for the worker's rate limit of its operation, heartbeats
+ * while it waits and runs, whatever it throws becomes a classified, redacted ApplicationFailure, it is counted in the
+ * worker's metrics, and its request id joins the activity's list when one is passed.
  */
 export interface SdkCalls {
   call<T extends SdkResponse>(operation: string, fn: () => Promise<T>, requestIds?: string[]): Promise<T>;
@@ -24,13 +28,35 @@ export interface SdkResponse {
   headers?: Record<string, string>;
 }
 
-export function sdkCalls(redact: Redactor): SdkCalls {
+export interface SdkCallOptions {
+  redact: Redactor;
+  /** The worker's one limiter, shared by all its activities. */
+  limiter: RateLimiter;
+  /** None: nothing is counted (a dry-run CLI, scripts). */
+  metrics?: OffboardMetrics;
+}
+
+export function sdkCalls(options: SdkCallOptions): SdkCalls {
+  const { redact, limiter, metrics } = options;
   async function call<T extends SdkResponse>(operation: string, fn: () => Promise<T>, requestIds?: string[]) {
     let res: T;
     try {
-      res = await withHeartbeat(fn);
+      res = await withHeartbeat(async (signal) => {
+        const permit = await limiter.acquire(operation, signal);
+        metrics?.rateLimitWait.observe({ operation }, permit.waitedMs / 1000);
+        metrics?.alibabaCalls.inc({ operation });
+        try {
+          return await fn();
+        } finally {
+          permit.release();
+        }
+      });
     } catch (err) {
-      throw toFailure(operation, err, redact);
+      // The activity was cancelled while the call waited for its slot: Temporal is told so, as it asked.
+      if (err instanceof CancelledFailure) throw err;
+      const failure = toFailure(operation, err, redact);
+      metrics?.alibabaErrors.inc({ operation, code: errorCodeOf(failure) });
+      throw failure;
     }
     requestIds?.push(...requestIdOf(res));
     return res;
@@ -45,7 +71,22 @@ export function sdkCalls(redact: Redactor): SdkCalls {
     }
   }
 
-  return { call, callOptional, withSecrets: (secrets) => sdkCalls(withSecrets(redact, secrets)) };
+  return {
+    call,
+    callOptional,
+    withSecrets: (secrets) => sdkCalls({ ...options, redact: withSecrets(redact, secrets) }),
+  };
+}
+
+/**
+ * The metrics label of a failure: Alibaba's code, else `HTTP <status>`, else the failure type (no answer came; a
+ * cancelled wait). A bounded set: codes are Alibaba's, never a message.
+ */
+function errorCodeOf(failure: ApplicationFailure): string {
+  const facts = failure.details?.[0] as Partial<AlibabaErrorFacts> | undefined;
+  if (typeof facts?.code === 'string') return facts.code;
+  if (typeof facts?.statusCode === 'number') return `HTTP ${facts.statusCode}`;
+  return failure.type ?? 'Unexpected';
 }
 
 export function requestIdOf(res: SdkResponse | undefined): string[] {
@@ -73,8 +114,11 @@ export function isRetriedAttempt(): boolean {
   }
 }
 
-/** Keeps long SDK calls visible to the server: a worker that dies is noticed within the heartbeat timeout. */
-async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Keeps long SDK calls, and waits for the rate limit, visible to the server: a worker that dies is noticed within the
+ * heartbeat timeout. `fn` gets the activity's cancellation signal, so that a cancelled activity stops waiting.
+ */
+async function withHeartbeat<T>(fn: (signal?: AbortSignal) => Promise<T>): Promise<T> {
   let ctx: Context;
   try {
     ctx = Context.current();
@@ -83,7 +127,7 @@ async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
   }
   const timer = setInterval(() => ctx.heartbeat(), 1_000);
   try {
-    return await fn();
+    return await fn(ctx.cancellationSignal);
   } finally {
     clearInterval(timer);
   }

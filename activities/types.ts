@@ -20,6 +20,7 @@ import type {
 import type { Plan } from '../common/plan';
 import type { TrustedKey } from '../common/signed-token';
 import type { TimingBounds } from '../common/timing';
+import type { DeletionRecord, RecycleBinEntry, RecycleBinPurgePolicy } from '../common/undo';
 import type { AuditAppended, AuditBatch } from './audit';
 import type { SweepScan } from './sweep';
 import type { Notification } from './notification';
@@ -44,6 +45,8 @@ export interface RunPolicy {
   trust: { issuer: string; keys: TrustedKey[] };
   /** Bounds on the run's durations and dates (production's, or the emulator's fast ones for tests). */
   timing: TimingBounds;
+  /** RAM's recycle bin after a deletion: keep, or purge after N days. Absent in histories from before it existed. */
+  recycleBinPurge?: RecycleBinPurgePolicy;
 }
 
 export interface DeletionPlan {
@@ -167,4 +170,38 @@ export interface OffboardActivities {
    * activity, at the run's boundaries (workflows/run/audit-outbox.ts).
    */
   appendAudit(input: AuditBatch): Promise<AuditAppended>;
+
+  // RAM's recycle bin: undo and purge (activities/recycle-bin.ts, activities/undo.ts)
+  /** GetUserInRecycleBin by uid: its RecycleDate and DeleteDate, or null when the bin does not hold it. */
+  readRecycleBinEntry(input: { accountId: string; uid: string }): Promise<RecycleBinEntry | null>;
+  /** The offboarding run under `workflowId`, from Temporal: how it closed and, when it completed, its deletion record. */
+  readOffboardingRecord(input: { accountId: string; workflowId: string }): Promise<OffboardingRecordRead>;
+  /** The uid of the live user under this name, if any. */
+  lookUpLiveUser(input: { accountId: string; userName: string }): Promise<{ uid?: string; requestIds: string[] }>;
+  /** RestoreUserFromRecycleBin; done when the name names the uid live; Conflict when another user holds the name. */
+  restoreUserFromRecycleBin(input: RestoredUser): Promise<StepResult>;
+  /** RestoreAccessKeyFromRecycleBin (the key comes back Inactive); done when the user holds the key. */
+  restoreAccessKeyFromRecycleBin(input: RestoredUser & { accessKeyId: string }): Promise<StepResult>;
+  addUserToGroup(input: RestoredUser & { groupName: string }): Promise<StepResult>;
+  attachPolicyToUser(input: RestoredUser & { policy: PolicyRef }): Promise<StepResult>;
+  /** DeleteAccessKeyInRecycleBin for each key of the uid in the bin, then DeleteUserInRecycleBin. */
+  purgeUserFromRecycleBin(input: { accountId: string; uid: string }): Promise<StepResult & { purgedKeys: string[] }>;
+}
+
+/** A user an undo restores: by uid in the bin, by name once live. */
+export interface RestoredUser {
+  accountId: string;
+  uid: string;
+  userName: string;
+}
+
+/** What readOffboardingRecord found under a workflow id. */
+export interface OffboardingRecordRead {
+  found: boolean;
+  /** The workflow type of the run found (an undo of anything else than an offboarding is refused). */
+  type?: string;
+  /** How the latest run under the id closed (COMPLETED, RUNNING, FAILED, TERMINATED, …). */
+  closed?: string;
+  runId?: string;
+  record?: DeletionRecord;
 }

@@ -20,6 +20,8 @@ interface CommandEntry {
   summary: string;
   /** The command acts on one run: RUN (a workflow id) or --user/--role names it. */
   actsOnRun?: true;
+  /** The command's one positional argument (`schedule sweep`): its usage, help, and the flag it is passed as. */
+  argument?: { usage: string; description: string; flag: string };
   load(): Promise<CommandModule<object>>;
 }
 
@@ -77,6 +79,24 @@ const commands: readonly CommandEntry[] = [
     actsOnRun: true,
     load: () => import('./commands/decide').then((m) => m.rescind),
   },
+  {
+    name: 'undo',
+    summary: "admin: undo a Completed offboarding while RAM's recycle bin holds the user (a second admin approves)",
+    actsOnRun: true,
+    load: () => import('./commands/undo').then((m) => m.undo),
+  },
+  {
+    name: 'approve-undo',
+    summary: 'admin: approve an undo (not its requester, not the user restored)',
+    actsOnRun: true,
+    load: () => import('./commands/undo').then((m) => m.approveUndo),
+  },
+  {
+    name: 'reject-undo',
+    summary: 'admin: reject an undo (the user stays deleted)',
+    actsOnRun: true,
+    load: () => import('./commands/undo').then((m) => m.rejectUndo),
+  },
   // On-call
   {
     name: 'list',
@@ -114,6 +134,17 @@ const commands: readonly CommandEntry[] = [
     load: () => import('./commands/revoke').then((m) => m.revoke),
   },
   {
+    name: 'sweep',
+    summary: 'security, admin: revoke kubeconfigs of identities RAM no longer has (--dry-run; --last: the report)',
+    load: () => import('./commands/sweep').then((m) => m.sweep),
+  },
+  {
+    name: 'schedule',
+    summary: 'admin: the sweep schedule (schedule sweep --every 24h | --pause | --unpause; no flag: describe)',
+    argument: { usage: '<what>', description: 'what is scheduled: sweep', flag: 'what' },
+    load: () => import('./commands/schedule').then((m) => m.schedule),
+  },
+  {
     name: 'revoke-own',
     summary: 'a RAM user: revoke your own kubeconfig on one cluster, with your own credentials',
     load: () => import('./commands/revoke-own').then((m) => m.revokeOwn),
@@ -137,7 +168,10 @@ const examples = `Examples:
   offboard approve --user alice --comment "confirmed with HR-1234"
   offboard list --stage Blocked
   offboard status --user alice
-  offboard revoke --user bob --cluster c-prod-1`;
+  offboard revoke --user bob --cluster c-prod-1
+  offboard sweep --dry-run
+  offboard sweep --last
+  offboard schedule sweep --every 24h`;
 
 const runHelp =
   'RUN is the run: its workflow id (offboard/<account>/<user|role>/<name> or revoke/…, as `offboard list` shows), ' +
@@ -157,6 +191,7 @@ function buildProgram(io: Io): { program: Command; stubs: Map<CommandEntry, Comm
   for (const entry of commands) {
     const stub = program.command(entry.name).summary(entry.summary);
     if (entry.actsOnRun) stub.argument('[run]', 'the run id (or use --user/--role)');
+    if (entry.argument) stub.argument(entry.argument.usage, entry.argument.description);
     stubs.set(entry, stub);
   }
   return { program, stubs };
@@ -175,8 +210,12 @@ function completeCommand(
   for (const option of [...options, jsonOption()]) command.addOption(option);
   command.addHelpText('after', entry.actsOnRun ? `\n${runHelp}\n\n${exitCodeHelp}\n` : `\n${exitCodeHelp}\n`);
   command.action(async () => {
-    const run: unknown = command.processedArgs[0];
-    const flags = entry.actsOnRun ? { ...command.opts(), run } : command.opts();
+    const arg: unknown = command.processedArgs[0];
+    const flags = entry.actsOnRun
+      ? { ...command.opts(), run: arg }
+      : entry.argument
+        ? { ...command.opts(), [entry.argument.flag]: arg }
+        : command.opts();
     setExit(await runCommand(module, flags, io));
   });
 }

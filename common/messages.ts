@@ -1,7 +1,7 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { MessageRefusal } from './errors';
-import { mayDo, rolesNeeded } from './roles';
+import { type Action, mayDo, rolesNeeded } from './roles';
 import {
   checkTokenTime,
   type DecisionClaims,
@@ -10,7 +10,7 @@ import {
   verifySignedToken,
 } from './signed-token';
 import { OffboardingStage, rescindableStages } from './stages';
-import { type PendingDecision, type RunStatus, type TargetIdentity } from './types';
+import { type PendingDecision, type RunStatus, type RunWorkflow, type TargetIdentity } from './types';
 import { isNonEmptyText } from './validation';
 
 /**
@@ -50,6 +50,13 @@ export interface AbortArgs {
   /** Also undo what the run did so far (default false: access stays cut). */
   restoreAccess?: boolean;
 }
+/** A second admin approves an undo (restores the user from RAM's recycle bin). */
+export interface ApproveUndoArgs {
+  comment?: string;
+}
+export interface RejectUndoArgs {
+  reason: string;
+}
 
 export interface MessageArgsByName {
   approveDeletion: ApproveDeletionArgs;
@@ -58,6 +65,8 @@ export interface MessageArgsByName {
   rescind: RescindArgs;
   retry: RetryArgs;
   abort: AbortArgs;
+  approveUndo: ApproveUndoArgs;
+  rejectUndo: RejectUndoArgs;
 }
 export type MessageName = keyof MessageArgsByName;
 export const messageNames: readonly MessageName[] = [
@@ -67,7 +76,21 @@ export const messageNames: readonly MessageName[] = [
   'rescind',
   'retry',
   'abort',
+  'approveUndo',
+  'rejectUndo',
 ];
+
+/** The permission (common/roles.ts) each decision needs: rejecting an undo is the approver's call too. */
+export const decisionAction: { readonly [N in MessageName]: Action } = {
+  approveDeletion: 'approveDeletion',
+  rejectDeletion: 'rejectDeletion',
+  resolveDependencies: 'resolveDependencies',
+  rescind: 'rescind',
+  retry: 'retry',
+  abort: 'abort',
+  approveUndo: 'approveUndo',
+  rejectUndo: 'approveUndo',
+};
 
 /** What an accepted update returns. */
 export interface MessageAccepted {
@@ -82,6 +105,8 @@ export const resolveDependenciesUpdate = defineUpdate<MessageAccepted, [SignedDe
 export const rescindUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('rescind');
 export const retryUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('retry');
 export const abortUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('abort');
+export const approveUndoUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('approveUndo');
+export const rejectUndoUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('rejectUndo');
 
 export const approveDeletionSignal = defineSignal<[SignedDecision]>('approveDeletionSignal');
 export const rejectDeletionSignal = defineSignal<[SignedDecision]>('rejectDeletionSignal');
@@ -89,6 +114,8 @@ export const resolveDependenciesSignal = defineSignal<[SignedDecision]>('resolve
 export const rescindSignal = defineSignal<[SignedDecision]>('rescindSignal');
 export const retrySignal = defineSignal<[SignedDecision]>('retrySignal');
 export const abortSignal = defineSignal<[SignedDecision]>('abortSignal');
+export const approveUndoSignal = defineSignal<[SignedDecision]>('approveUndoSignal');
+export const rejectUndoSignal = defineSignal<[SignedDecision]>('rejectUndoSignal');
 
 /** Each decision's update, by name: the one table the workflow registers and the API and the tests send. */
 export const decisionUpdates: { readonly [N in MessageName]: UpdateDefinition<MessageAccepted, [SignedDecision]> } = {
@@ -98,6 +125,8 @@ export const decisionUpdates: { readonly [N in MessageName]: UpdateDefinition<Me
   rescind: rescindUpdate,
   retry: retryUpdate,
   abort: abortUpdate,
+  approveUndo: approveUndoUpdate,
+  rejectUndo: rejectUndoUpdate,
 };
 
 /** Each decision's signal twin, by name (for tools that can only signal). */
@@ -108,13 +137,15 @@ export const decisionSignals: { readonly [N in MessageName]: SignalDefinition<[S
   rescind: rescindSignal,
   retry: retrySignal,
   abort: abortSignal,
+  approveUndo: approveUndoSignal,
+  rejectUndo: rejectUndoSignal,
 };
 
 export const statusQuery = defineQuery<RunStatus>('status');
 
 /** The part of a run's state the message rules look at. */
 export interface MessageContext {
-  workflow: 'offboardIdentity' | 'revokeKubeconfig';
+  workflow: RunWorkflow;
   workflowId: string;
   runId: string;
   stage: OffboardingStage;
@@ -173,6 +204,7 @@ function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>)
   const reason = args.reason;
   switch (name) {
     case 'approveDeletion':
+    case 'approveUndo':
       if (args.comment !== undefined && !isNonEmptyText(args.comment))
         return invalid(
           name,
@@ -191,6 +223,7 @@ function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>)
         return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
       return { decision: args.decision, reason } as MessageArgsByName[N];
     case 'rescind':
+    case 'rejectUndo':
       if (!isNonEmptyText(reason))
         return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
       return { reason } as MessageArgsByName[N];
@@ -244,25 +277,39 @@ function checkStage(name: MessageName, ctx: DecisionSituation): Refusal | null {
       return ctx.stage === OffboardingStage.Blocked && ctx.pendingDecision === 'blocked'
         ? null
         : wrongStage(name, ctx, 'in stage Blocked');
+    case 'approveUndo':
+    case 'rejectUndo':
+      return ctx.workflow === 'undoOffboarding' &&
+        ctx.stage === OffboardingStage.AwaitingApproval &&
+        ctx.pendingDecision === 'approval'
+        ? null
+        : wrongStage(name, ctx, 'while an undo waits for approval');
   }
 }
 
 /** Roles, four eyes and "not your own offboarding", on the authenticated subject. */
 function checkDecider(name: MessageName, claims: Decider, ctx: DecisionSituation): Refusal | null {
   const who = `${claims.name || claims.sub} (${claims.sub})`;
-  if (!mayDo(name, claims.roles)) {
+  const action = decisionAction[name];
+  if (!mayDo(action, claims.roles)) {
     return {
-      type: rolesNeeded(name) === 'admin' ? MessageRefusal.NotAnAdmin : MessageRefusal.MissingRole,
-      message: `${name} refused: ${who} does not have the role ${rolesNeeded(name)}`,
+      type: rolesNeeded(action) === 'admin' ? MessageRefusal.NotAnAdmin : MessageRefusal.MissingRole,
+      message: `${name} refused: ${who} does not have the role ${rolesNeeded(action)}`,
     };
   }
+  // An undo restores a person's own access: they may not approve (or reject) it, as they may not decide their offboarding.
   if (ctx.target.type === 'user' && claims.ramUser === ctx.target.name) {
     return {
       type: MessageRefusal.OwnOffboarding,
       message: `${name} refused: ${who} is RAM user ${ctx.target.name}, the target of this run, and cannot decide on it`,
     };
   }
-  const fourEyes = name === 'approveDeletion' || name === 'rejectDeletion' || name === 'resolveDependencies';
+  const fourEyes =
+    name === 'approveDeletion' ||
+    name === 'rejectDeletion' ||
+    name === 'resolveDependencies' ||
+    name === 'approveUndo' ||
+    name === 'rejectUndo';
   if (fourEyes && claims.sub === ctx.requesterSubject) {
     return {
       type: MessageRefusal.FourEyes,

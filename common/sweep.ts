@@ -114,7 +114,7 @@ export interface SweepReport {
   orphans: OrphanFinding[];
   counts: { found: number; revoked: number; verified: number; failed: number };
   stale: StaleAccess[];
-  /** Alibaba API calls the sweep made. */
+  /** Alibaba API calls the sweep made, counted by the request ids of their answers (a NotFound answer is not counted). */
   apiCalls: number;
   /** One sentence for humans. */
   outcome: string;

@@ -240,8 +240,11 @@ export interface Decision {
   token: string;
 }
 
+/** The workflows that run as a `Run` (workflows/run/): they share the status query, the audit trail and decisions. */
+export type RunWorkflow = 'offboardIdentity' | 'revokeKubeconfig' | 'undoOffboarding' | 'purgeFromRecycleBin';
+
 export interface RunStatus {
-  workflow: 'offboardIdentity' | 'revokeKubeconfig';
+  workflow: RunWorkflow;
   stage: OffboardingStage;
   /** Where the run stopped to wait, and for what. */
   pendingDecision: PendingDecision;
@@ -255,7 +258,8 @@ export interface RunStatus {
   /** The authenticated subject who requested the run, and their display name. */
   requestedBy: string;
   requestedByName?: string;
-  reason: OffboardReason;
+  /** An offboarding's reason (departure, compromise, other); an undo's is the free text its requester gave. */
+  reason: OffboardReason | (string & {});
   ticket?: string;
   startedAt: string;
   /** The keys (by id) whose signatures the run accepts; the API signs its decisions with one of them. */
@@ -281,6 +285,9 @@ export interface RunStatus {
   compensations: string[];
   deletedSteps: string[];
   audit: AuditEntry[];
+  /** Refused signals recorded in the audit trail (at most 100), and how many more came and were only counted. */
+  refusedSignals?: number;
+  refusedSignalsNotRecorded?: number;
   /** The audit trail outside Temporal: where, how many entries it holds, and the sink's last error if it failed. */
   auditTrail?: { location?: string; written: number; error?: string };
   outcome?: string;

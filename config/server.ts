@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { type TimingBounds } from '../common/timing';
 import { readAlibabaSettings } from './alibaba';
-import { ConfigError, dataDirOf, type Env, existingFile, hostPort, httpUrl, read } from './env';
+import { MAX_SCHEDULE_GRANT_LIFETIME_SECONDS } from '../common/signed-token';
+import { ConfigError, dataDirOf, duration, type Env, existingFile, hostPort, httpUrl, read } from './env';
 import { type IdpSettings, type OidcSettings, readIdp, readOidc } from './oidc';
 import { ensureLocalSecret } from './publish-once';
 import { readTimingBounds } from './worker';
@@ -40,6 +41,11 @@ export interface ServerConfig {
   /** Serve https with this certificate and key (PEM paths); the Temporal UI sends people's tokens only over https. */
   tls?: { certPath: string; keyPath: string };
   bodyLimit: number;
+  /**
+   * How long the schedule grant an admin signs for the sweep schedule lives (OFFBOARD_SWEEP_GRANT_LIFETIME, default
+   * 90 days): every update of the schedule re-signs it, so an update is also the renewal.
+   */
+  sweepGrantLifetimeSeconds: number;
   /** 32 bytes that seal the browser session cookie. */
   sessionKey: Buffer;
   sessionKeyPath: string;
@@ -92,6 +98,15 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     problems,
   );
   const session = readSessionKey(env, dataDir, problems);
+  const sweepGrantLifetime = read(
+    env,
+    'OFFBOARD_SWEEP_GRANT_LIFETIME',
+    duration('90d').refine(
+      (ms) => ms >= 86_400_000 && ms <= MAX_SCHEDULE_GRANT_LIFETIME_SECONDS * 1000,
+      `must be from 1 day to ${MAX_SCHEDULE_GRANT_LIFETIME_SECONDS / 86_400} days (a schedule grant's longest life)`,
+    ),
+    problems,
+  );
   const hrIntake = readHrIntake(env, dataDir, problems);
   const timing = readTimingBounds(env, live, problems);
   const certPath = read(env, 'OFFBOARD_API_TLS_CERT', existingFile('PEM certificate').optional(), problems);
@@ -117,6 +132,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     tls: certPath && keyPath ? { certPath, keyPath } : undefined,
     timing,
     bodyLimit: bodyLimit as number,
+    sweepGrantLifetimeSeconds: Math.floor((sweepGrantLifetime as number) / 1000),
     sessionKey: (session as { key: Buffer }).key,
     sessionKeyPath: (session as { path: string }).path,
     dataDir,
@@ -129,6 +145,7 @@ export function describeServerConfig(c: ServerConfig): string {
     `api ${c.publicUrl} (listening on ${c.listen.host}:${c.listen.port}) mode=${c.mode} account=${c.accountId}`,
     `temporal ${c.temporal.address} namespace=${c.temporal.namespace} taskQueue=${c.temporal.taskQueue}`,
     `signing keys=${c.signing.keys.map((k) => k.kid).join(',')} (${c.signing.keysPath}) issuer=${c.signing.issuer}`,
+    `sweep schedule grants live ${c.sweepGrantLifetimeSeconds / 86_400} days (OFFBOARD_SWEEP_GRANT_LIFETIME)`,
     `console ${c.publicUrl}/console temporal-ui=${c.temporalUiUrl ?? 'none'} hr-integrations=${c.hrIntake.integrations.map((i) => `${i.name}(${i.secrets.length} secret${i.secrets.length === 1 ? '' : 's'})`).join(',') || 'none'}`,
     `oidc issuer=${c.oidc.issuer} (${c.idp.mode}) audience=${c.oidc.audience} cli=${c.oidc.cliClientId} console=${c.oidc.webClientId}${c.oidc.webClientSecret ? '' : ' (browser sign-in off: no client secret)'} groups=${c.oidc.groupsClaim}`,
   ].join('\n');

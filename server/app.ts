@@ -12,6 +12,8 @@ import { decisionRoutes } from './routes/decisions';
 import { metaRoutes, signInRoute } from './routes/meta';
 import { runRoutes } from './routes/runs';
 import { startRoutes } from './routes/starts';
+import { sweepRoutes } from './routes/sweep';
+import { undoRoutes } from './routes/undo';
 import { type Services } from './services';
 
 /**
@@ -101,6 +103,8 @@ export async function buildServer(
   await app.register(batchRoutes(services));
   await app.register(runRoutes(services));
   await app.register(decisionRoutes(services));
+  await app.register(sweepRoutes(services));
+  await app.register(undoRoutes(services));
   await app.register(hrIntakeRoutes(services));
   await app.register(consoleRoutes(services));
   for (const routes of options.extraRoutes ?? []) await app.register(routes);

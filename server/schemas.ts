@@ -91,7 +91,7 @@ export const runParams = {
   required: ['kind', 'account', 'type', 'name'],
   additionalProperties: false,
   properties: {
-    kind: { type: 'string', enum: ['offboard', 'revoke'], description: 'must be offboard or revoke' },
+    kind: { type: 'string', enum: ['offboard', 'revoke', 'undo'], description: 'must be offboard, revoke or undo' },
     account: { type: 'string', pattern: ACCOUNT_ID_PATTERN, description: Rules.accountId },
     type: { type: 'string', enum: ['user', 'role'], description: Rules.identityType },
     name: ramName,
@@ -99,7 +99,7 @@ export const runParams = {
 } as const;
 
 export interface RunParams {
-  kind: 'offboard' | 'revoke';
+  kind: 'offboard' | 'revoke' | 'undo';
   account: string;
   type: 'user' | 'role';
   name: string;
@@ -249,4 +249,27 @@ export const batchApproved = {
       },
     },
   },
+} as const;
+
+/** A sweep's mode; on demand only dry-run or revoke (a schedule may also start with dry-run-first). */
+export const sweepMode = (modes: readonly string[]) =>
+  ({ type: 'string', enum: [...modes], description: `must be one of ${modes.join(', ')}` }) as const;
+
+/** Days without login after which a live user's kubeconfig is reported as stale access. */
+export const staleAfterDays = {
+  type: 'integer',
+  minimum: 1,
+  maximum: 3650,
+  description: 'must be a whole number of days from 1 to 3650',
+} as const;
+
+/** A sweep schedule's interval: at least an hour. */
+const everyRule =
+  'must be a duration from 1 hour to at most 30 days: milliseconds, or a string like "90m", "24h", "7d"';
+export const scheduleEvery = {
+  description: everyRule,
+  anyOf: [
+    { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h|d)$', description: everyRule },
+    { type: 'integer', minimum: 3_600_000, maximum: 2_592_000_000, description: everyRule },
+  ],
 } as const;

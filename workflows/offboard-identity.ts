@@ -1,7 +1,8 @@
-import { CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, setHandler } from '@temporalio/workflow';
 import { checkOffboardInput } from '../common/inputs';
 import { OffboardingStage } from '../common/stages';
 import { type OffboardIdentityInput, type RbacGrant, type RunResult } from '../common/types';
+import { type DeletionRecord, deletionRecordQuery } from '../common/undo';
 import { Run } from './run/run';
 import { revokeLeftovers } from './steps/already-gone';
 import { awaitApproval, awaitDeletionTime } from './steps/approval';
@@ -11,6 +12,7 @@ import { checkDependencies } from './steps/dependencies';
 import { takeInventory } from './steps/inventory';
 import { admitRequest } from './steps/policy';
 import { quarantine } from './steps/quarantine';
+import { recordRecycleBin } from './steps/recycle-bin-record';
 import { revokeAndVerify, type VerifiedRevocation } from './steps/verification';
 
 /**
@@ -21,6 +23,14 @@ import { revokeAndVerify, type VerifiedRevocation } from './steps/verification';
  */
 export async function offboardIdentity(input: OffboardIdentityInput): Promise<RunResult> {
   const run = new Run('offboardIdentity', input);
+  // What an undo reads of this run once it completed (common/undo.ts): answered from its replayed history.
+  const record: DeletionRecord = {
+    stage: run.board.stage,
+    target: input.target,
+    deletedAccessKeyIds: [],
+    deletedByRun: false,
+  };
+  setHandler(deletionRecordQuery, () => ({ ...record, stage: run.board.stage, uid: run.board.status.uid }));
   return run.main(async () => {
     await admitRequest(run, input, checkOffboardInput);
 
@@ -32,6 +42,8 @@ export async function offboardIdentity(input: OffboardIdentityInput): Promise<Ru
     }
     if (!found.exists) return revokeLeftovers(run, input.target, found);
     const inventory = found.inventory;
+    const { clusters: _clusters, kubeconfigs: _kubeconfigs, ...snapshot } = inventory;
+    record.inventory = snapshot;
 
     // 2. DependencyCheck: anything found waits for an admin. Nothing has been changed yet, so abort undoes nothing.
     if ((await checkDependencies(run, inventory)) === 'abort') {
@@ -67,7 +79,7 @@ export async function offboardIdentity(input: OffboardIdentityInput): Promise<Ru
       // 7. Deletion, after a live check: usable again → back to 4 and a new approval, for what is approved must be
       // what is deleted. Past its check it runs to the end even if the run is cancelled. 8. Completed.
       const deletion = await deleteIdentity(run, proof);
-      if (deletion.kind !== 'revoke-again') return finishDeletion(run, proof, deletion);
+      if (deletion.kind !== 'revoke-again') return finishDeletion(run, input, proof, deletion, record);
     }
   });
 }
@@ -75,8 +87,10 @@ export async function offboardIdentity(input: OffboardIdentityInput): Promise<Ru
 /** The end, saying who deleted the identity as far as the run can know. */
 async function finishDeletion(
   run: Run,
+  input: OffboardIdentityInput,
   proof: VerifiedRevocation,
   deletion: Exclude<DeletionOutcome, { kind: 'revoke-again' }>,
+  record: DeletionRecord,
 ): Promise<RunResult> {
   const who = `${run.targetRef} (uid ${proof.uid})`;
   const op = proof.target.type === 'user' ? 'DeleteUser' : 'DeleteRole';
@@ -88,7 +102,7 @@ async function finishDeletion(
       `${who} was removed outside this run before its deletion began: this run deleted nothing; its kubeconfigs and RBAC grants are revoked (verified)`,
     );
   }
-  return CancellationScope.nonCancellable(() => {
+  return CancellationScope.nonCancellable(async () => {
     run.board.status.pendingDecision = null;
     const removed = run.board.status.deletedSteps;
     if (deletion.kind === 'gone-during-deletion') {
@@ -97,9 +111,14 @@ async function finishDeletion(
         `${who} was removed outside this run during its deletion, before its ${op}: this run removed ${removed.join(', ') || 'nothing'}; revocation verified at ${proof.verifiedAt}`,
       );
     }
+    record.deletedByRun = true;
+    record.deletedAccessKeyIds = deletion.accessKeyIds;
+    // Where the deleted user is now (RAM's recycle bin) and when it is purged: the final record says so.
+    const bin = await recordRecycleBin(run, input, proof.uid);
+    record.purge = bin.purge;
     return run.finish(
       OffboardingStage.Completed,
-      `${who} deleted by this run after verified revocation${deletion.answerLost ? ` (the answer to its ${op} was lost; the retry found it gone)` : ''}`,
+      `${who} deleted by this run after verified revocation${deletion.answerLost ? ` (the answer to its ${op} was lost; the retry found it gone)` : ''}${bin.sentence}`,
     );
   });
 }

@@ -25,12 +25,21 @@ const decisions = {
   rescind: 'rescind',
   retry: 'retry',
   abort: 'abort',
+  // On an undo run (client/commands/undo.ts)
+  'approve-undo': 'approveUndo',
+  'reject-undo': 'rejectUndo',
 } as const;
-type Decision = keyof typeof decisions;
+export type Decision = keyof typeof decisions;
 
-/** Sends one decision to the run that the flags name, once the flags are checked. */
-async function decide(ctx: Ctx, flags: RunFlags, decision: Decision, body: object): Promise<ExitCode> {
-  const run = await resolveRun(() => ctx.api(), flags);
+/** Sends one decision to the run that the flags name (found by `resolve`), once the flags are checked. */
+export async function decide(
+  ctx: Ctx,
+  flags: RunFlags,
+  decision: Decision,
+  body: object,
+  resolve: typeof resolveRun = resolveRun,
+): Promise<ExitCode> {
+  const run = await resolve(() => ctx.api(), flags);
   const api = ctx.api();
   const accepted = await api.post<MessageAccepted>(runPath(run.workflowId, decision), body, {
     flagOf: (field) => flagOfField(field, flags),

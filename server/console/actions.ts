@@ -1,7 +1,7 @@
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type {} from '@fastify/secure-session';
 import { CONSOLE_RUNS_PATH, runPagePath } from '../../common/console-links';
-import { type MessageName } from '../../common/messages';
+import { decisionAction, type MessageName } from '../../common/messages';
 import { Problem } from '../problems';
 import { type DecisionRoute, decisionRoutesByName } from '../routes/decisions';
 import { type RunParams, runParams, workflowIdOf } from '../schemas';
@@ -35,6 +35,8 @@ const DONE: Record<MessageName, string> = {
   rescind: 'You rescinded the offboarding.',
   retry: 'The run retries the step.',
   abort: 'You aborted the run.',
+  approveUndo: 'You approved the undo: the run restores the user.',
+  rejectUndo: 'You rejected the undo.',
 };
 
 function startedNotice(started: StartedRun, what: string): string {
@@ -54,7 +56,7 @@ export function actionRoutes(services: Services) {
         `${CONSOLE_RUNS_PATH}/:kind/:account/:type/:name/${route.path}`,
         { ...form, schema: { ...page.schema, params: runParams } },
         async (request, reply) => {
-          requireRole(request, route.message);
+          requireRole(request, decisionAction[route.message]);
           const workflowId = workflowIdOf(request.params);
           try {
             const body = decisionBodyOf(route.message, request.body);

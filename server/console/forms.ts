@@ -107,6 +107,8 @@ export function decisionBodyOf(name: MessageName, body: FormBody | undefined): R
     rescind: () => need('reason'),
     retry: () => optional('reason'),
     abort: () => need('reason'),
+    approveUndo: () => optional('comment'),
+    rejectUndo: () => need('reason'),
   };
   const problems = checks[name]();
   if (problems.length > 0) throw badInput(problems);

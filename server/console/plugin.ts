@@ -11,6 +11,7 @@ import { actionRoutes } from './actions';
 import { liveRoutes } from './live';
 import { pageRoutes } from './pages';
 import { sendPage } from './render';
+import { sweepRoutes } from './sweep';
 
 /**
  * The web console under `/console`: server-rendered pages for the people who are not shell users. Its routes are
@@ -152,5 +153,6 @@ export function consoleRoutes(services: Services) {
     await app.register(pageRoutes(services));
     await app.register(actionRoutes(services));
     await app.register(liveRoutes(services));
+    await app.register(sweepRoutes(services));
   };
 }

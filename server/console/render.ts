@@ -20,6 +20,7 @@ export const NAV = [
   { href: '/console/start', label: 'Start an offboarding', role: 'hr' },
   { href: '/console/stuck', label: 'Stuck runs', role: 'oncall' },
   { href: '/console/leak', label: 'Leak response', role: 'security' },
+  { href: '/console/sweep', label: 'Sweep', role: '' },
   { href: '/console/runs', label: 'All runs', role: '' },
 ] as const;
 

@@ -1,4 +1,4 @@
-import { type Decider, decisionRefusal, type MessageName, messageNames } from '../../common/messages';
+import { type Decider, decisionAction, decisionRefusal, type MessageName, messageNames } from '../../common/messages';
 import { mayDo } from '../../common/roles';
 import { OffboardingStage } from '../../common/stages';
 import { type BlockedInfo, type KubeconfigState, type RunStatus } from '../../common/types';
@@ -102,7 +102,7 @@ export function actionsFor(
     deletionStarted: status.stage === OffboardingStage.Deletion || status.deletedSteps.length > 0,
   };
   for (const name of messageNames) {
-    if (!mayDo(name, person.roles)) continue;
+    if (!mayDo(decisionAction[name], person.roles)) continue;
     const view = { name, segment: decisionRoutesByName[name].path };
     const refusal = decisionRefusal(name, deciderOf(person), situation);
     if (!refusal) result.open.push(view);

@@ -1,5 +1,5 @@
 import { type FastifyInstance } from 'fastify';
-import { type MessageArgsByName, type MessageName } from '../../common/messages';
+import { decisionAction, type MessageArgsByName, type MessageName } from '../../common/messages';
 import { problemResponses } from '../problems';
 import { messageAccepted, type RunParams, runParams, text, workflowIdOf } from '../schemas';
 import { type Services } from '../services';
@@ -71,6 +71,20 @@ export const decisionRoutesByName: { [N in MessageName]: DecisionRoute<N> } = {
     body: { required: ['reason'], properties: { reason: text, restoreAccess } },
     args: (b) => ({ reason: b.reason as string, restoreAccess: b.restoreAccess as boolean | undefined }),
   },
+  approveUndo: {
+    path: 'approve-undo',
+    message: 'approveUndo',
+    summary: "Approve an undo: restore the user from RAM's recycle bin (admin; not the undo's requester, not the user)",
+    body: { required: [], properties: { comment: text } },
+    args: (b) => ({ comment: b.comment as string | undefined }),
+  },
+  rejectUndo: {
+    path: 'reject-undo',
+    message: 'rejectUndo',
+    summary: "Reject an undo: the user stays deleted (admin; not the undo's requester, not the user)",
+    body: { required: ['reason'], properties: { reason: text } },
+    args: (b) => ({ reason: b.reason as string }),
+  },
 };
 
 export function decisionRoutes(services: Services) {
@@ -84,7 +98,7 @@ export function decisionRoutes(services: Services) {
       app.post<{ Params: RunParams; Body: Record<string, unknown> }>(
         `/v1/runs/:kind/:account/:type/:name/${route.path}`,
         {
-          config: { action: route.message },
+          config: { action: decisionAction[route.message] },
           schema: {
             summary: route.summary,
             tags: ['decisions'],

@@ -102,6 +102,29 @@ test('item 8: a failure keeps the code, status, operation and request id: never 
 });
 
 describe('worker configuration', () => {
+  test('Worker Versioning needs a deployment name and a build id together; the cache size is a bounded count', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'offboard-data-'));
+    const base = { OFFBOARD_DATA_DIR: dataDir };
+    expect(loadWorkerConfig(base).deployment).toBeUndefined();
+    expect(loadWorkerConfig(base).workflowCacheSize).toBe(500);
+    const versioned = loadWorkerConfig({
+      ...base,
+      OFFBOARD_DEPLOYMENT_NAME: 'acs-offboarding',
+      OFFBOARD_BUILD_ID: '1a2b3c',
+    });
+    expect(versioned.deployment).toEqual({ deploymentName: 'acs-offboarding', buildId: '1a2b3c' });
+    expect(() => loadWorkerConfig({ ...base, OFFBOARD_BUILD_ID: '1a2b3c' })).toThrow(
+      /OFFBOARD_DEPLOYMENT_NAME and OFFBOARD_BUILD_ID: set both/,
+    );
+    expect(() => loadWorkerConfig({ ...base, OFFBOARD_DEPLOYMENT_NAME: 'a b', OFFBOARD_BUILD_ID: 'x' })).toThrow(
+      /OFFBOARD_DEPLOYMENT_NAME: must be 1-100 letters/,
+    );
+    expect(loadWorkerConfig({ ...base, OFFBOARD_WORKFLOW_CACHE_SIZE: '0' }).workflowCacheSize).toBe(0);
+    expect(() => loadWorkerConfig({ ...base, OFFBOARD_WORKFLOW_CACHE_SIZE: '1.5' })).toThrow(
+      /OFFBOARD_WORKFLOW_CACHE_SIZE: must be a whole number of runs from 0 to 100000/,
+    );
+  });
+
   test('emulator defaults, the demo key of the worker when no credentials are set, and local signing keys', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'offboard-data-'));
     const c = loadWorkerConfig({ OFFBOARD_DATA_DIR: dataDir });

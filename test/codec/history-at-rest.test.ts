@@ -84,9 +84,20 @@ test('a run stored in Temporal keeps its inventory, comments, tokens and request
   // Besides those, the SDK's own bookkeeping for local activities (the audit outbox) is plain: its marker's `data`
   // holds only sequence numbers, the activity's type and times, which are checked here to carry nothing else.
   const sdkMarkerData = /\.markerRecordedEventAttributes\.details\.data\.payloads\.\d+$/;
+  // So is a patch marker (workflow versioning, `patched()`): it holds the patch's name and a flag, nothing of the run.
+  const patchMarkerData = /\.markerRecordedEventAttributes\.details\.patch-data\.payloads\.\d+$/;
   expect(
-    plainOnes.filter(({ path }) => !/\.searchAttributes\.indexedFields\./.test(path) && !sdkMarkerData.test(path)),
+    plainOnes.filter(
+      ({ path }) =>
+        !/\.searchAttributes\.indexedFields\./.test(path) && !sdkMarkerData.test(path) && !patchMarkerData.test(path),
+    ),
   ).toEqual([]);
+  for (const { payload } of plainOnes.filter(({ path }) => patchMarkerData.test(path))) {
+    expect(Object.keys(JSON.parse(Buffer.from(payload.data!).toString()) as object).sort()).toEqual([
+      'deprecated',
+      'id',
+    ]);
+  }
   const markerKeys = new Set(
     plainOnes
       .filter(({ path }) => sdkMarkerData.test(path))

@@ -20,6 +20,7 @@ test('histories are stored for the main scenarios', () => {
     'rescind',
     'revoke-kubeconfig',
     'durability-killed-worker',
+    'sweep-revoke',
   ]) {
     expect(files).toContain(`${name}.json`);
   }

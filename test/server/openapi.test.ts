@@ -37,12 +37,18 @@ const routes: Array<[string, string, number[]]> = [
   ['get', '/v1/runs/lookup', [400, 401, 403, 404, 409, 503]],
   ['get', run, [400, 401, 403, 404, 503]],
   ['get', `${run}/audit`, [400, 401, 403, 404, 503]],
-  ...['approve', 'reject', 'resolve', 'rescind', 'retry', 'abort'].map((d): [string, string, number[]] => [
-    'post',
-    `${run}/${d}`,
-    [400, 401, 403, 404, 409, 413, 503],
-  ]),
+  ...['approve', 'reject', 'resolve', 'rescind', 'retry', 'abort', 'approve-undo', 'reject-undo'].map(
+    (d): [string, string, number[]] => ['post', `${run}/${d}`, [400, 401, 403, 404, 409, 413, 503]],
+  ),
+  ['post', '/v1/runs/offboard/{account}/user/{name}/undo', [400, 401, 403, 404, 409, 413, 503]],
   ['post', '/v1/hr-events', [400, 401, 409, 413, 422, 503]],
+  ['post', '/v1/sweeps', [400, 401, 403, 409, 503]],
+  ['get', '/v1/sweeps/last', [401, 403, 503]],
+  ['get', '/v1/sweeps/schedule', [401, 403, 404, 503]],
+  ['put', '/v1/sweeps/schedule', [400, 401, 403, 503]],
+  ['post', '/v1/sweeps/schedule/pause', [400, 401, 403, 404, 503]],
+  ['post', '/v1/sweeps/schedule/unpause', [400, 401, 403, 404, 503]],
+  ['post', '/v1/sweeps/schedule/trigger', [401, 403, 404, 409, 503]],
 ];
 
 test.each(routes)('%s %s is documented with its schemas and problem responses', (method, path, problems) => {
@@ -60,8 +66,9 @@ test.each(routes)('%s %s is documented with its schemas and problem responses', 
     const schema = op!.responses[String(status)]?.content?.['application/problem+json']?.schema;
     expect({ status, ref: schema?.$ref }).toEqual({ status, ref: '#/components/schemas/Problem' });
   }
-  // The HR intake verifies its body as bytes before it parses it: its shape is in the route's description.
-  if (method === 'post' && !/\/(approve|retry|hr-events)$/.test(path)) {
+  // The HR intake verifies its body as bytes before it parses it: its shape is in the route's description. A trigger
+  // takes no body.
+  if ((method === 'post' || method === 'put') && !/\/(approve|retry|hr-events|trigger)$/.test(path)) {
     expect(op!.requestBody).toMatchObject({ required: true });
   }
   if (path.includes('{kind}')) expect(op!.parameters).toHaveLength(4);

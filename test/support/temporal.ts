@@ -10,7 +10,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, WorkerOptions } from 
 import { dataConverter, type PayloadCodecOptions, PayloadEncryptionCodec } from '../../config/codec';
 import { readPayloadKeysFile } from '../../config/payload-keys';
 
-function testAddress(): string {
+export function testAddress(): string {
   const address = process.env.TEMPORAL_ADDRESS;
   if (!address)
     throw new Error('TEMPORAL_ADDRESS is not set: run the tests through jest (its global setup starts the server).');

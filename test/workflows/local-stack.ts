@@ -33,7 +33,17 @@ export interface LocalStack extends TestTrust {
   stop(): Promise<void>;
 }
 
-export async function startLocalStack(log: (line: string) => void = console.log): Promise<LocalStack> {
+export interface LocalStackOptions {
+  /** Changes the demo fixture before the emulator loads it (a generated account, say). */
+  editFixture?: (fixture: Record<string, unknown>) => void;
+  /** How long the emulator's clean tasks run (its default when absent). */
+  taskDelayMs?: number;
+}
+
+export async function startLocalStack(
+  log: (line: string) => void = console.log,
+  options: LocalStackOptions = {},
+): Promise<LocalStack> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   let serverPid: number | undefined;
   let address = process.env.TEMPORAL_ADDRESS;
@@ -56,8 +66,8 @@ export async function startLocalStack(log: (line: string) => void = console.log)
   const connection = await Connection.connect({ address });
   await ensureSearchAttributes(connection, namespace);
 
-  const { path, accountId } = fixtureWithOwnAccount();
-  const emulator = await startEmulator({ port: 0, fixturePath: path });
+  const { path, accountId } = fixtureWithOwnAccount(options.editFixture);
+  const emulator = await startEmulator({ port: 0, fixturePath: path, taskDelayMs: options.taskDelayMs });
   const taskQueue = `local-stack-${process.pid}`;
   const trust = await makeTestTrust();
   const config = loadWorkerConfig(

@@ -8,7 +8,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { scheduledSweepWorkflowId, sweepScheduleId } from '../../common/ids';
 import { SWEEP_WORKFLOW, type SweepInput, type SweepReport, sweepSearchAttributes } from '../../common/sweep';
 import { people } from '../support/trust';
-import { emulatorState, journal, resetWorld, type Unsigned } from './harness';
+import { emulatorState, journal, resetWorld, successes, type Unsigned } from './harness';
 import {
   expectedOrphans,
   FORMER_CONTRACTOR_UID,
@@ -16,6 +16,7 @@ import {
   SMALL_ACCOUNT,
   startSignedSweep,
 } from './sweep-support';
+import { recordHistory } from './record';
 import { useHarness } from './use-harness';
 
 const account = generatedAccount();
@@ -77,6 +78,7 @@ test('a revoking sweep revokes and verifies every orphan and touches no live ide
   expect(before.size).toBeGreaterThan(SMALL_ACCOUNT.identities);
   const handle = await startSignedSweep(h, { mode: 'revoke' });
   const report = await handle.result();
+  await recordHistory('sweep-revoke', handle);
 
   expect(report.complete).toBe(true);
   expect(report.counts).toEqual({
@@ -211,4 +213,23 @@ test('a schedule carries an admin grant its runs verify; the same grant on a run
   } finally {
     await schedule.delete();
   }
+});
+
+test('a new schedule only reports until revokeFrom, then revokes; bad input is refused naming the field', async () => {
+  const future = new Date(Date.now() + 3_600_000).toISOString();
+  const early = await (await startSignedSweep(h, { mode: 'dry-run-first', revokeFrom: future })).result();
+  expect(early.dryRun).toBe(true);
+  expect(successes(await journal(h.emulator), 'CleanUserPermissions')).toEqual([]);
+
+  const past = new Date(Date.now() - 1_000).toISOString();
+  const later = await (await startSignedSweep(h, { mode: 'dry-run-first', revokeFrom: past })).result();
+  expect(later.dryRun).toBe(false);
+  expect(later.counts.revoked).toBe(orphanUids.length);
+
+  await expect(startSignedSweep(h, { mode: 'dry-run-first' })).rejects.toThrow(
+    /revokeFrom: must be an ISO-8601 date with mode dry-run-first/,
+  );
+  await expect(startSignedSweep(h, { mode: 'dry-run', staleAfterDays: 0 })).rejects.toThrow(
+    /staleAfterDays: must be a whole number of days from 1 to 3650/,
+  );
 });

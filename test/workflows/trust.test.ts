@@ -5,6 +5,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { offboardWorkflowId } from '../../common/ids';
 import { approveDeletionSignal, approveDeletionUpdate, retryUpdate, statusQuery } from '../../common/messages';
+import { MAX_REFUSED_SIGNALS_RECORDED } from '../../workflows/run/messages';
 import { OffboardingStage } from '../../common/stages';
 import { DEFAULT_TOKEN_ISSUER, generateSigningKey } from '../../config/trust-keys';
 import { createTokenSigner } from '../../server/signer';
@@ -152,6 +153,32 @@ test('forged, altered, expired, misdirected and replayed decisions are refused b
       .sort(),
   ).toEqual(['TokenExpired', 'TokenInvalid', 'WrongRun']);
   expect(successes(await journal(h.emulator), 'DeleteUser')).toHaveLength(0);
+  await handle.terminate('test done');
+});
+
+test('a flood of forged signals is counted, not recorded one by one: the run and its state stay as they were', async () => {
+  const { handle } = await startOffboard(h, offboardInput(h, 'alice'));
+  await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
+  const forger = await createTokenSigner([generateSigningKey('test-key')], DEFAULT_TOKEN_ISSUER);
+  const token = await forger.signDecision({
+    workflowId: handle.workflowId,
+    runId: (await handle.describe()).runId,
+    decision: 'approveDeletion',
+    args: {},
+    person: people.carol,
+  });
+  const flood = MAX_REFUSED_SIGNALS_RECORDED + 30;
+  for (let i = 0; i < flood; i++) await handle.signal(approveDeletionSignal, { token });
+  const status = await waitForStatus(
+    handle,
+    (s) => (s.refusedSignals ?? 0) + (s.refusedSignalsNotRecorded ?? 0) >= flood,
+    `${flood} refused signals`,
+  );
+  expect(status.refusedSignals).toBe(MAX_REFUSED_SIGNALS_RECORDED);
+  expect(status.refusedSignalsNotRecorded).toBe(30);
+  expect(status.audit.filter((e) => e.outcome === 'refused')).toHaveLength(MAX_REFUSED_SIGNALS_RECORDED);
+  expect(status.stage).toBe(OffboardingStage.AwaitingApproval);
+  expect(status.decisions).toHaveLength(0);
   await handle.terminate('test done');
 });
 

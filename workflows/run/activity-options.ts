@@ -102,6 +102,15 @@ export const ACTIVITY_OPTIONS: Record<Exclude<keyof OffboardActivities, 'appendA
   unbindMfaDevice: api,
   deleteIdentity: api,
   notify: notification,
+  // Undo and purge (RAM's recycle bin)
+  readRecycleBinEntry: api,
+  readOffboardingRecord: reads,
+  lookUpLiveUser: api,
+  restoreUserFromRecycleBin: api,
+  restoreAccessKeyFromRecycleBin: api,
+  addUserToGroup: api,
+  attachPolicyToUser: api,
+  purgeUserFromRecycleBin: reads,
   scanForOrphans: sweepScan,
   confirmGone: reads,
 };

@@ -1,7 +1,9 @@
 import {
   type AbortArgs,
   type ApproveDeletionArgs,
+  type ApproveUndoArgs,
   type RejectDeletionArgs,
+  type RejectUndoArgs,
   type RescindArgs,
   type VerifiedDecision,
 } from '../../common/messages';
@@ -22,6 +24,11 @@ export type ApprovalDecision = { by: Decider } & (
   ({ approved: true } & ApproveDeletionArgs) | ({ approved: false } & RejectDeletionArgs)
 );
 
+/** A second admin's answer to "restore this user from RAM's recycle bin?" (an undo run). */
+export type UndoApproval = { by: Decider } & (
+  ({ approved: true } & ApproveUndoArgs) | ({ approved: false } & RejectUndoArgs)
+);
+
 /** What an admin decided for a Blocked step. */
 export type BlockedDecision = { kind: 'retry' } | { kind: 'abort'; by: Decider; args: AbortArgs };
 
@@ -38,6 +45,7 @@ function deciderOf(d: VerifiedDecision): Decider {
  */
 export class Decisions {
   private approval?: ApprovalDecision;
+  private undoApproval?: UndoApproval;
   private dependency?: 'proceed' | 'abort';
   private rescindRequest?: RescindRequest;
   private retry = false;
@@ -66,6 +74,12 @@ export class Decisions {
       case 'abort':
         this.abortRequest = { by, args: decision.args };
         break;
+      case 'approveUndo':
+        this.undoApproval = { by, approved: true, ...decision.args };
+        break;
+      case 'rejectUndo':
+        this.undoApproval = { by, approved: false, ...decision.args };
+        break;
     }
   }
   hasApproval(): boolean {
@@ -75,6 +89,16 @@ export class Decisions {
   takeApproval(): ApprovalDecision | undefined {
     const a = this.approval;
     this.approval = undefined;
+    return a;
+  }
+
+  hasUndoApproval(): boolean {
+    return this.undoApproval !== undefined;
+  }
+
+  takeUndoApproval(): UndoApproval | undefined {
+    const a = this.undoApproval;
+    this.undoApproval = undefined;
     return a;
   }
 

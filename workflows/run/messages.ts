@@ -126,12 +126,21 @@ function registerDecision<N extends MessageName>(
       return;
     }
     // A refused signal changes nothing; it is only recorded (the sender gets no answer). Its claims are unverified,
-    // so the entry names no actor.
+    // so the entry names no actor. A flood of them is counted, not recorded one by one: the run's state stays bounded.
+    const status = run.board.status;
+    if ((status.refusedSignals ?? 0) >= MAX_REFUSED_SIGNALS_RECORDED) {
+      status.refusedSignalsNotRecorded = (status.refusedSignalsNotRecorded ?? 0) + 1;
+      return;
+    }
+    status.refusedSignals = (status.refusedSignals ?? 0) + 1;
     run.board.audit(`${name} (signal)`, 'refused', `${check.refusal.type}: ${check.refusal.message}`, undefined, {
       actor: 'unverified',
     });
   });
 }
+
+/** Refused signals recorded one by one in the audit trail; those beyond are only counted. */
+export const MAX_REFUSED_SIGNALS_RECORDED = 100;
 
 /**
  * Registers every decision as an update and as its signal twin (for tools that can only signal), and the status

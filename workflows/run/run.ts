@@ -1,10 +1,7 @@
 import { workflowInfo } from '@temporalio/workflow';
-import {
-  type OffboardIdentityInput,
-  type RevokeKubeconfigInput,
-  type RunResult,
-  type RunStatus,
-} from '../../common/types';
+import { type RunResult, type RunStatus } from '../../common/types';
+import { type RunInput } from './run-input';
+import { type RecycleBinPurgePolicy } from '../../common/undo';
 import { readRunMemo, type RunMemo } from '../../common/run-memo';
 import { clampMs, PRODUCTION_TIMING, type TimingBounds } from '../../common/timing';
 import { parseDurationMs } from '../../common/validation';
@@ -45,12 +42,14 @@ export class Run {
   readonly cleanTask = new CleanTaskInFlight();
   /** The worker's bounds on durations and dates; production's until the run policy is loaded. */
   timing: TimingBounds = PRODUCTION_TIMING;
+  /** What happens to a user this run deletes, in RAM's recycle bin (the worker's policy; keep until it is loaded). */
+  recycleBinPurge: RecycleBinPurgePolicy = { kind: 'keep' };
   /** Calls an activity with its options from the one table (see activities.ts). */
   readonly act: RunActivities['call'];
 
   constructor(
     readonly workflow: RunStatus['workflow'],
-    readonly input: OffboardIdentityInput | RevokeKubeconfigInput,
+    readonly input: RunInput,
   ) {
     this.board = new RunBoard(workflow, input);
     this.outbox = new AuditOutbox(this.board);
@@ -68,7 +67,7 @@ export class Run {
 
   /** How often a Blocked run reminds on-call: the input's choice, within the bounds (clamped again here). */
   get blockedReminderMs(): number {
-    const given = this.input.blockedReminderEvery;
+    const given = 'blockedReminderEvery' in this.input ? this.input.blockedReminderEvery : undefined;
     const ms = (given !== undefined ? parseDurationMs(given) : undefined) ?? DEFAULT_BLOCKED_REMINDER_MS;
     return clampMs(ms, this.timing.reminderMinMs, this.timing.reminderMaxMs);
   }

@@ -1,13 +1,8 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { SearchAttributes } from '../../common/search-attributes';
 import { OffboardingStage } from '../../common/stages';
-import {
-  type AuditEntry,
-  type OffboardIdentityInput,
-  type PendingDecision,
-  type RevokeKubeconfigInput,
-  type RunStatus,
-} from '../../common/types';
+import { type AuditEntry, type PendingDecision, type RunStatus } from '../../common/types';
+import { type RunInput } from './run-input';
 import { identityRef } from '../../common/validation';
 
 /**
@@ -18,7 +13,7 @@ export class RunBoard {
   readonly status: RunStatus;
   readonly targetRef: string;
 
-  constructor(workflow: RunStatus['workflow'], input: OffboardIdentityInput | RevokeKubeconfigInput) {
+  constructor(workflow: RunStatus['workflow'], input: RunInput) {
     this.targetRef = identityRef(input.target.type, input.target.name);
     this.status = {
       workflow,

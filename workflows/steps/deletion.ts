@@ -10,6 +10,8 @@ import { type VerifiedRevocation } from './verification';
 
 /** One call of the deletion: the Alibaba operation (for Blocked), what the audit trail says, and the call. */
 interface DeletionCall {
+  /** The access key a DeleteAccessKey call deletes. */
+  accessKeyId?: string;
   operation: string;
   done: string;
   call: () => Promise<StepResult>;
@@ -19,8 +21,11 @@ interface DeletionCall {
 export type DeletionOutcome =
   /** Something was usable again: revocation is redone and approved again before deletion. */
   | { kind: 'revoke-again' }
-  /** This run deleted the identity (`answerLost`: its DeleteUser took effect, the retry found the identity gone). */
-  | { kind: 'deleted'; answerLost: boolean }
+  /**
+   * This run deleted the identity (`answerLost`: its DeleteUser took effect, the retry found the identity gone), and
+   * these access keys with its own DeleteAccessKey calls (what an undo restores from RAM's recycle bin).
+   */
+  | { kind: 'deleted'; answerLost: boolean; accessKeyIds: string[] }
   /** RAM no longer knew the identity when Deletion began: removed outside this run, which deleted nothing. */
   | { kind: 'gone-before-deletion'; usableAgain: boolean }
   /** The identity went between this run's deletion steps, before its own DeleteUser/DeleteRole. */
@@ -103,6 +108,7 @@ async function deleteInOrder(run: Run, proof: VerifiedRevocation): Promise<Delet
   );
   const calls: DeletionCall[] = [
     ...plan.accessKeyIds.map((accessKeyId) => ({
+      accessKeyId,
       operation: 'DeleteAccessKey',
       done: `DeleteAccessKey ${accessKeyId}`,
       call: () => run.act('deleteAccessKey', `Delete access key ${accessKeyId}`, { proof, target, accessKeyId }),
@@ -136,7 +142,12 @@ async function deleteInOrder(run: Run, proof: VerifiedRevocation): Promise<Delet
         ]
       : []),
   ];
-  for (const c of calls) record(run, c.done, await run.step(c.operation, c.call, { interruptible: false }));
+  const deletedKeys: string[] = [];
+  for (const c of calls) {
+    const r = await run.step(c.operation, c.call, { interruptible: false });
+    record(run, c.done, r);
+    if (c.accessKeyId && (r.changed || r.earlierAttempt)) deletedKeys.push(c.accessKeyId);
+  }
 
   let last: StepResult;
   try {
@@ -153,8 +164,10 @@ async function deleteInOrder(run: Run, proof: VerifiedRevocation): Promise<Delet
     return usableAgain(run, proof, check ?? { usableKubeconfigs: [], grants: [] });
   }
   record(run, op, last);
-  if (last.changed) return { kind: 'deleted', answerLost: false };
-  return last.earlierAttempt ? { kind: 'deleted', answerLost: true } : { kind: 'gone-during-deletion' };
+  if (last.changed) return { kind: 'deleted', answerLost: false, accessKeyIds: deletedKeys };
+  return last.earlierAttempt
+    ? { kind: 'deleted', answerLost: true, accessKeyIds: deletedKeys }
+    : { kind: 'gone-during-deletion' };
 }
 
 /**

@@ -5,11 +5,12 @@ import { checkStartRequest } from '../../common/requests';
 import { OffboardingStage } from '../../common/stages';
 import { FAST_TIMING } from '../../common/timing';
 import { type OffboardIdentityInput, type RevokeKubeconfigInput } from '../../common/types';
+import { type UndoOffboardingInput } from '../../common/undo';
 import { describeDecider } from '../run/decisions';
 import { endRun } from '../run/ending';
 import { type Run } from '../run/run';
 
-type Input = OffboardIdentityInput | RevokeKubeconfigInput;
+type Input = OffboardIdentityInput | RevokeKubeconfigInput | UndoOffboardingInput;
 
 function badInput(problems: InputProblem[]): never {
   throw ApplicationFailure.nonRetryable(`invalid input: ${formatInputProblems(problems)}`, FailureType.InvalidInput);
@@ -34,12 +35,16 @@ export async function admitRequest(
   const policy = await run.act('loadRunPolicy', 'Load the worker identity and the trusted keys from configuration');
   run.trust.load(policy.trust.keys, policy.trust.issuer);
   run.timing = policy.timing;
+  run.recycleBinPurge = policy.recycleBinPurge ?? { kind: 'keep' };
   run.board.status.trustedKeyIds = policy.trust.keys.map((k) => k.kid);
   const problems = check(input, { workerIdentity: policy.workerIdentity, timing: policy.timing, nowMs });
   if (input.accountId !== policy.accountId)
     problems.push({ field: 'accountId', rule: `must be the account this worker serves (${policy.accountId})` });
   if (problems.length > 0) badInput(problems);
 
+  // The purge child is not started by a person: it carries its parent's request instead (purge-from-recycle-bin.ts).
+  if (run.workflow === 'purgeFromRecycleBin')
+    throw new Error('a purge run is admitted by its parent, not by a request');
   const verdict = checkStartRequest(input, {
     workflow: run.workflow,
     workflowId: info.workflowId,
@@ -58,7 +63,7 @@ export async function admitRequest(
   run.board.audit(
     'start',
     'info',
-    `requested by ${by} (${input.reason})${input.comment ? `: ${input.comment}` : ''}`,
+    `requested by ${by} (${input.reason})${'comment' in input && input.comment ? `: ${input.comment}` : ''}`,
     undefined,
     { actor: claims.sub, token: input.authorization },
   );

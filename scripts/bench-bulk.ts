@@ -1,0 +1,242 @@
+/**
+ * Offboarding at scale, measured with the real parts as separate processes: the Temporal dev server, the emulator and
+ * the worker (`tsx worker/main.ts`). N generated departing users (kubeconfigs on two clusters, last used 30 days ago,
+ * so no 7-day refusal waits for an admin) are offboarded at once to AwaitingApproval; then the emulator is reset and
+ * a careful sequential SDK script (scripts/bench/sequential-offboard.ts) does the same Alibaba calls one identity after
+ * another. Prints wall time, identities/s, CPU seconds per process, the worker's peak RSS, history events per run and
+ * the ratio to the script.
+ *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N]
+ *   npm run bench:bulk -- --pending 10000     # memory and `list --stage AwaitingApproval` with N runs waiting
+ * Uses TEMPORAL_ADDRESS when set (its CPU is then not measured), otherwise starts a dev server of its own.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
+import { createAlibabaClients } from '../activities/alibaba';
+import { SearchAttributes } from '../common/search-attributes';
+import { OffboardingStage } from '../common/stages';
+import { temporalClientOptions } from '../config/temporal';
+import { loadWorkerConfig } from '../config/worker';
+import { DEFAULT_GENERATE_SPEC, generateFixture } from '../emulator';
+import { listRuns } from '../server/temporal/list';
+import { makeTestTrust } from '../test/support/trust';
+import { offboardInput, startOffboard, workerEnv } from '../test/workflows/harness';
+import { killGroup, startWorkerProcess } from '../test/workflows/worker-process';
+import { cpuSeconds, peakRss, rssMiB } from './bench/processes';
+import { sequentialOffboard } from './bench/sequential-offboard';
+import { ensureSearchAttributes, ensureTemporalCli, freePort, startDevServer, stopProcess } from './local-temporal';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const repoRoot = join(__dirname, '..');
+
+function arg(name: string): number | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function bounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+function departingAccount(identities: number): { path: string; accountId: string; names: string[] } {
+  const spec = {
+    ...DEFAULT_GENERATE_SPEC,
+    clusters: 2,
+    identities,
+    orphans: 0,
+    roleOrphans: 0,
+    nameless: 0,
+    recycled: 0,
+    expired: 0,
+    stale: 0,
+  };
+  const { fixture } = generateFixture(spec);
+  const accountId = `8${String(Date.now()).padStart(15, '0')}`;
+  fixture.account = { ...(fixture.account as object), id: accountId };
+  for (const k of fixture.kubeconfigs as { identity: string; lastAccess?: string }[]) {
+    if (k.identity.startsWith('user/gen-user-')) k.lastAccess = '-30d';
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'offboard-bulk-')), 'fixture.json');
+  writeFileSync(path, JSON.stringify(fixture));
+  const names = Array.from({ length: identities }, (_, i) => `gen-user-${String(i + 1).padStart(5, '0')}`);
+  return { path, accountId, names };
+}
+
+async function startEmulatorProcess(fixturePath: string): Promise<{ pid: number; endpoint: string; url: string }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      require.resolve('tsx/cli'),
+      join(repoRoot, 'emulator', 'main.ts'),
+      '--port',
+      String(port),
+      '--fixture',
+      fixturePath,
+      '--quiet',
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (
+      await fetch(`${url}/__emulator/options`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    ) {
+      return { pid: child.pid as number, endpoint: `127.0.0.1:${port}`, url };
+    }
+    await sleep(100);
+  }
+  throw new Error('the emulator did not start (its error is above)');
+}
+
+async function main(): Promise<void> {
+  const pending = arg('pending');
+  const identities = pending ?? arg('identities') ?? 1000;
+  const concurrency = arg('concurrency') ?? 32;
+  const sequentialCount = pending ? 0 : (arg('sequential') ?? identities);
+
+  const account = departingAccount(identities);
+  let serverPid: number | undefined;
+  let address = process.env.TEMPORAL_ADDRESS;
+  if (!address) {
+    const cli = await ensureTemporalCli(() => undefined);
+    const grpcPort = await freePort();
+    const server = await startDevServer({
+      cli: cli.path,
+      grpcPort,
+      uiPort: await freePort(),
+      namespace: 'default',
+      headless: true,
+      logFile: join(tmpdir(), `offboard-bulk-temporal-${grpcPort}.log`),
+    });
+    serverPid = server.pid;
+    address = server.address;
+  }
+  const emulator = await startEmulatorProcess(account.path);
+  const trust = await makeTestTrust();
+  const taskQueue = `bench-bulk-${process.pid}`;
+  const env = {
+    ...workerEnv(
+      emulator.endpoint,
+      account.accountId,
+      mkdtempSync(join(tmpdir(), 'offboard-audit-')),
+      taskQueue,
+      trust.trustedKeysPath,
+    ),
+    TEMPORAL_ADDRESS: address,
+  };
+  const config = loadWorkerConfig(env);
+  const connection = await Connection.connect({ address });
+  await ensureSearchAttributes(connection, 'default');
+  const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
+  const worker = await startWorkerProcess(env);
+  const workerPid = worker.child.pid as number;
+  const h = { client, taskQueue, config, signer: trust.signer, accountId: account.accountId };
+
+  const pids = { server: serverPid, worker: workerPid, emulator: emulator.pid };
+  const cpu = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? cpuSeconds(pid) : NaN]));
+  try {
+    console.log(
+      `${identities} departing users (generated: login profile, kubeconfigs on 2 clusters), ${concurrency} starts at a time; ` +
+        `emulator clean task 300 ms; dev server, emulator and worker as separate processes on ${cpus().length} cores`,
+    );
+    const cpu0 = cpu();
+    const rss = peakRss(workerPid);
+    const t0 = performance.now();
+    await bounded(account.names, concurrency, async (name) => {
+      await startOffboard(h, offboardInput(h, name, { approvalReminderEvery: '24h', approvalExpiresAfter: '7d' }));
+    });
+    const startedAt = performance.now();
+    const query = `${SearchAttributes.account.name} = '${account.accountId}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
+    for (;;) {
+      const { count } = await client.workflow.count(query);
+      if (count >= identities) break;
+      await sleep(250);
+    }
+    const wall = (performance.now() - t0) / 1000;
+    const cpu1 = cpu();
+    const peak = rss.stop();
+    const sample = client.workflow.getHandle(`offboard/${account.accountId}/user/${account.names[0]}`);
+    const events = (await sample.describe()).historyLength;
+    const fmtCpu = (k: string) => `${k} ${(cpu1[k] - cpu0[k]).toFixed(1)} s`;
+    console.log(`\nbulk: ${identities} offboardings start → AwaitingApproval in ${wall.toFixed(1)} s`);
+    console.log(
+      `  ${(identities / wall).toFixed(1)} identities/s; all started after ${((startedAt - t0) / 1000).toFixed(1)} s`,
+    );
+    console.log(`  CPU: ${['server', 'worker', 'emulator'].map(fmtCpu).join(', ')}`);
+    console.log(`  worker peak RSS ${peak.toFixed(0)} MiB; history events per run ${events}`);
+
+    if (pending) {
+      await sleep(10_000);
+      console.log(
+        `\npending: ${identities} runs waiting for approval; worker RSS after 10 s ${rssMiB(workerPid).toFixed(0)} MiB`,
+      );
+      const l0 = performance.now();
+      const { runs } = await listRuns(client, config.temporal, {
+        accountId: account.accountId,
+        stage: OffboardingStage.AwaitingApproval,
+        limit: 50,
+      });
+      console.log(
+        `  list --stage AwaitingApproval (the API's query, first 50 of ${identities}): ${(performance.now() - l0).toFixed(0)} ms, ${runs.length} rows`,
+      );
+    }
+
+    if (sequentialCount > 0) {
+      await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
+      const key = config.alibaba.fixtureKey;
+      if (!key) throw new Error('no fixture key in emulator mode');
+      const clients = createAlibabaClients({
+        csEndpoint: emulator.endpoint,
+        ramEndpoint: emulator.endpoint,
+        protocol: 'http',
+        region: 'cn-hangzhou',
+        credential: new Credential(
+          new CredentialConfig({
+            type: 'access_key',
+            accessKeyId: key.accessKeyId,
+            accessKeySecret: key.accessKeySecret,
+          }),
+        ),
+      });
+      const s0 = performance.now();
+      const calls = await sequentialOffboard(clients, account.names.slice(0, sequentialCount));
+      const seq = (performance.now() - s0) / 1000;
+      const perIdentity = seq / sequentialCount;
+      console.log(
+        `\nsequential SDK script: ${sequentialCount} identities in ${seq.toFixed(1)} s (${calls} calls, ${(perIdentity * 1000).toFixed(0)} ms per identity)`,
+      );
+      const sequentialFull = perIdentity * identities;
+      console.log(
+        `  ratio: the bulk run is ${(sequentialFull / wall).toFixed(1)}× faster than the script` +
+          (sequentialCount < identities ? ` (script extrapolated from ${sequentialCount} to ${identities})` : ''),
+      );
+    }
+  } finally {
+    killGroup(worker.child);
+    try {
+      process.kill(-emulator.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+    await connection.close();
+    if (serverPid) await stopProcess(serverPid);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
