@@ -2,7 +2,9 @@ import * as $ram from '@alicloud/ram20150501';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/errors';
+import { SearchAttributes } from '../common/search-attributes';
 import {
+  SWEEP_WORKFLOW,
   type OrphanFinding,
   type OrphanKubeconfig,
   type SkippedCluster,
@@ -57,7 +59,9 @@ function heartbeat(details: unknown): void {
   }
 }
 
-export function sweepActivities(ctx: ActivityContext): Pick<OffboardActivities, 'scanForOrphans' | 'confirmGone'> {
+export function sweepActivities(
+  ctx: ActivityContext,
+): Pick<OffboardActivities, 'scanForOrphans' | 'confirmGone' | 'openSweeps'> {
   const { deps, sdk, clusters, now } = ctx;
   const directory = ramDirectory(ctx);
 
@@ -99,7 +103,7 @@ export function sweepActivities(ctx: ActivityContext): Pick<OffboardActivities, 
     );
     const activeKeys = (keys.body?.accessKeys?.accessKey ?? []).filter((k) => k.status === 'Active');
     const lastLoginDate = user.body?.user?.lastLoginDate || undefined;
-    const startCommand = `offboard start ${identityRef('user', userName)} --reason departure`;
+    const startCommand = `offboard start --user ${userName} --reason departure`;
     const base = { userName, uid, clusterIds, startCommand, ...(lastLoginDate && { lastLoginDate }) };
     if (!profile && activeKeys.length === 0) return { ...base, why: 'disabled' };
     const since = Date.parse(lastLoginDate ?? user.body?.user?.createDate ?? '');
@@ -235,6 +239,21 @@ export function sweepActivities(ctx: ActivityContext): Pick<OffboardActivities, 
         stale: stale.sort((a, b) => a.userName.localeCompare(b.userName)),
         apiCalls: requestIds.length + failedCalls,
       };
+    },
+
+    async openSweeps({ accountId }) {
+      const { client, info } = Context.current();
+      const query =
+        `WorkflowType = '${SWEEP_WORKFLOW}' AND ${SearchAttributes.account.name} = '${accountId}' ` +
+        `AND ExecutionStatus = 'Running'`;
+      const open: { workflowId: string; startTime: string }[] = [];
+      for await (const run of client.workflow.list({ query, pageSize: 100 })) {
+        if (run.workflowId !== info.workflowExecution?.workflowId) {
+          open.push({ workflowId: run.workflowId, startTime: run.startTime.toISOString() });
+        }
+        if (open.length >= 100) break;
+      }
+      return open;
     },
 
     async confirmGone({ uids }) {

@@ -123,6 +123,8 @@ export interface OffboardActivities {
    * gone from RAM, and stale access of live users: the findings, nothing changed.
    */
   scanForOrphans(input: { clusterIds?: string[]; staleAfterDays?: number }): Promise<SweepScan>;
+  /** The other sweeps of the account still running, from Temporal visibility (two sweeps never overlap). */
+  openSweeps(input: { accountId: string }): Promise<{ workflowId: string; startTime: string }[]>;
   /** Of these uids, those RAM still does not have (re-read right before the sweep revokes them). */
   confirmGone(input: { uids: string[] }): Promise<{ gone: string[]; requestIds: string[] }>;
 

@@ -3,7 +3,7 @@ import { type SweepInput, type SweepReport } from '../common/sweep';
 import { RunActivities } from './run/activities';
 import { AuditOutbox } from './run/audit-outbox';
 import { describeFailure } from './run/failures';
-import { admitSweep } from './sweep/admission';
+import { admitSweep, refuseOverlap } from './sweep/admission';
 import { SweepBoard } from './sweep/board';
 import { MAX_REVOCATIONS_PER_RUN, revokeOrphans } from './sweep/revoke-orphans';
 
@@ -22,6 +22,7 @@ export async function sweepOrphanedKubeconfigs(input: SweepInput): Promise<Sweep
   const startedAt = new Date().toISOString();
 
   await admitSweep(input, board, outbox, act);
+  await refuseOverlap(input.accountId, board, outbox, act);
   const dryRun =
     input.mode === 'dry-run' ||
     (input.mode === 'dry-run-first' && info.runStartTime.getTime() < Date.parse(input.revokeFrom ?? ''));

@@ -113,6 +113,7 @@ export const ACTIVITY_OPTIONS: Record<Exclude<keyof OffboardActivities, 'appendA
   purgeUserFromRecycleBin: reads,
   scanForOrphans: sweepScan,
   confirmGone: reads,
+  openSweeps: reads,
 };
 
 /** The proxy's own options are never used as is: every call goes through `executeWithOptions` with the table above. */

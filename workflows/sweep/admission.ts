@@ -56,3 +56,28 @@ export async function admitSweep(
     token: input.authorization,
   });
 }
+
+/**
+ * Two sweeps of an account never overlap: the schedule skips a run while its last one runs, and the API refuses an
+ * on-demand sweep while one runs, but a scheduled run may still fall during an on-demand one (or two API processes
+ * start at once). Of two open sweeps, the one that started first goes on; the other ends here, having read nothing.
+ */
+export async function refuseOverlap(
+  accountId: string,
+  board: SweepBoard,
+  outbox: AuditOutbox,
+  act: RunActivities['call'],
+): Promise<void> {
+  const info = workflowInfo();
+  const mine = { workflowId: info.workflowId, startTime: info.runStartTime.toISOString() };
+  const open = await act('openSweeps', `Look for other sweeps of account ${accountId} still running`, { accountId });
+  const first = [mine, ...open].sort(
+    (a, b) => a.startTime.localeCompare(b.startTime) || a.workflowId.localeCompare(b.workflowId),
+  )[0];
+  if (first.workflowId === mine.workflowId) return;
+  const message = `sweep ${first.workflowId} of this account is running (since ${first.startTime}); this one read and changed nothing`;
+  board.audit('start', 'refused', `SweepRunning: ${message}`);
+  board.transition('Refused', `Refused: ${message}`);
+  await outbox.flush(true);
+  throw ApplicationFailure.nonRetryable(message, 'SweepRunning');
+}
