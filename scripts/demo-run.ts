@@ -1,12 +1,14 @@
 /**
  * The demo's part that talks to the offboarding API as people would: hr-jane signs in at the embedded identity
  * provider (the device flow, driven through its pages), starts alice's offboarding (`POST /v1/offboardings`), and the
- * run is followed (`GET /v1/runs/…`) until it waits for an admin. Then what each demo person needs to sign in.
+ * run is followed (`GET /v1/runs/…`) until it waits for an admin; carol's first sweep, a dry run, finds the orphaned
+ * kubeconfig of former-contractor. Then what each demo person needs to sign in.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminalStage, type OffboardingStage } from '../common/stages';
+import { type SweepReport } from '../common/sweep';
 import { type AuditEntry } from '../common/types';
 import { demoPeople, passwordsPath } from '../server/idp/people';
 import { signInWithDeviceFlow } from '../server/idp/headless-sign-in';
@@ -79,6 +81,41 @@ export async function startAliceAsHr(api: DemoApi, say: (line?: string) => void,
 }
 
 const time = (iso: string) => iso.slice(11, 19);
+
+/**
+ * carol (an admin) asks for the first sweep, a dry run, as a new schedule's first interval would be: it finds the
+ * demo account's former-contractor, deleted 60 days ago by hand with a kubeconfig still valid, and changes nothing.
+ * Prints the finding and the command that revokes it; returns the sweep's run id.
+ */
+export async function firstSweepAsAdmin(
+  api: DemoApi,
+  say: (line?: string) => void,
+  timeoutMs = 90_000,
+): Promise<string> {
+  const who = { username: 'carol', password: demoPasswords(api.dataDir).carol };
+  const { access_token: token } = await signInWithDeviceFlow({ issuer: api.issuer, clientId: 'offboard-cli', who });
+  say(`$ POST ${api.apiUrl}/v1/sweeps {"mode":"dry-run"}   (carol, an admin)`);
+  const started = await call(api, token, 'POST', '/v1/sweeps', { mode: 'dry-run' });
+  const workflowId = String(started.workflowId);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = await call(api, token, 'GET', '/v1/sweeps/last').catch(() => undefined);
+    const report = last?.report as SweepReport | null | undefined;
+    if (report && report.workflowId === workflowId) {
+      say(`Sweep ${workflowId}: ${report.outcome}`);
+      for (const o of report.orphans) {
+        const who = o.name ? `${o.type}/${o.name}` : `${o.type} (nameless)`;
+        const where = o.kubeconfigs.map((k) => `${k.clusterId} ${k.certState}`).join(', ') || 'no kubeconfig';
+        say(
+          `  orphan ${who} uid ${o.uid}: gone from RAM (${o.evidence}), kubeconfig ${where}, ${o.grants} RBAC grant(s)`,
+        );
+      }
+      return workflowId;
+    }
+    if (Date.now() > deadline) throw new Error(`the first sweep did not report within ${timeoutMs / 1000} s`);
+    await sleep(500);
+  }
+}
 
 /** How each demo person signs in: the provider's URL, their password, their roles. */
 export function signInInstructions(api: DemoApi): string[] {

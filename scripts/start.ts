@@ -22,7 +22,7 @@ import { ConfigError } from '../config/env';
 import { DEMO_ACCOUNT_ID } from '../config/alibaba';
 import { describeConfig, loadWorkerConfig } from '../config/worker';
 import { loadServerConfig, type ServerConfig } from '../config/server';
-import { signInInstructions, startAliceAsHr } from './demo-run';
+import { firstSweepAsAdmin, signInInstructions, startAliceAsHr } from './demo-run';
 import {
   dataDir,
   findTemporalCli,
@@ -160,6 +160,8 @@ async function main(): Promise<void> {
     say('\nDemo: HR offboards alice (departing; nothing depends on her credentials).');
     const demo = { apiUrl: api.publicUrl, issuer: api.oidc.issuer, dataDir: api.dataDir };
     await Promise.race([startAliceAsHr(demo, say), workerExited]);
+    say('\nDemo: the first orphan sweep, a dry run (it reports; nothing is revoked).');
+    await Promise.race([firstSweepAsAdmin(demo, say), workerExited]);
   }
 
   const apiHint = api && api.publicUrl !== 'http://127.0.0.1:8088' ? `OFFBOARD_API_URL=${api.publicUrl} ` : '';
@@ -181,6 +183,15 @@ async function main(): Promise<void> {
     say(`  ${apiHint}npx offboard approve --user alice                # carol approves; the run deletes alice`);
     say(`  ${apiHint}npx offboard list                                # every run, from Temporal visibility`);
     say(`  ${apiHint}npx offboard audit --user alice --format md      # the audit trail, with the signed decisions`);
+    say(
+      `  ${apiHint}npx offboard sweep --last                         # the first sweep's report: former-contractor's kubeconfig`,
+    );
+    say(
+      `  ${apiHint}npx offboard sweep --revoke                       # revoke and verify every orphaned kubeconfig now`,
+    );
+    say(
+      `  ${apiHint}npx offboard schedule sweep --every 24h           # sweep daily (its first interval only reports)`,
+    );
     say(`  ${apiHint}npx offboard logout && npx offboard login        # then sign in as sam (security) for:`);
     say(`  ${apiHint}npx offboard revoke --user bob                   # a leaked kubeconfig: revoke it now`);
     const temporal = findTemporalCli()?.path ?? 'temporal';

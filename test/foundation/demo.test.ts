@@ -2,7 +2,8 @@
  * `npm start`, as a new user runs it: hr-jane starts alice's offboarding through the API and the demo reaches
  * AwaitingApproval; the commands it prints work as printed: `npx offboard login` (carol confirms its code at the
  * provider with the printed password), `npx offboard status`, `npx offboard approve` (accepted, through the printed
- * API), `npx offboard audit`; the printed Temporal command works; and Ctrl-C (SIGINT) stops everything it started.
+ * API), `npx offboard audit`; the first sweep's dry run found former-contractor, and `npx offboard sweep --last` and
+ * `--revoke` work as printed; the printed Temporal command works; and Ctrl-C (SIGINT) stops everything it started.
  * Own ports, data directory and CLI config directory, so it never meets a demo or a session a developer has.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -94,6 +95,22 @@ test('npm start: the demo waits for approval, its sign-in instructions work, and
   const audit = runAsPrinted(printedCommand(output, 'npx offboard audit --user alice --format md'), terminal);
   expect(audit.code).toBe(0);
   expect(audit.stdout).toMatch(/\| approveDeletion \| Carol \(carol\) \| admin \| verified \|/);
+
+  // The first sweep, a dry run, found former-contractor's kubeconfig (deleted by hand 60 days ago) and revoked nothing;
+  // the printed commands show it again and revoke it.
+  expect(output).toMatch(/orphan user\/former-contractor uid 2034000000000099: gone from RAM .* c-prod-1 Unexpired/);
+  const last = runAsPrinted(printedCommand(output, 'npx offboard sweep --last'), terminal);
+  expect(last.code).toBe(0);
+  expect(last.stdout).toContain('former-contractor');
+  const revoke = runAsPrinted(printedCommand(output, 'npx offboard sweep --revoke'), terminal);
+  expect(revoke.code).toBe(0);
+  let report: { dryRun: boolean; counts: { revoked: number } } | undefined;
+  for (let i = 0; i < 60 && !(report && !report.dryRun); i++) {
+    const r = runAsPrinted(`${printedCommand(output, 'npx offboard sweep --last')} --json`, terminal);
+    report = (JSON.parse(r.stdout) as { report: typeof report }).report;
+    if (!report || report.dryRun) await new Promise((res) => setTimeout(res, 1_000));
+  }
+  expect(report).toMatchObject({ dryRun: false, counts: { revoked: 1 } });
 
   const list = runAsPrinted(printedCommand(output, 'workflow list --address'), terminal);
   expect(list.code).toBe(0);
