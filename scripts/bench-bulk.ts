@@ -136,6 +136,8 @@ async function main(): Promise<void> {
       trust.trustedKeysPath,
     ),
     TEMPORAL_ADDRESS: address,
+    // The emulator here has no quota model switched on: the worker's own limits would measure themselves, not the run.
+    OFFBOARD_ALIBABA_RATE_LIMITS: 'off',
   };
   const config = loadWorkerConfig(env);
   const connection = await Connection.connect({ address });

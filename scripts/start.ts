@@ -184,14 +184,12 @@ async function main(): Promise<void> {
     say(`  ${apiHint}npx offboard list                                # every run, from Temporal visibility`);
     say(`  ${apiHint}npx offboard audit --user alice --format md      # the audit trail, with the signed decisions`);
     say(
-      `  ${apiHint}npx offboard sweep --last                         # the first sweep's report: former-contractor's kubeconfig`,
+      `  ${apiHint}npx offboard sweep --last                        # the first sweep's report: former-contractor's kubeconfig`,
     );
     say(
-      `  ${apiHint}npx offboard sweep --revoke                       # revoke and verify every orphaned kubeconfig now`,
+      `  ${apiHint}npx offboard sweep --revoke                      # revoke and verify every orphaned kubeconfig now`,
     );
-    say(
-      `  ${apiHint}npx offboard schedule sweep --every 24h           # sweep daily (its first interval only reports)`,
-    );
+    say(`  ${apiHint}npx offboard schedule sweep --every 24h          # sweep daily (its first interval only reports)`);
     say(`  ${apiHint}npx offboard logout && npx offboard login        # then sign in as sam (security) for:`);
     say(`  ${apiHint}npx offboard revoke --user bob                   # a leaked kubeconfig: revoke it now`);
     const temporal = findTemporalCli()?.path ?? 'temporal';

@@ -107,15 +107,17 @@ async function scannedClusterIds(
   return all.filter((id) => !skipped.some((s) => s.clusterId === id));
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function outcomeOf(report: SweepReport, scanError: string | undefined, leftFound: boolean): string {
   if (scanError) return `incomplete: the scan failed (${scanError}); nothing was revoked`;
   const { found, revoked, failed } = report.counts;
   const parts = [
-    `${report.clustersScanned} clusters scanned`,
-    `${report.identitiesSeen} identities seen`,
+    `${plural(report.clustersScanned, 'cluster')} scanned`,
+    `${report.identitiesSeen} identit${report.identitiesSeen === 1 ? 'y' : 'ies'} seen`,
     report.dryRun
-      ? `${found} orphans found (dry run: none revoked)`
-      : `${found} orphans found, ${revoked} revoked and verified`,
+      ? `${plural(found, 'orphan')} found (dry run: none revoked)`
+      : `${plural(found, 'orphan')} found, ${revoked} revoked and verified`,
   ];
   if (failed > 0) parts.push(`${failed} not revoked`);
   if (leftFound) parts.push(`more than ${MAX_REVOCATIONS_PER_RUN} orphans: the rest are left for the next sweep`);
