@@ -146,6 +146,9 @@ export function sweepActivities(
         try {
           rows = await clusters.clusterKubeconfigs(cluster.clusterId, requestIds);
         } catch (err) {
+          // Throttling, 5xx, timeouts: the activity is retried (Temporal's policy), reads change nothing. Only what a
+          // retry cannot fix (access denied, not RBAC admin) skips the cluster, reported by name.
+          if (!(err instanceof ApplicationFailure && err.nonRetryable)) throw err;
           failedCalls++;
           clustersSkipped.push(skipped(cluster, err));
           return;
@@ -248,9 +251,11 @@ export function sweepActivities(
         `AND ExecutionStatus = 'Running'`;
       const open: { workflowId: string; startTime: string }[] = [];
       for await (const run of client.workflow.list({ query, pageSize: 100 })) {
-        if (run.workflowId !== info.workflowExecution?.workflowId) {
+        if (run.workflowId === info.workflowExecution?.workflowId) continue;
+        // Visibility lags: a sweep that just ended may still be listed as running. Its own description decides.
+        const now = await client.workflow.getHandle(run.workflowId, run.runId).describe();
+        if (now.status.name === 'RUNNING')
           open.push({ workflowId: run.workflowId, startTime: run.startTime.toISOString() });
-        }
         if (open.length >= 100) break;
       }
       return open;

@@ -259,3 +259,18 @@ test('two sweeps of an account never overlap: the later one ends SweepRunning, h
   expect((await first.result()).complete).toBe(true);
   expect(successes(await journal(h.emulator), 'CleanUserPermissions')).toEqual([]);
 });
+
+test('throttling and 5xx while listing a cluster are retried, not taken for an unreadable cluster', async () => {
+  await setFaults(h.emulator, {
+    rules: [
+      { action: 'ListClusterKubeconfigStates', kind: 'throttle', count: 1 },
+      { action: 'ListClusterKubeconfigStates', kind: 'server-error', count: 1 },
+    ],
+  });
+  const report = await (await startSignedSweep(h, { mode: 'dry-run' })).result();
+  expect(report.clustersSkipped).toEqual([]);
+  expect(report.complete).toBe(true);
+  expect(report.counts.found).toBe(orphanUids.length);
+  const faulted = (await journal(h.emulator)).filter((e) => e.action === 'ListClusterKubeconfigStates' && e.fault);
+  expect(faulted).toHaveLength(2);
+});
