@@ -50,11 +50,8 @@ export interface WorkerConfig {
    * How many runs the worker keeps in memory between their tasks. Runs that wait days for an approval need not stay:
    * one leaving the cache is replayed from its history at its next task (README: Sizing the worker).
    */
-  workflowCacheSize: number;
+  workflowCacheSize?: number;
 }
-
-/** Runs kept in memory by default: see README "Sizing the worker" for the figure behind it. */
-export const DEFAULT_WORKFLOW_CACHE_SIZE = 500;
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const problems: string[] = [];
@@ -110,14 +107,14 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       .int({ error: 'must be a whole number of runs from 0 to 100000' })
       .min(0, { error: 'must be a whole number of runs from 0 to 100000' })
       .max(100_000, { error: 'must be a whole number of runs from 0 to 100000' })
-      .default(DEFAULT_WORKFLOW_CACHE_SIZE),
+      .optional(),
     problems,
   );
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...(deployment && { deployment }),
-    workflowCacheSize: workflowCacheSize as number,
+    ...(workflowCacheSize !== undefined && { workflowCacheSize }),
     temporal,
     alibaba,
     trust: trust as WorkerConfig['trust'],
@@ -149,7 +146,7 @@ export function describeConfig(config: WorkerConfig): string {
     `metrics: ${config.metrics ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : 'off'}, sdk metrics: ${config.sdkMetrics ? `${config.sdkMetrics.host}:${config.sdkMetrics.port}` : 'off'}`,
     `recycle bin: ${config.recycleBinPurge.kind === 'keep' ? 'keep (RAM purges at its DeleteDate)' : `purge ${config.recycleBinPurge.text} after deletion`}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
-    `workflow cache: ${config.workflowCacheSize} runs`,
+    `workflow cache: ${config.workflowCacheSize ?? "the SDK's default (sized from the heap)"} runs`,
     `versioning: ${config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (runs pinned to their build)` : 'off (an unversioned worker: workflow changes need patched())'}`,
   ].join('\n');
 }

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
         ? { workflowBundle: { codePath: config.workflowBundlePath } }
         : { workflowsPath: require.resolve('../workflows') }),
       shutdownGraceTime: config.shutdownGraceMs,
-      maxCachedWorkflows: config.workflowCacheSize,
+      ...(config.workflowCacheSize !== undefined && { maxCachedWorkflows: config.workflowCacheSize }),
       // Versioned: runs stay on the build they started on unless their workflow may move (workflows/index.ts).
       ...(config.deployment && {
         workerDeploymentOptions: {

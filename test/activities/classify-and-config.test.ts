@@ -106,7 +106,7 @@ describe('worker configuration', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'offboard-data-'));
     const base = { OFFBOARD_DATA_DIR: dataDir };
     expect(loadWorkerConfig(base).deployment).toBeUndefined();
-    expect(loadWorkerConfig(base).workflowCacheSize).toBe(500);
+    expect(loadWorkerConfig(base).workflowCacheSize).toBeUndefined();
     const versioned = loadWorkerConfig({
       ...base,
       OFFBOARD_DEPLOYMENT_NAME: 'acs-offboarding',
