@@ -244,9 +244,15 @@ test('two sweeps of an account never overlap: the later one ends SweepRunning, h
     rules: [{ action: 'DescribeClustersV1', kind: 'latency', latencyMs: 3_000, count: 1 }],
   });
   const first = await startSignedSweep(h, { mode: 'dry-run' });
-  // The first is past its own overlap check and reading (held by the slow cluster list) when the second starts.
+  // The first is past its own overlap check and reading (held by the slow cluster list), and Temporal's visibility,
+  // which the second's check reads, lists it as running.
+  const query = `WorkflowType = '${SWEEP_WORKFLOW}' AND WorkflowId = '${first.workflowId}' AND ExecutionStatus = 'Running'`;
   const deadline = Date.now() + 30_000;
-  while ((await journal(h.emulator)).every((e) => e.action !== 'DescribeClustersV1') && Date.now() < deadline) {
+  while (
+    ((await journal(h.emulator)).every((e) => e.action !== 'DescribeClustersV1') ||
+      (await h.client.workflow.count(query)).count === 0) &&
+    Date.now() < deadline
+  ) {
     await new Promise((r) => setTimeout(r, 100));
   }
   const second = await startSignedSweep(h, { mode: 'revoke' });
