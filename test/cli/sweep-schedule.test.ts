@@ -104,7 +104,7 @@ test('the schedule: created, described, paused with a note, unpaused, triggered;
   expect((await describeSchedule()).state).toMatchObject({ paused: false, note: 'unpaused by Carol (carol)' });
 
   // `offboard sweep` without flags triggers the schedule, and says so. The sweep is held in its first read meanwhile.
-  await setFaults(w.h.emulator, { rules: [{ action: 'DescribeClustersV1', kind: 'latency', latencyMs: 3_000 }] });
+  await setFaults(w.h.emulator, { rules: [{ action: 'DescribeClustersV1', kind: 'latency', latencyMs: 12_000 }] });
   const triggered = await offboard(carol, argv('sweep', { json: true }));
   expect(triggered.code).toBe(0);
   const t = json<{ started: string; workflowId: string; mode: string }>(triggered);

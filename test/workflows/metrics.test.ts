@@ -5,8 +5,6 @@
  * Temporal SDK's own exporter answers on its port. The throttled call's retry waits Alibaba's x-acs-retry-after, by
  * the emulator's journal.
  */
-import { createServer } from 'node:net';
-import { type AddressInfo } from 'node:net';
 import { OffboardingStage } from '../../common/stages';
 import { statusQuery } from '../../common/messages';
 import { closeTestConnections } from '../support/temporal';
@@ -21,6 +19,7 @@ import {
   startRevoke,
   waitForStatus,
 } from './harness';
+import { freePort } from '../../scripts/local-temporal';
 import { killAllWorkers, startWorkerProcess } from './worker-process';
 
 const RETRY_AFTER_MS = 3000;
@@ -28,14 +27,6 @@ const RETRY_AFTER_MS = 3000;
 let h: Harness;
 let metricsUrl: string;
 let sdkMetricsUrl: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   h = await startHarness('metrics', { inProcessWorker: false });

@@ -241,7 +241,7 @@ test('a new schedule only reports until revokeFrom, then revokes; bad input is r
 
 test('two sweeps of an account never overlap: the later one ends SweepRunning, having read nothing', async () => {
   await setFaults(h.emulator, {
-    rules: [{ action: 'DescribeClustersV1', kind: 'latency', latencyMs: 3_000, count: 1 }],
+    rules: [{ action: 'DescribeClustersV1', kind: 'latency', latencyMs: 10_000, count: 1 }],
   });
   const first = await startSignedSweep(h, { mode: 'dry-run' });
   // The first is past its own overlap check and reading (held by the slow cluster list), and Temporal's visibility,
