@@ -6,11 +6,16 @@ import { type RbacGrant } from '../common/types';
 import { asCleanRefusal, type AlibabaErrorFacts, isNotFound } from './classify';
 import { type ActivityContext } from './deps';
 import { assertNotWorker, invalidInput } from './run-policy';
-import { requestIdOf, stepResult } from './sdk-call';
+import { pauseWithHeartbeat, requestIdOf, stepResult } from './sdk-call';
 import { type OffboardActivities } from './types';
 
 /** DescribeTaskInfo states that end a task without success (as the SDK model and Alibaba's ack-ram-tool spell them). */
 const FAILED_TASK_STATES: readonly string[] = ['fail', 'failed', 'timeout', 'canceled', 'cancelled'];
+
+/** Following a clean task: the first look after 100 ms, then 1.5× longer each time, at most 2 s apart, 20 s a try. */
+const FIRST_POLL_MS = 100;
+const LONGEST_POLL_MS = 2_000;
+const CLEAN_TASK_POLL_BUDGET_MS = 20_000;
 
 type RevocationActivities = Pick<OffboardActivities, 'cleanPermissions' | 'awaitCleanTask' | 'regrantPermissions'>;
 
@@ -57,39 +62,48 @@ export function revocationActivities({ deps, sdk }: ActivityContext): Revocation
     },
 
     /**
-     * A running task throws the retryable CleanTaskPending, so the activity retry policy is the polling loop
-     * (bounded by its schedule-to-close timeout). A task that ended `fail`, `timeout` or `canceled`, or that cannot be
-     * found any more (lost), is the non-retryable CleanTaskFailed: re-polling it would never help, a new clean will.
-     * Any other state is not taken for success: it is polled until it is one the run knows.
+     * Follows the task to its end inside one attempt: DescribeTaskInfo every 100 ms at first, then less often (up to
+     * every 2 s), heartbeating in between, so a 300 ms task is seen done within about 100 ms of ending and the server
+     * dispatches no retry per poll. A task still running after `withinMs` (20 s by default) throws the retryable CleanTaskPending, and the
+     * activity retry policy goes on (bounded by its schedule-to-close timeout). A task that ended `fail`, `timeout` or
+     * `canceled`, or that cannot be found any more (lost), is the non-retryable CleanTaskFailed: re-polling it would
+     * never help, a new clean will. Any other state is not taken for success: it is polled until it is one the run
+     * knows.
      */
-    async awaitCleanTask({ taskId }) {
-      const res = await sdk
-        .call('DescribeTaskInfo', () => cs.describeTaskInfo(taskId))
-        .catch((err: unknown) => {
-          if (!isNotFound(err)) throw err;
+    async awaitCleanTask({ taskId, withinMs }) {
+      const givingUpAt = Date.now() + Math.min(withinMs ?? CLEAN_TASK_POLL_BUDGET_MS, CLEAN_TASK_POLL_BUDGET_MS);
+      for (let interval = FIRST_POLL_MS; ; interval = Math.min(interval * 1.5, LONGEST_POLL_MS)) {
+        const res = await sdk
+          .call('DescribeTaskInfo', () => cs.describeTaskInfo(taskId))
+          .catch((err: unknown) => {
+            if (!isNotFound(err)) throw err;
+            throw ApplicationFailure.create({
+              type: FailureType.CleanTaskFailed,
+              message: `clean task ${taskId} cannot be found (lost): nothing says it took effect`,
+              nonRetryable: true,
+            });
+          });
+        const state = res.body?.state ?? 'unknown';
+        if (state === 'success') return { state, requestIds: requestIdOf(res) };
+        if (FAILED_TASK_STATES.includes(state)) {
+          const e = res.body?.error;
           throw ApplicationFailure.create({
             type: FailureType.CleanTaskFailed,
-            message: `clean task ${taskId} cannot be found (lost): nothing says it took effect`,
+            message: `clean task ${taskId} ended ${state}${e?.code ? `: ${e.code}` : ''}${e?.message ? ` ${deps.redact(e.message)}` : ''}`,
             nonRetryable: true,
           });
-        });
-      const state = res.body?.state ?? 'unknown';
-      if (state === 'success') return { state, requestIds: requestIdOf(res) };
-      if (FAILED_TASK_STATES.includes(state)) {
-        const e = res.body?.error;
-        throw ApplicationFailure.create({
-          type: FailureType.CleanTaskFailed,
-          message: `clean task ${taskId} ended ${state}${e?.code ? `: ${e.code}` : ''}${e?.message ? ` ${deps.redact(e.message)}` : ''}`,
-          nonRetryable: true,
-        });
+        }
+        if (Date.now() + interval > givingUpAt) {
+          // BENIGN: the expected "not yet" of a long task, logged quietly by the worker.
+          throw ApplicationFailure.create({
+            type: FailureType.CleanTaskPending,
+            message: `clean task ${taskId} is ${state}`,
+            nonRetryable: false,
+            category: ApplicationFailureCategory.BENIGN,
+          });
+        }
+        await pauseWithHeartbeat(interval);
       }
-      // BENIGN: the expected "not yet" of the polling loop, logged quietly by the worker.
-      throw ApplicationFailure.create({
-        type: FailureType.CleanTaskPending,
-        message: `clean task ${taskId} is ${state}`,
-        nonRetryable: false,
-        category: ApplicationFailureCategory.BENIGN,
-      });
     },
 
     /** The undo of revocation: GrantPermissions overwrites the identity's grants whole, so it is idempotent. */

@@ -125,10 +125,28 @@ async function withHeartbeat<T>(fn: (signal?: AbortSignal) => Promise<T>): Promi
   } catch {
     return fn(); // called outside an activity (unit tests, scripts): nothing to heartbeat to
   }
+  // A local activity has no heartbeat: the workflow task it runs in is what the server watches.
+  if (ctx.info.isLocal) return fn(ctx.cancellationSignal);
   const timer = setInterval(() => ctx.heartbeat(), 1_000);
   try {
     return await fn(ctx.cancellationSignal);
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * Waits `ms` inside an activity, heartbeating first so the server knows the worker is alive; a cancelled activity stops
+ * waiting. Outside an activity (unit tests, scripts), a plain timer.
+ */
+export async function pauseWithHeartbeat(ms: number): Promise<void> {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return;
+  }
+  if (!ctx.info.isLocal) ctx.heartbeat();
+  await ctx.sleep(ms);
 }

@@ -136,8 +136,11 @@ export interface OffboardActivities {
     clusterIds?: string[];
     force: boolean;
   }): Promise<CleanResult>;
-  /** Follows the clean task: a running task throws the retryable CleanTaskPending. */
-  awaitCleanTask(input: { taskId: string }): Promise<{ state: string; requestIds: string[] }>;
+  /**
+   * Follows the clean task to its end for up to `withinMs` (default 20 s) in one attempt; a task still running then
+   * throws the retryable CleanTaskPending.
+   */
+  awaitCleanTask(input: { taskId: string; withinMs?: number }): Promise<{ state: string; requestIds: string[] }>;
   /** Puts the snapshotted RBAC grants back. */
   regrantPermissions(input: { uid: string; grants: RbacGrant[] }): Promise<StepResult>;
 

@@ -35,7 +35,7 @@ export async function purgeFromRecycleBin(input: PurgeFromRecycleBinInput): Prom
       OffboardingStage.ScheduledDeletion,
       `${who} is in RAM's recycle bin since ${entry.recycleDate}; purging it at ${purgeAt}`,
     );
-    await run.outbox.flush();
+    await run.atBoundary();
     if (purgeAtMs > Date.now()) await sleep(purgeAtMs - Date.now());
 
     // The SAME uid, still in the bin since the same time: a restore (and a later deletion) makes another entry.

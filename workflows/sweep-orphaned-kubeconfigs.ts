@@ -17,7 +17,7 @@ export async function sweepOrphanedKubeconfigs(input: SweepInput): Promise<Sweep
   const info = workflowInfo();
   const board = new SweepBoard(input.accountId);
   const outbox = new AuditOutbox(board);
-  const activities = new RunActivities(board, info.workflowId, outbox);
+  const activities = new RunActivities(board, info.workflowId, outbox, false);
   const act = activities.call.bind(activities);
   const startedAt = new Date().toISOString();
 

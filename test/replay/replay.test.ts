@@ -1,5 +1,5 @@
 /**
- * Stored histories of earlier runs (test/histories/*.json) replay against today's workflow code: a nondeterministic
+ * Stored histories of earlier runs (test/histories, with its subfolders) replay against today's workflow code: a nondeterministic
  * change to a workflow fails here, in CI, before it can strand running offboardings.
  * Regenerate with `RECORD_HISTORIES=1 npx jest test/workflows` (see test/histories/README.md).
  */
@@ -10,7 +10,8 @@ import { Worker } from '@temporalio/worker';
 import { testDataConverter } from '../support/temporal';
 
 const dir = join(__dirname, '..', 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+// Today's recordings, and those of earlier versions kept in subfolders (a run of theirs may still be open somewhere).
+const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
 
 test('histories are stored for the main scenarios', () => {
   for (const name of [

@@ -1,4 +1,4 @@
-import { type ActivityOptions } from '@temporalio/workflow';
+import { type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import { nonRetryableFailureTypes } from '../../common/errors';
 import type { OffboardActivities } from '../../activities/types';
 
@@ -74,7 +74,10 @@ const local: ActivityOptions = {
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s' },
 };
 
-export const ACTIVITY_OPTIONS: Record<Exclude<keyof OffboardActivities, 'appendAudit'>, ActivityOptions> = {
+/** Activities a run calls through RunActivities; the audit append is the outbox's own local activity. */
+export type ActivityName = Exclude<keyof OffboardActivities, 'appendAudit'>;
+
+export const ACTIVITY_OPTIONS: Record<ActivityName, ActivityOptions> = {
   loadRunPolicy: local,
   inventoryIdentity: reads,
   planIdentity: reads,
@@ -116,5 +119,44 @@ export const ACTIVITY_OPTIONS: Record<Exclude<keyof OffboardActivities, 'appendA
   openSweeps: reads,
 };
 
-/** The proxy's own options are never used as is: every call goes through `executeWithOptions` with the table above. */
+/** A local activity's options: the same timeouts and retries, without the heartbeat a local activity cannot send. */
+function asLocal({ heartbeatTimeout: _heartbeat, ...options }: ActivityOptions): LocalActivityOptions {
+  return options;
+}
+
+/**
+ * The calls a run makes as local activities (since the `local-activities` patch): everything up to the approval —
+ * reads, the reversible quarantine cuts, the clean, the verification, the notification. They run
+ * in the worker that runs the workflow task, and the history keeps one marker per call instead of an activity task's
+ * three events and the workflow task that follows; the server dispatches no task for them. That is where a bulk
+ * offboarding's server CPU went (issue 12). Each is idempotent, as every activity is: a worker that dies mid-task
+ * replays the task and runs the call again. What stays an activity on the task queue: the deletion's irreversible
+ * calls and the undo steps (on-call sees them pending, with their attempts, in the Temporal UI); the sweep's
+ * activities; and the inventory, whose scheduling ends the first workflow task, so the snapshot is in the history
+ * before the first change (a worker that dies in the next task replays it, and its undo steps still restore what the
+ * identity had, not what a second look after the quarantine would see). A clean task is looked for locally for a few
+ * seconds and followed on the task queue when it takes longer (workflows/run/clean-task.ts). A local activity retries
+ * in the worker; a backoff longer than a minute becomes a timer.
+ */
+export const LOCAL_ACTIVITY_OPTIONS: Partial<Record<ActivityName, LocalActivityOptions>> = {
+  loadRunPolicy: asLocal(local),
+  planIdentity: asLocal(reads),
+  resolveIdentity: asLocal(reads),
+  listClusters: asLocal(reads),
+  checkDependencies: asLocal(reads),
+  deactivateAccessKey: asLocal(api),
+  blockConsoleLogin: asLocal(api),
+  attachDenyPolicy: asLocal(api),
+  lockTrustPolicy: asLocal(api),
+  cleanPermissions: asLocal(api),
+  // One attempt: a transient failure, like a task still running after the quick look, goes to the task queue.
+  awaitCleanTask: { ...asLocal(cleanTaskPoll), startToCloseTimeout: '15s', retry: { maximumAttempts: 1 } },
+  verifyRevocation: asLocal(verification),
+  checkBeforeDeletion: asLocal(reads),
+  planDeletion: asLocal(reads),
+  notify: asLocal(notification),
+};
+
+/** The proxies' own options are never used as is: every call goes through `executeWithOptions` with the tables above. */
 export const DEFAULT_ACTIVITY_OPTIONS = api;
+export const DEFAULT_LOCAL_ACTIVITY_OPTIONS = asLocal(api);

@@ -66,7 +66,7 @@ export async function waitFor(
   const { deadlineMs } = options;
   let nextReminder = Date.now() + reminderMs;
   for (;;) {
-    await run.outbox.flush();
+    await run.atBoundary();
     const now = Date.now();
     if (deadlineMs !== undefined && now >= deadlineMs) return done();
     const wakeAt = deadlineMs !== undefined ? Math.min(nextReminder, deadlineMs) : nextReminder;
@@ -114,7 +114,7 @@ export async function block(run: Run, stepName: string, failure: FailureFacts, i
     run.decisions.hasBlockedDecision() || (interruptible && run.decisions.pendingRescind() !== undefined);
   let nextReminder = Date.now() + run.blockedReminderMs;
   while (!decided()) {
-    await run.outbox.flush();
+    await run.atBoundary();
     const woke = await condition(() => decided() || run.outbox.hasNew(), Math.max(nextReminder - Date.now(), 1));
     if (woke || Date.now() < nextReminder) continue;
     nextReminder = Date.now() + run.blockedReminderMs;

@@ -1,6 +1,31 @@
+import { isCancellation } from '@temporalio/workflow';
 import { FailureType } from '../../common/errors';
 import { describeFailure } from './failures';
 import type { Run } from './run';
+
+/** How long a run looks for the end of a clean task locally before following it on the task queue. */
+const QUICK_LOOK_MS = 5_000;
+
+/**
+ * Waits for a clean task to end (awaitCleanTask). Most end within a second: a local activity looks for the end for a
+ * few seconds, in the workflow task the run is in. A task still running then (or a look that failed for a transient
+ * reason) is followed by the activity on the task queue, with its retry policy, where on-call sees it pending in the
+ * Temporal UI. A task that ended without success is CleanTaskFailed either way.
+ */
+export async function awaitCleanTaskEnd(
+  run: Run,
+  taskId: string,
+  summary: string,
+): Promise<{ state: string; requestIds: string[] }> {
+  if (run.activities.local) {
+    try {
+      return await run.act('awaitCleanTask', summary, { taskId, withinMs: QUICK_LOOK_MS });
+    } catch (err) {
+      if (isCancellation(err) || describeFailure(err).type === FailureType.CleanTaskFailed) throw err;
+    }
+  }
+  return run.activities.callOnQueue('awaitCleanTask', summary, { taskId });
+}
 
 /**
  * The asynchronous clean task a run started and has not seen end. A clean task lands when it lands: re-granting RBAC
@@ -29,7 +54,7 @@ export class CleanTaskInFlight {
     try {
       const task = await run.step(
         'DescribeTaskInfo (before restoring access)',
-        () => run.act('awaitCleanTask', `Wait for clean task ${taskId} to end before restoring access`, { taskId }),
+        () => awaitCleanTaskEnd(run, taskId, `Wait for clean task ${taskId} to end before restoring access`),
         { interruptible: false, handle: (type) => type === FailureType.CleanTaskFailed },
       );
       run.board.audit(

@@ -36,11 +36,11 @@ export async function finish(run: Run, stage: OffboardingStage, outcome: string)
   run.board.status.outcome = outcome;
   run.board.transition(stage, outcome);
   return CancellationScope.nonCancellable(async () => {
-    await run.outbox.flush(true);
+    await run.atBoundary(true);
     if (stage !== OffboardingStage.Cancelled)
       await run.activities.notify('finished', `${run.board.targetRef}: ${stage}`, outcome);
     await condition(allHandlersFinished); // let in-flight update handlers answer before the run closes
-    await run.outbox.flush(true);
+    await run.atBoundary(true);
     const { uid, audit } = run.board.status;
     return { stage, outcome, uid, audit, auditRecordPath: run.outbox.location };
   });

@@ -1,4 +1,4 @@
-import { workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import { type RunResult, type RunStatus } from '../../common/types';
 import { type RunInput } from './run-input';
 import { type RecycleBinPurgePolicy } from '../../common/undo';
@@ -53,7 +53,11 @@ export class Run {
   ) {
     this.board = new RunBoard(workflow, input);
     this.outbox = new AuditOutbox(this.board);
-    this.activities = new RunActivities(this.board, this.workflowId, this.outbox);
+    // Runs started before this patch keep their activities on the task queue and an upsert per stage, as their
+    // histories say; newer runs call the pre-approval steps locally and write search attributes once per task.
+    const cheaper = patched('local-activities');
+    this.board.deferSearchAttributes = cheaper;
+    this.activities = new RunActivities(this.board, this.workflowId, { flush: () => this.atBoundary() }, cheaper);
     this.act = this.activities.call.bind(this.activities);
     this.compensations = new Compensations((names) => (this.board.status.compensations = names));
     registerMessageHandlers({
@@ -74,6 +78,15 @@ export class Run {
 
   get targetRef(): string {
     return this.board.targetRef;
+  }
+
+  /**
+   * Where the workflow task may end (a call on the task queue, a wait, the end): the held search attributes and the
+   * audit entries made so far leave the run. `last` waits longer for the audit sink (the run is ending).
+   */
+  atBoundary(last = false): Promise<void> {
+    this.board.flushSearchAttributes();
+    return this.outbox.flush(last);
   }
 
   /** Runs the story; every way it ends becomes the run's result (see ending.ts). */

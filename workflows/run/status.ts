@@ -9,9 +9,18 @@ import { identityRef } from '../../common/validation';
  * What a run shows: the `status` query's answer, the audit trail, the stage (search attribute `OffboardingStage`) and
  * the live details line of the Temporal UI. Every stage change goes through `transition`, so the three never disagree.
  */
+type KeywordUpdate = { key: typeof SearchAttributes.stage | typeof SearchAttributes.uid; value: string };
+
 export class RunBoard {
   readonly status: RunStatus;
   readonly targetRef: string;
+  /**
+   * Search attributes are written once per workflow task (since the `local-activities` patch): a run goes through
+   * several stages inside one task, and each upsert is an event while only the last value reaches visibility. Until
+   * `flushSearchAttributes` (the run's task boundaries: a call on the task queue, a wait, the end), they are held here.
+   */
+  deferSearchAttributes = false;
+  private readonly heldAttributes = new Map<string, KeywordUpdate>();
 
   constructor(workflow: RunStatus['workflow'], input: RunInput) {
     this.targetRef = identityRef(input.target.type, input.target.name);
@@ -73,11 +82,9 @@ export class RunBoard {
     this.status.stage = stage;
     this.status.pendingDecision = pending;
     this.setDetails(details);
-    const attrs: Array<{ key: typeof SearchAttributes.stage; value: string }> = [
-      { key: SearchAttributes.stage, value: stage },
-    ];
+    const attrs: KeywordUpdate[] = [{ key: SearchAttributes.stage, value: stage }];
     if (this.status.uid) attrs.push({ key: SearchAttributes.uid, value: this.status.uid });
-    upsertSearchAttributes(attrs);
+    this.upsert(attrs);
     if (from !== stage) this.audit(`stage ${from} → ${stage}`, 'info', details);
   }
 
@@ -90,6 +97,21 @@ export class RunBoard {
   /** The identity's RAM id, once known: on the status and in the `OffboardingUid` search attribute. */
   setUid(uid: string): void {
     this.status.uid = uid;
-    upsertSearchAttributes([{ key: SearchAttributes.uid, value: uid }]);
+    this.upsert([{ key: SearchAttributes.uid, value: uid }]);
+  }
+
+  /** Writes the held search attributes, if any, in one upsert. */
+  flushSearchAttributes(): void {
+    if (this.heldAttributes.size === 0) return;
+    upsertSearchAttributes([...this.heldAttributes.values()]);
+    this.heldAttributes.clear();
+  }
+
+  private upsert(attrs: KeywordUpdate[]): void {
+    if (!this.deferSearchAttributes) {
+      upsertSearchAttributes(attrs);
+      return;
+    }
+    for (const a of attrs) this.heldAttributes.set(a.key.name, a);
   }
 }

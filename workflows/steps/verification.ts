@@ -2,6 +2,7 @@ import { FailureType } from '../../common/errors';
 import { OffboardingStage } from '../../common/stages';
 import { type RevocationProof, type TargetIdentity } from '../../common/types';
 import { block } from '../run/blocking';
+import { awaitCleanTaskEnd } from '../run/clean-task';
 import { describeFailure } from '../run/failures';
 import { type Run } from '../run/run';
 import { revoke, type RevokeOptions } from './revocation';
@@ -89,7 +90,7 @@ async function followCleanTask(run: Run, taskId: string): Promise<boolean> {
     const task = await run.step(
       'DescribeTaskInfo',
       async () => {
-        const t = await run.act('awaitCleanTask', `Follow clean task ${taskId}`, { taskId }).catch((err: unknown) => {
+        const t = await awaitCleanTaskEnd(run, taskId, `Follow clean task ${taskId}`).catch((err: unknown) => {
           if (dead(describeFailure(err).type)) run.cleanTask.ended();
           throw err;
         });
