@@ -7,7 +7,7 @@ import { type ActivityContext } from './deps';
 import { groupNames, policyRefs } from './holdings';
 import { lookUpIdentity } from './identity-lookup';
 import { assertServedAccount } from './run-policy';
-import { stepResult } from './sdk-call';
+import { type SdkResponse, stepResult } from './sdk-call';
 import { type OffboardActivities, type StepResult } from './types';
 
 type UndoActivities = Pick<
@@ -35,6 +35,24 @@ export function undoActivities(ctx: ActivityContext): UndoActivities {
         : `user/${userName} does not exist: uid ${uid} is not restored`,
       nonRetryable: true,
     });
+  }
+
+  /**
+   * One re-attachment on the restored uid: the name is checked first, nothing is done when the membership already
+   * holds (a retried step), else one call.
+   */
+  async function reattach(
+    on: { accountId: string; uid: string; userName: string },
+    holds: (requestIds: string[]) => Promise<boolean>,
+    operation: string,
+    attach: () => Promise<SdkResponse>,
+  ): Promise<StepResult> {
+    assertServedAccount(deps, on.accountId);
+    const requestIds: string[] = [];
+    await assertRestored(on.userName, on.uid, requestIds);
+    if (await holds(requestIds)) return { changed: false, requestIds };
+    const res = await sdk.call(operation, attach, requestIds);
+    return { ...stepResult(res), requestIds };
   }
 
   return {
@@ -68,49 +86,36 @@ export function undoActivities(ctx: ActivityContext): UndoActivities {
     },
 
     async addUserToGroup({ accountId, uid, userName, groupName }): Promise<StepResult> {
-      assertServedAccount(deps, accountId);
-      const requestIds: string[] = [];
-      await assertRestored(userName, uid, requestIds);
-      const groups = await sdk.call(
-        'ListGroupsForUser',
-        () => ram.listGroupsForUser(new $ram.ListGroupsForUserRequest({ userName })),
-        requestIds,
-      );
-      if (groupNames(groups).includes(groupName)) return { changed: false, requestIds };
-      const res = await sdk.call(
+      return reattach(
+        { accountId, uid, userName },
+        async (requestIds) => {
+          const groups = await sdk.call(
+            'ListGroupsForUser',
+            () => ram.listGroupsForUser(new $ram.ListGroupsForUserRequest({ userName })),
+            requestIds,
+          );
+          return groupNames(groups).includes(groupName);
+        },
         'AddUserToGroup',
         () => ram.addUserToGroup(new $ram.AddUserToGroupRequest({ userName, groupName })),
-        requestIds,
       );
-      return { ...stepResult(res), requestIds };
     },
 
     async attachPolicyToUser({ accountId, uid, userName, policy }): Promise<StepResult> {
-      assertServedAccount(deps, accountId);
-      const requestIds: string[] = [];
-      await assertRestored(userName, uid, requestIds);
-      const attached = await sdk.call(
-        'ListPoliciesForUser',
-        () => ram.listPoliciesForUser(new $ram.ListPoliciesForUserRequest({ userName })),
-        requestIds,
-      );
-      const same = policyRefs(attached).some(
-        (p) => p.policyName === policy.policyName && p.policyType === policy.policyType,
-      );
-      if (same) return { changed: false, requestIds };
-      const res = await sdk.call(
+      const { policyName, policyType } = policy;
+      return reattach(
+        { accountId, uid, userName },
+        async (requestIds) => {
+          const attached = await sdk.call(
+            'ListPoliciesForUser',
+            () => ram.listPoliciesForUser(new $ram.ListPoliciesForUserRequest({ userName })),
+            requestIds,
+          );
+          return policyRefs(attached).some((p) => p.policyName === policyName && p.policyType === policyType);
+        },
         'AttachPolicyToUser',
-        () =>
-          ram.attachPolicyToUser(
-            new $ram.AttachPolicyToUserRequest({
-              userName,
-              policyName: policy.policyName,
-              policyType: policy.policyType,
-            }),
-          ),
-        requestIds,
+        () => ram.attachPolicyToUser(new $ram.AttachPolicyToUserRequest({ userName, policyName, policyType })),
       );
-      return { ...stepResult(res), requestIds };
     },
   };
 }
