@@ -85,14 +85,23 @@ export function workerEnv(
 
 export async function startHarness(
   prefix: string,
-  options: { taskDelayMs?: number; inProcessWorker?: boolean; editFixture?: (f: Record<string, unknown>) => void } = {},
+  options: {
+    taskDelayMs?: number;
+    inProcessWorker?: boolean;
+    editFixture?: (f: Record<string, unknown>) => void;
+    /** More worker settings (OFFBOARD_DELETION_FAILSAFE, say) over the test defaults. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Harness> {
   const { path, accountId } = fixtureWithOwnAccount(options.editFixture);
   const emulator = await startEmulator({ port: 0, fixturePath: path, taskDelayMs: options.taskDelayMs ?? 300 });
   const taskQueue = uniqueTaskQueue(prefix);
   const auditDir = mkdtempSync(join(tmpdir(), 'offboard-audit-'));
   const trust = await makeTestTrust();
-  const env = workerEnv(emulator.endpoint, accountId, auditDir, taskQueue, trust.trustedKeysPath);
+  const env = {
+    ...workerEnv(emulator.endpoint, accountId, auditDir, taskQueue, trust.trustedKeysPath),
+    ...options.env,
+  };
   const config = loadWorkerConfig(env);
   const client = await testClient();
   const worker =
