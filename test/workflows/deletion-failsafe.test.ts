@@ -12,6 +12,7 @@ import { type Person } from '../../server/signer';
 import { decide, people } from '../support/trust';
 import {
   journal,
+  leaversLikeBob,
   offboardInput,
   resetWorld,
   startOffboard,
@@ -24,36 +25,10 @@ import { useHarness } from './use-harness';
 
 const names = Array.from({ length: 6 }, (_, i) => `leaver-${i + 1}`);
 
-interface FixtureUser {
-  name: string;
-  id: string;
-  accessKeys: Array<{ id: string; secret: string; lastUsed?: string }>;
-  [key: string]: unknown;
-}
-
-/** Six copies of bob, each with its own id and a key unused for a month (no dependency finding). */
-function leavers(fixture: Record<string, unknown>): void {
-  const users = fixture.users as FixtureUser[];
-  const bob = users.find((u) => u.name === 'bob') as FixtureUser;
-  names.forEach((name, i) => {
-    users.push({
-      ...bob,
-      name,
-      id: `20348800000000${i + 1}0`,
-      lastLogin: '-30d',
-      accessKeys: [
-        {
-          ...bob.accessKeys[0],
-          lastUsed: '-30d',
-          id: `LTAIfailsafe${i + 1}000000000`,
-          secret: `failsafe${i + 1}SecretNotReal0`,
-        },
-      ],
-    });
-  });
-}
-
-const h = useHarness('deletion-failsafe', { editFixture: leavers, env: { OFFBOARD_DELETION_FAILSAFE: '2/1h' } });
+const h = useHarness('deletion-failsafe', {
+  editFixture: leaversLikeBob(names),
+  env: { OFFBOARD_DELETION_FAILSAFE: '2/1h' },
+});
 const quietly = { approvalReminderEvery: '1h', approvalExpiresAfter: '2h', blockedReminderEvery: '1h' };
 
 beforeEach(async () => {
