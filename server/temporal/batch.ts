@@ -30,7 +30,11 @@ import { checkStartInput, offboardFor, type OffboardingRequest } from './start';
 type BatchServices = Pick<Services, 'config' | 'temporal' | 'signer'>;
 
 /** Runs `task` on every item, at most `limit` at once; the results in the items' order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {
