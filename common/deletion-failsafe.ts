@@ -121,6 +121,7 @@ export function describeHold(accountId: string, a: Extract<ReserveAnswer, { gran
     : `deletions on account ${accountId} are paused since ${a.pausedSince} (the limit of ${a.limit} per ${describeDuration(a.windowMs)} was reached)`;
 }
 
+/** Held runs listed by the governor (its state stays bounded); beyond, they are still held and found by visibility. */
 export const MAX_GOVERNOR_HELD = 10_000;
 
 /**
@@ -131,6 +132,7 @@ export class DeletionGovernor {
   readonly state: GovernorState;
 
   constructor(accountId: string, carried?: GovernorState) {
+    // The limit and window are the worker's, given with each reservation (the first one starts the governor).
     this.state = carried ?? {
       accountId,
       limit: 20,
