@@ -1,3 +1,4 @@
+import { type FailsafeSetting } from '../common/deletion-failsafe';
 import { type TrustedKey } from '../common/signed-token';
 import { type TimingBounds } from '../common/timing';
 import { type RecycleBinPurgePolicy } from '../common/undo';
@@ -33,6 +34,8 @@ export interface ActivityDeps {
   timing: TimingBounds;
   /** What happens to a deleted user in RAM's recycle bin, handed to each run with its policy (keep when absent). */
   recycleBinPurge?: RecycleBinPurgePolicy;
+  /** The blast-radius failsafe (OFFBOARD_DELETION_FAILSAFE); the default (20/1h) when absent, never off by omission. */
+  deletionFailsafe?: FailsafeSetting;
   probes: DependencyProbe[];
   audit: AuditSink;
   notifier: Notifier;

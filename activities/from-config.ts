@@ -70,6 +70,7 @@ export async function activityDepsFromConfig(config: WorkerConfig): Promise<Acti
     trust: { issuer: config.trust.issuer, keys: config.trust.keys },
     timing: config.timing,
     recycleBinPurge: config.recycleBinPurge,
+    deletionFailsafe: config.deletionFailsafe,
     probes: defaultProbes(config.recentUseWindowMs),
     audit: jsonLinesAuditSink(config.auditDir, config.auditKey ? auditSigner(config.auditKey) : undefined),
     notifier: notifierFromConfig(config),

@@ -5,6 +5,7 @@
 import { auditActivities } from './audit';
 import { deletionActivities } from './deletion';
 import { deletionPlanActivities } from './deletion-plan';
+import { failsafeActivities } from './failsafe';
 import { dependencyActivities } from './dependencies';
 import { activityContext, type ActivityDeps } from './deps';
 import { inventoryActivities } from './inventory';
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps): OffboardActivities {
     ...liveCheckActivities(ctx),
     ...deletionPlanActivities(ctx),
     ...deletionActivities(ctx),
+    ...failsafeActivities(ctx),
     ...notificationActivities(ctx),
     ...auditActivities(ctx),
     // Undo and purge (RAM's recycle bin)

@@ -5,7 +5,14 @@ import { type ActivityContext } from './deps';
 import { type OffboardActivities } from './types';
 
 export interface Notification {
-  event: 'blocked' | 'dependencies-found' | 'approval-requested' | 'approval-reminder' | 'finished' | 'restored';
+  event:
+    | 'blocked'
+    | 'dependencies-found'
+    | 'approval-requested'
+    | 'approval-reminder'
+    | 'failsafe-paused'
+    | 'finished'
+    | 'restored';
   workflowId: string;
   subject: string;
   text: string;

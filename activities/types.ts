@@ -18,6 +18,7 @@ import type {
   VerificationResult,
 } from '../common/types';
 import type { Plan } from '../common/plan';
+import type { ReserveAnswer } from '../common/deletion-failsafe';
 import type { TrustedKey } from '../common/signed-token';
 import type { TimingBounds } from '../common/timing';
 import type { DeletionRecord, RecycleBinEntry, RecycleBinPurgePolicy } from '../common/undo';
@@ -156,6 +157,16 @@ export interface OffboardActivities {
   checkBeforeDeletion(input: ProvenTarget): Promise<LiveCheck>;
   /** Fresh list of what must go before DeleteUser/DeleteRole (the inventory may be days old). */
   planDeletion(input: ProvenTarget): Promise<DeletionPlan>;
+  /**
+   * The blast-radius failsafe (activities/failsafe.ts): asks the account's governor, with update-with-start, to
+   * count this deletion. Granted, or held (the window is full or deletions are paused). Idempotent by run.
+   */
+  reserveDeletion(input: {
+    accountId: string;
+    workflowId: string;
+    runId: string;
+    targetRef: string;
+  }): Promise<ReserveAnswer>;
   deleteAccessKey(input: ProvenTarget & { accessKeyId: string }): Promise<StepResult>;
   removeUserFromGroup(input: ProvenTarget & { groupName: string }): Promise<StepResult>;
   detachPolicy(input: ProvenTarget & { policy: PolicyRef }): Promise<StepResult>;

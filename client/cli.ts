@@ -145,6 +145,12 @@ const commands: readonly CommandEntry[] = [
     load: () => import('./commands/schedule').then((m) => m.schedule),
   },
   {
+    name: 'failsafe',
+    summary: 'admin: the blast-radius failsafe (failsafe status | failsafe confirm --reason TEXT)',
+    argument: { usage: '<what>', description: 'status or confirm', flag: 'what' },
+    load: () => import('./commands/failsafe').then((m) => m.failsafe),
+  },
+  {
     name: 'revoke-own',
     summary: 'a RAM user: revoke your own kubeconfig on one cluster, with your own credentials',
     load: () => import('./commands/revoke-own').then((m) => m.revokeOwn),

@@ -30,6 +30,11 @@ export function nextSteps(workflowId: string, status: Pick<RunStatus, 'pendingDe
         `fix the cause, then: offboard retry ${id}   # an admin or on-call`,
         `or give up: offboard abort ${id} --reason TEXT [--restore-access]`,
       ];
+    case 'failsafe':
+      return [
+        `offboard failsafe confirm --reason TEXT   # a second admin: not the run's approver, not its requester`,
+        `or: offboard rescind ${id} --reason TEXT   # the requester or an admin`,
+      ];
     case 'scheduled-deletion':
       return [`until deletion begins: offboard rescind ${id} --reason TEXT   # the requester or an admin`];
     default:
@@ -46,6 +51,8 @@ export const waitingFor: Record<NonNullable<RunStatus['pendingDecision']>, strin
   approval: "an admin's approval of the deletion (approve or reject)",
   blocked: 'on-call: a step failed and needs a fix, then retry or abort',
   'scheduled-deletion': 'the scheduled deletion time',
+  failsafe:
+    "a second admin's confirmation: the blast-radius failsafe paused deletions on the account (failsafe confirm)",
 };
 
 /**

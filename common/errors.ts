@@ -90,6 +90,8 @@ export const MessageRefusal = {
   MissingRole: 'MissingRole',
   /** The decider is the identity this run offboards: nobody decides on their own offboarding. */
   OwnOffboarding: 'OwnOffboarding',
+  /** The blast-radius failsafe needs a second admin: the run's own approver may not confirm its deletion. */
+  SecondAdmin: 'SecondAdmin',
 } as const;
 export type MessageRefusal = (typeof MessageRefusal)[keyof typeof MessageRefusal];
 

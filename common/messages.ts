@@ -57,6 +57,10 @@ export interface ApproveUndoArgs {
 export interface RejectUndoArgs {
   reason: string;
 }
+/** A second admin lets a run held by the blast-radius failsafe (DeletionPaused) go on deleting. */
+export interface ConfirmDeletionsArgs {
+  reason: string;
+}
 
 export interface MessageArgsByName {
   approveDeletion: ApproveDeletionArgs;
@@ -67,6 +71,7 @@ export interface MessageArgsByName {
   abort: AbortArgs;
   approveUndo: ApproveUndoArgs;
   rejectUndo: RejectUndoArgs;
+  confirmDeletions: ConfirmDeletionsArgs;
 }
 export type MessageName = keyof MessageArgsByName;
 export const messageNames: readonly MessageName[] = [
@@ -78,6 +83,7 @@ export const messageNames: readonly MessageName[] = [
   'abort',
   'approveUndo',
   'rejectUndo',
+  'confirmDeletions',
 ];
 
 /** The permission (common/roles.ts) each decision needs: rejecting an undo is the approver's call too. */
@@ -90,6 +96,7 @@ export const decisionAction: { readonly [N in MessageName]: Action } = {
   abort: 'abort',
   approveUndo: 'approveUndo',
   rejectUndo: 'approveUndo',
+  confirmDeletions: 'confirmDeletions',
 };
 
 /** What an accepted update returns. */
@@ -107,6 +114,7 @@ export const retryUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('retr
 export const abortUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('abort');
 export const approveUndoUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('approveUndo');
 export const rejectUndoUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('rejectUndo');
+export const confirmDeletionsUpdate = defineUpdate<MessageAccepted, [SignedDecision]>('confirmDeletions');
 
 export const approveDeletionSignal = defineSignal<[SignedDecision]>('approveDeletionSignal');
 export const rejectDeletionSignal = defineSignal<[SignedDecision]>('rejectDeletionSignal');
@@ -116,6 +124,7 @@ export const retrySignal = defineSignal<[SignedDecision]>('retrySignal');
 export const abortSignal = defineSignal<[SignedDecision]>('abortSignal');
 export const approveUndoSignal = defineSignal<[SignedDecision]>('approveUndoSignal');
 export const rejectUndoSignal = defineSignal<[SignedDecision]>('rejectUndoSignal');
+export const confirmDeletionsSignal = defineSignal<[SignedDecision]>('confirmDeletionsSignal');
 
 /** Each decision's update, by name: the one table the workflow registers and the API and the tests send. */
 export const decisionUpdates: { readonly [N in MessageName]: UpdateDefinition<MessageAccepted, [SignedDecision]> } = {
@@ -127,6 +136,7 @@ export const decisionUpdates: { readonly [N in MessageName]: UpdateDefinition<Me
   abort: abortUpdate,
   approveUndo: approveUndoUpdate,
   rejectUndo: rejectUndoUpdate,
+  confirmDeletions: confirmDeletionsUpdate,
 };
 
 /** Each decision's signal twin, by name (for tools that can only signal). */
@@ -139,6 +149,7 @@ export const decisionSignals: { readonly [N in MessageName]: SignalDefinition<[S
   abort: abortSignal,
   approveUndo: approveUndoSignal,
   rejectUndo: rejectUndoSignal,
+  confirmDeletions: confirmDeletionsSignal,
 };
 
 export const statusQuery = defineQuery<RunStatus>('status');
@@ -154,6 +165,8 @@ export interface MessageContext {
   requesterSubject: string;
   target: TargetIdentity;
   deletionStarted: boolean;
+  /** Who approved the deletion (the latest accepted approveDeletion): the failsafe wants a second admin. */
+  approverSubject?: string;
   /** The keys and issuer the run trusts (loaded from the worker's configuration at start). */
   keys: readonly TrustedKey[];
   issuer: string;
@@ -179,7 +192,9 @@ export interface DecisionOf<N extends MessageName> {
 export type VerifiedDecision = { [N in MessageName]: DecisionOf<N> }[MessageName];
 
 export type MessageCheck<N extends MessageName> =
-  { ok: true; decision: DecisionOf<N> } | { ok: false; refusal: Refusal };
+  | { ok: true; decision: DecisionOf<N> }
+  /** `claims`: the verified token's, when the refusal came after it verified (who tried, for the audit trail). */
+  | { ok: false; refusal: Refusal; claims?: DecisionClaims };
 
 function refused(type: Refusal['type'], message: string): { ok: false; refusal: Refusal } {
   return { ok: false, refusal: { type, message } };
@@ -224,6 +239,7 @@ function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>)
       return { decision: args.decision, reason } as MessageArgsByName[N];
     case 'rescind':
     case 'rejectUndo':
+    case 'confirmDeletions':
       if (!isNonEmptyText(reason))
         return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
       return { reason } as MessageArgsByName[N];
@@ -248,7 +264,7 @@ function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>)
 /** What the stage and decider rules look at: the run's place, who requested it, whom it offboards. */
 export type DecisionSituation = Pick<
   MessageContext,
-  'workflow' | 'stage' | 'pendingDecision' | 'requesterSubject' | 'target' | 'deletionStarted'
+  'workflow' | 'stage' | 'pendingDecision' | 'requesterSubject' | 'target' | 'deletionStarted' | 'approverSubject'
 >;
 
 /** The person a decision would be signed for, as the rules see them. */
@@ -284,6 +300,12 @@ function checkStage(name: MessageName, ctx: DecisionSituation): Refusal | null {
         ctx.pendingDecision === 'approval'
         ? null
         : wrongStage(name, ctx, 'while an undo waits for approval');
+    case 'confirmDeletions':
+      return ctx.workflow === 'offboardIdentity' &&
+        ctx.stage === OffboardingStage.DeletionPaused &&
+        ctx.pendingDecision === 'failsafe'
+        ? null
+        : wrongStage(name, ctx, 'in stage DeletionPaused (held by the blast-radius failsafe)');
   }
 }
 
@@ -309,11 +331,18 @@ function checkDecider(name: MessageName, claims: Decider, ctx: DecisionSituation
     name === 'rejectDeletion' ||
     name === 'resolveDependencies' ||
     name === 'approveUndo' ||
-    name === 'rejectUndo';
+    name === 'rejectUndo' ||
+    name === 'confirmDeletions';
   if (fourEyes && claims.sub === ctx.requesterSubject) {
     return {
       type: MessageRefusal.FourEyes,
       message: `${name} refused: ${who} requested this run and cannot also decide on it (four eyes)`,
+    };
+  }
+  if (name === 'confirmDeletions' && ctx.approverSubject === claims.sub) {
+    return {
+      type: MessageRefusal.SecondAdmin,
+      message: `${name} refused: ${who} approved this deletion; the blast-radius failsafe needs a second admin`,
     };
   }
   if (name === 'rescind' && !claims.roles.includes('admin') && claims.sub !== ctx.requesterSubject) {
@@ -349,11 +378,11 @@ export function checkMessage<N extends MessageName>(name: N, arg: unknown, ctx: 
   }
   if (ctx.seen(claims.jti)) return refused('TokenReplayed', `${name} refused: this decision was already used`);
   const stage = checkStage(name, ctx);
-  if (stage) return { ok: false, refusal: stage };
+  if (stage) return { ok: false, refusal: stage, claims };
   const args = readArgs(name, claims.args);
-  if ('type' in args) return { ok: false, refusal: args };
+  if ('type' in args) return { ok: false, refusal: args, claims };
   const decider = checkDecider(name, claims, ctx);
-  if (decider) return { ok: false, refusal: decider };
+  if (decider) return { ok: false, refusal: decider, claims };
   return { ok: true, decision: { name, args: args as MessageArgsByName[N], claims, token } };
 }
 

@@ -21,6 +21,7 @@ export const Actions = [
   'scheduleSweep',
   'undo',
   'approveUndo',
+  'confirmDeletions',
 ] as const;
 export type Action = (typeof Actions)[number];
 
@@ -43,6 +44,8 @@ export const allowedRoles: Readonly<Record<Action, readonly Role[]>> = {
   // Undo brings an identity back: asked by one admin, approved by another (four eyes).
   undo: ['admin'],
   approveUndo: ['admin'],
+  // The blast-radius failsafe's second admin (common/deletion-failsafe.ts): not the run's approver, not its requester.
+  confirmDeletions: ['admin'],
 };
 
 export function mayDo(action: Action, roles: readonly string[]): boolean {

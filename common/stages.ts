@@ -12,6 +12,11 @@ export const OffboardingStage = {
   /** Approved; a durable timer holds the run until `deleteNotBefore`. Rescind is still possible. */
   ScheduledDeletion: 'ScheduledDeletion',
   Deletion: 'Deletion',
+  /**
+   * Held by the blast-radius failsafe (too many deletions on the account in its window): waits for a second admin's
+   * `confirmDeletions`. Nothing is deleted yet; rescind is still possible.
+   */
+  DeletionPaused: 'DeletionPaused',
   /** A compensation run (rejection with restore, rescind) is putting access back. */
   Restoring: 'Restoring',
   /** A non-retryable error stopped a step; the run waits for `retry` or `abort`. */
@@ -57,5 +62,6 @@ export const rescindableStages: readonly OffboardingStage[] = [
   OffboardingStage.Verification,
   OffboardingStage.AwaitingApproval,
   OffboardingStage.ScheduledDeletion,
+  OffboardingStage.DeletionPaused,
   OffboardingStage.Blocked,
 ];

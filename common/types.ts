@@ -222,7 +222,7 @@ export interface BlockedInfo {
   since: string;
 }
 
-export type PendingDecision = 'dependencies' | 'approval' | 'blocked' | 'scheduled-deletion' | null;
+export type PendingDecision = 'dependencies' | 'approval' | 'blocked' | 'scheduled-deletion' | 'failsafe' | null;
 
 /** A decision the run accepted, with the signed token that proves who made it. */
 export interface Decision {

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { FAILSAFE_RULE, type FailsafeSetting, parseFailsafeSetting } from '../common/deletion-failsafe';
 import { type TrustedKey } from '../common/signed-token';
 import { type RecycleBinPurgePolicy } from '../common/undo';
 import { describeDuration, FAST_TIMING, PRODUCTION_TIMING, type TimingBounds } from '../common/timing';
@@ -33,6 +34,8 @@ export interface WorkerConfig {
   timing: TimingBounds;
   /** What happens to a deleted user in RAM's recycle bin (OFFBOARD_RECYCLE_BIN_PURGE). */
   recycleBinPurge: RecycleBinPurgePolicy;
+  /** The blast-radius failsafe: at most N deletions per window on the account, then a second admin (OFFBOARD_DELETION_FAILSAFE). */
+  deletionFailsafe: FailsafeSetting;
   workflowBundlePath?: string;
   shutdownGraceMs: number;
   // Quotas, back-pressure and metrics (issue 12): see readScaleSettings.
@@ -90,6 +93,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const shutdownGraceMs = read(env, 'OFFBOARD_SHUTDOWN_GRACE', duration('10s'), problems);
   const timing = readTimingBounds(env, live, problems);
   const recycleBinPurge = readRecycleBinPurge(env, timing === FAST_TIMING, problems);
+  const deletionFailsafe = readDeletionFailsafe(env, problems);
   const workflowBundlePath = read(
     env,
     'OFFBOARD_WORKFLOW_BUNDLE',
@@ -126,6 +130,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     recentUseWindowMs: recentUseWindowMs as number,
     timing,
     recycleBinPurge,
+    deletionFailsafe,
     workflowBundlePath,
     shutdownGraceMs: shutdownGraceMs as number,
     ...scale,
@@ -145,6 +150,7 @@ export function describeConfig(config: WorkerConfig): string {
     `alibaba rate limits (calls/s per operation): ${describeRateLimits(config.rateLimits)}${config.taskQueueActivitiesPerSecond ? `; task queue activities/s: ${config.taskQueueActivitiesPerSecond}` : ''}`,
     `metrics: ${config.metrics ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : 'off'}, sdk metrics: ${config.sdkMetrics ? `${config.sdkMetrics.host}:${config.sdkMetrics.port}` : 'off'}`,
     `recycle bin: ${config.recycleBinPurge.kind === 'keep' ? 'keep (RAM purges at its DeleteDate)' : `purge ${config.recycleBinPurge.text} after deletion`}`,
+    `deletion failsafe: ${config.deletionFailsafe === 'off' ? 'off' : `${config.deletionFailsafe.limit} deletions per ${describeDuration(config.deletionFailsafe.windowMs)} on the account, then a second admin confirms`}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
     `workflow cache: ${config.workflowCacheSize ?? "the SDK's default (sized from the heap)"} runs`,
     `versioning: ${config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (runs pinned to their build)` : 'off (an unversioned worker: workflow changes need patched())'}`,
@@ -202,6 +208,17 @@ export function readRecycleBinPurge(env: Env, fast: boolean, problems: string[])
     `OFFBOARD_RECYCLE_BIN_PURGE: must be "keep" (default) or "after:<N>d" with N from 1 to ${MAX_PURGE_DAYS} (days after the user went into RAM's recycle bin)${fast ? ', or "after:<N>s" (seconds; fast test bounds only)' : ''}`,
   );
   return { kind: 'keep' };
+}
+
+/**
+ * OFFBOARD_DELETION_FAILSAFE: `<N>/<window>` (default 20/1h): more than N deletions on the account within the window
+ * pause further deletions until a second admin confirms (common/deletion-failsafe.ts); `off` turns it off.
+ */
+export function readDeletionFailsafe(env: Env, problems: string[]): FailsafeSetting {
+  const setting = parseFailsafeSetting(env.OFFBOARD_DELETION_FAILSAFE);
+  if (setting !== undefined) return setting;
+  problems.push(`OFFBOARD_DELETION_FAILSAFE: ${FAILSAFE_RULE}`);
+  return 'off';
 }
 
 /**

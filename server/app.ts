@@ -12,6 +12,7 @@ import { decisionRoutes } from './routes/decisions';
 import { metaRoutes, signInRoute } from './routes/meta';
 import { runRoutes } from './routes/runs';
 import { startRoutes } from './routes/starts';
+import { failsafeRoutes } from './routes/failsafe';
 import { sweepRoutes } from './routes/sweep';
 import { undoRoutes } from './routes/undo';
 import { type Services } from './services';
@@ -104,6 +105,7 @@ export async function buildServer(
   await app.register(runRoutes(services));
   await app.register(decisionRoutes(services));
   await app.register(sweepRoutes(services));
+  await app.register(failsafeRoutes(services));
   await app.register(undoRoutes(services));
   await app.register(hrIntakeRoutes(services));
   await app.register(consoleRoutes(services));

@@ -6,6 +6,7 @@
  */
 import { type VersioningBehavior } from '@temporalio/common';
 import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
+import { deletionFailsafe } from './deletion-failsafe';
 import { offboardIdentity } from './offboard-identity';
 import { planOffboarding } from './plan-offboarding';
 import { revokeKubeconfig } from './revoke-kubeconfig';
@@ -23,8 +24,11 @@ setWorkflowOptions(onVersionedWorker('PINNED'), undoOffboarding);
 setWorkflowOptions(onVersionedWorker('PINNED'), purgeFromRecycleBin);
 setWorkflowOptions(onVersionedWorker('AUTO_UPGRADE'), revokeKubeconfig);
 setWorkflowOptions(onVersionedWorker('AUTO_UPGRADE'), planOffboarding);
+// The account's failsafe governor lives as long as the account: pinned, it would keep an old build alive for ever.
+setWorkflowOptions(onVersionedWorker('AUTO_UPGRADE'), deletionFailsafe);
 
 export {
+  deletionFailsafe,
   offboardIdentity,
   planOffboarding,
   purgeFromRecycleBin,

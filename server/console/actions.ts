@@ -37,6 +37,7 @@ const DONE: Record<MessageName, string> = {
   abort: 'You aborted the run.',
   approveUndo: 'You approved the undo: the run restores the user.',
   rejectUndo: 'You rejected the undo.',
+  confirmDeletions: 'You confirmed the deletion: the blast-radius failsafe lets this run go on.',
 };
 
 function startedNotice(started: StartedRun, what: string): string {

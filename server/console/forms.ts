@@ -109,6 +109,7 @@ export function decisionBodyOf(name: MessageName, body: FormBody | undefined): R
     abort: () => need('reason'),
     approveUndo: () => optional('comment'),
     rejectUndo: () => need('reason'),
+    confirmDeletions: () => need('reason'),
   };
   const problems = checks[name]();
   if (problems.length > 0) throw badInput(problems);

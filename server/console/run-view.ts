@@ -100,6 +100,7 @@ export function actionsFor(
     requesterSubject: status.requestedBy,
     target: status.target,
     deletionStarted: status.stage === OffboardingStage.Deletion || status.deletedSteps.length > 0,
+    approverSubject: [...status.decisions].reverse().find((d) => d.kind === 'approveDeletion')?.actor,
   };
   for (const name of messageNames) {
     if (!mayDo(decisionAction[name], person.roles)) continue;

@@ -85,6 +85,14 @@ export const decisionRoutesByName: { [N in MessageName]: DecisionRoute<N> } = {
     body: { required: ['reason'], properties: { reason: text } },
     args: (b) => ({ reason: b.reason as string }),
   },
+  confirmDeletions: {
+    path: 'confirm-deletion',
+    message: 'confirmDeletions',
+    summary:
+      "Confirm a deletion the blast-radius failsafe paused (a second admin: not the run's approver, not its requester)",
+    body: { required: ['reason'], properties: { reason: text } },
+    args: (b) => ({ reason: b.reason as string }),
+  },
 };
 
 export function decisionRoutes(services: Services) {

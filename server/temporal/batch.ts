@@ -30,7 +30,11 @@ import { checkStartInput, offboardFor, type OffboardingRequest } from './start';
 type BatchServices = Pick<Services, 'config' | 'temporal' | 'signer'>;
 
 /** Runs `task` on every item, at most `limit` at once; the results in the items' order. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {
@@ -47,7 +51,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item:
  * A failure that every later start or decision would meet too (Temporal or its worker not answering, 5xx): the items
  * not yet begun get the same answer at once instead of each waiting for its own deadline.
  */
-function unavailable(err: unknown): Problem | undefined {
+export function unavailable(err: unknown): Problem | undefined {
   return err instanceof Problem && err.status >= 500 ? err : undefined;
 }
 

@@ -108,9 +108,16 @@ export interface CliWorld {
   stop(): Promise<void>;
 }
 
-/** Starts the world; `serverEnv` adds to the API server's environment (e.g. OFFBOARD_ROLE_GROUPS). */
-export async function startCliWorld(prefix: string, serverEnv: Record<string, string> = {}): Promise<CliWorld> {
-  const h = await startHarness(prefix);
+/**
+ * Starts the world; `serverEnv` adds to the API server's environment (e.g. OFFBOARD_ROLE_GROUPS), `harness` to the
+ * worker's (its fixture, OFFBOARD_DELETION_FAILSAFE).
+ */
+export async function startCliWorld(
+  prefix: string,
+  serverEnv: Record<string, string> = {},
+  harness?: Parameters<typeof startHarness>[1],
+): Promise<CliWorld> {
+  const h = await startHarness(prefix, harness);
   const api = await startApiServer({ ...harnessEnv(h), ...serverEnv });
   const sessions = new Map<PersonName, Promise<Record<string, string>>>();
   const nobody = () => ({

@@ -37,9 +37,17 @@ const routes: Array<[string, string, number[]]> = [
   ['get', '/v1/runs/lookup', [400, 401, 403, 404, 409, 503]],
   ['get', run, [400, 401, 403, 404, 503]],
   ['get', `${run}/audit`, [400, 401, 403, 404, 503]],
-  ...['approve', 'reject', 'resolve', 'rescind', 'retry', 'abort', 'approve-undo', 'reject-undo'].map(
-    (d): [string, string, number[]] => ['post', `${run}/${d}`, [400, 401, 403, 404, 409, 413, 503]],
-  ),
+  ...[
+    'approve',
+    'reject',
+    'resolve',
+    'rescind',
+    'retry',
+    'abort',
+    'approve-undo',
+    'reject-undo',
+    'confirm-deletion',
+  ].map((d): [string, string, number[]] => ['post', `${run}/${d}`, [400, 401, 403, 404, 409, 413, 503]]),
   ['post', '/v1/runs/offboard/{account}/user/{name}/undo', [400, 401, 403, 404, 409, 413, 503]],
   ['post', '/v1/hr-events', [400, 401, 409, 413, 422, 503]],
   ['post', '/v1/sweeps', [400, 401, 403, 409, 503]],
@@ -49,6 +57,8 @@ const routes: Array<[string, string, number[]]> = [
   ['post', '/v1/sweeps/schedule/pause', [400, 401, 403, 404, 503]],
   ['post', '/v1/sweeps/schedule/unpause', [400, 401, 403, 404, 503]],
   ['post', '/v1/sweeps/schedule/trigger', [401, 403, 404, 409, 503]],
+  ['get', '/v1/failsafe', [401, 403, 503]],
+  ['post', '/v1/failsafe/confirm', [400, 401, 403, 413, 415, 503]],
 ];
 
 test.each(routes)('%s %s is documented with its schemas and problem responses', (method, path, problems) => {

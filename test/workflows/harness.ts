@@ -60,6 +60,36 @@ export function fixtureWithOwnAccount(edit?: (fixture: Record<string, unknown>) 
   return { path, accountId };
 }
 
+interface FixtureUser {
+  name: string;
+  id: string;
+  accessKeys: Array<{ id: string; secret: string; lastUsed?: string }>;
+  [key: string]: unknown;
+}
+
+/**
+ * A fixture edit: copies of bob under these names, each with its own id and key, unused for a month (so no
+ * dependency finding stops them): leavers that go straight to approval.
+ */
+export function leaversLikeBob(names: readonly string[]): (fixture: Record<string, unknown>) => void {
+  return (fixture) => {
+    const users = fixture.users as FixtureUser[];
+    const bob = users.find((u) => u.name === 'bob') as FixtureUser;
+    names.forEach((name, i) => {
+      const n = String(i + 1).padStart(3, '0');
+      users.push({
+        ...bob,
+        name,
+        id: `2034880000000${n}`,
+        lastLogin: '-30d',
+        accessKeys: [
+          { ...bob.accessKeys[0], lastUsed: '-30d', id: `LTAIleaver${n}000000000`, secret: `leaver${n}SecretNotReal` },
+        ],
+      });
+    });
+  };
+}
+
 export function workerEnv(
   emulatorEndpoint: string,
   accountId: string,
@@ -85,14 +115,23 @@ export function workerEnv(
 
 export async function startHarness(
   prefix: string,
-  options: { taskDelayMs?: number; inProcessWorker?: boolean; editFixture?: (f: Record<string, unknown>) => void } = {},
+  options: {
+    taskDelayMs?: number;
+    inProcessWorker?: boolean;
+    editFixture?: (f: Record<string, unknown>) => void;
+    /** More worker settings (OFFBOARD_DELETION_FAILSAFE, say) over the test defaults. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Harness> {
   const { path, accountId } = fixtureWithOwnAccount(options.editFixture);
   const emulator = await startEmulator({ port: 0, fixturePath: path, taskDelayMs: options.taskDelayMs ?? 300 });
   const taskQueue = uniqueTaskQueue(prefix);
   const auditDir = mkdtempSync(join(tmpdir(), 'offboard-audit-'));
   const trust = await makeTestTrust();
-  const env = workerEnv(emulator.endpoint, accountId, auditDir, taskQueue, trust.trustedKeysPath);
+  const env = {
+    ...workerEnv(emulator.endpoint, accountId, auditDir, taskQueue, trust.trustedKeysPath),
+    ...options.env,
+  };
   const config = loadWorkerConfig(env);
   const client = await testClient();
   const worker =

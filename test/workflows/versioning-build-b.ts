@@ -7,7 +7,7 @@ import { setWorkflowOptions, sleep } from '@temporalio/workflow';
 import { type OffboardIdentityInput } from '../../common/types';
 import { offboardIdentity as buildA } from '../../workflows/offboard-identity';
 
-export { planOffboarding, revokeKubeconfig, sweepOrphanedKubeconfigs } from '../../workflows';
+export { deletionFailsafe, planOffboarding, revokeKubeconfig, sweepOrphanedKubeconfigs } from '../../workflows';
 
 export async function offboardIdentity(input: OffboardIdentityInput): ReturnType<typeof buildA> {
   await sleep(1);

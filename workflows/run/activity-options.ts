@@ -104,6 +104,8 @@ export const ACTIVITY_OPTIONS: Record<ActivityName, ActivityOptions> = {
   deleteLoginProfile: api,
   unbindMfaDevice: api,
   deleteIdentity: api,
+  // An update on the account's failsafe governor (a workflow, no heartbeat): retried until it answers, then Blocked.
+  reserveDeletion: local,
   notify: notification,
   // Undo and purge (RAM's recycle bin)
   readRecycleBinEntry: api,

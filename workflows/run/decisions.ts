@@ -2,6 +2,7 @@ import {
   type AbortArgs,
   type ApproveDeletionArgs,
   type ApproveUndoArgs,
+  type ConfirmDeletionsArgs,
   type RejectDeletionArgs,
   type RejectUndoArgs,
   type RescindArgs,
@@ -34,6 +35,9 @@ export type BlockedDecision = { kind: 'retry' } | { kind: 'abort'; by: Decider; 
 
 export type RescindRequest = RescindArgs & { by: Decider };
 
+/** A second admin's confirmation that a run held by the blast-radius failsafe may delete, with its token. */
+export type FailsafeConfirmation = ConfirmDeletionsArgs & { by: Decider; token: string };
+
 function deciderOf(d: VerifiedDecision): Decider {
   return { subject: d.claims.sub, name: d.claims.name };
 }
@@ -51,6 +55,7 @@ export class Decisions {
   private retry = false;
   private abortRequest?: { by: Decider; args: AbortArgs };
   private rescindWindowOpen = true;
+  private failsafeConfirmation?: FailsafeConfirmation;
 
   /** Records an accepted decision. Called only by the handlers, after the rules accepted it. */
   accept(decision: VerifiedDecision): void {
@@ -80,7 +85,20 @@ export class Decisions {
       case 'rejectUndo':
         this.undoApproval = { by, approved: false, ...decision.args };
         break;
+      case 'confirmDeletions':
+        this.failsafeConfirmation = { by, ...decision.args, token: decision.token };
+        break;
     }
+  }
+
+  hasFailsafeConfirmation(): boolean {
+    return this.failsafeConfirmation !== undefined;
+  }
+
+  takeFailsafeConfirmation(): FailsafeConfirmation | undefined {
+    const c = this.failsafeConfirmation;
+    this.failsafeConfirmation = undefined;
+    return c;
   }
   hasApproval(): boolean {
     return this.approval !== undefined;

@@ -12,6 +12,8 @@ import {
   statusQuery,
   type VerifiedDecision,
 } from '../../common/messages';
+import { MessageRefusal } from '../../common/errors';
+import { type DecisionClaims } from '../../common/signed-token';
 import { type RunStatus, type TargetIdentity } from '../../common/types';
 import { type Decisions, describeDecider } from './decisions';
 import { type RunBoard } from './status';
@@ -39,6 +41,7 @@ function contextOf(run: MessageTarget): MessageContext {
     requesterSubject: run.trust.requesterSubject,
     target: run.target,
     deletionStarted: run.decisions.deletionStarted,
+    approverSubject: [...s.decisions].reverse().find((d) => d.kind === 'approveDeletion')?.actor,
     keys: run.trust.keys,
     issuer: run.trust.issuer,
     nowMs: Date.now(),
@@ -108,13 +111,19 @@ function registerDecision<N extends MessageName>(
     update,
     (arg) => {
       const check = checkMessage(name, arg, contextOf(run));
-      if (!check.ok) throw ApplicationFailure.nonRetryable(check.refusal.message, check.refusal.type);
+      if (!check.ok) {
+        if (recordsRefusedDecider(name, check)) recordRefusal(run, `${name} (update)`, check.refusal, check.claims.sub);
+        throw ApplicationFailure.nonRetryable(check.refusal.message, check.refusal.type);
+      }
       return accept(run, check.decision as VerifiedDecision, 'update');
     },
     {
       validator: (arg) => {
         const check = checkMessage(name, arg, contextOf(run));
-        if (!check.ok) throw ApplicationFailure.nonRetryable(check.refusal.message, check.refusal.type);
+        // A refused decider of a failsafe confirmation passes on to the handler, which records the attempt.
+        if (!check.ok && !recordsRefusedDecider(name, check)) {
+          throw ApplicationFailure.nonRetryable(check.refusal.message, check.refusal.type);
+        }
       },
       description: `${name}: a decision signed by the offboarding API; see common/messages.ts for its rules`,
     },
@@ -126,17 +135,38 @@ function registerDecision<N extends MessageName>(
       return;
     }
     // A refused signal changes nothing; it is only recorded (the sender gets no answer). Its claims are unverified,
-    // so the entry names no actor. A flood of them is counted, not recorded one by one: the run's state stays bounded.
-    const status = run.board.status;
-    if ((status.refusedSignals ?? 0) >= MAX_REFUSED_SIGNALS_RECORDED) {
-      status.refusedSignalsNotRecorded = (status.refusedSignalsNotRecorded ?? 0) + 1;
-      return;
-    }
-    status.refusedSignals = (status.refusedSignals ?? 0) + 1;
-    run.board.audit(`${name} (signal)`, 'refused', `${check.refusal.type}: ${check.refusal.message}`, undefined, {
-      actor: 'unverified',
-    });
+    // so the entry names no actor.
+    recordRefusal(run, `${name} (signal)`, check.refusal, 'unverified');
   });
+}
+
+/**
+ * A failsafe confirmation from the wrong person (not an admin, the run's approver or requester) is recorded in the
+ * audit trail with who tried, from the verified token: the second-admin rule is part of the run's evidence. Other
+ * refused updates leave no trace (their validator answers the caller).
+ */
+function recordsRefusedDecider(
+  name: MessageName,
+  check: { ok: false; claims?: DecisionClaims; refusal: { type: string } },
+): check is { ok: false; claims: DecisionClaims; refusal: { type: MessageRefusal; message: string } } {
+  return name === 'confirmDeletions' && check.claims !== undefined && deciderRefusals.includes(check.refusal.type);
+}
+const deciderRefusals: readonly string[] = [
+  MessageRefusal.NotAnAdmin,
+  MessageRefusal.FourEyes,
+  MessageRefusal.SecondAdmin,
+  MessageRefusal.OwnOffboarding,
+];
+
+/** A refused attempt, in the audit trail. A flood is counted, not recorded one by one: the run's state stays bounded. */
+function recordRefusal(run: MessageTarget, action: string, refusal: { type: string; message: string }, actor: string) {
+  const status = run.board.status;
+  if ((status.refusedSignals ?? 0) >= MAX_REFUSED_SIGNALS_RECORDED) {
+    status.refusedSignalsNotRecorded = (status.refusedSignalsNotRecorded ?? 0) + 1;
+    return;
+  }
+  status.refusedSignals = (status.refusedSignals ?? 0) + 1;
+  run.board.audit(action, 'refused', `${refusal.type}: ${refusal.message}`, undefined, { actor });
 }
 
 /** Refused signals recorded one by one in the audit trail; those beyond are only counted. */

@@ -1,4 +1,4 @@
-import { CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, patched } from '@temporalio/workflow';
 import { FailureType } from '../../common/errors';
 import { OffboardingStage } from '../../common/stages';
 import { type LiveCheck } from '../../common/types';
@@ -6,6 +6,7 @@ import { type StepResult } from '../../activities/types';
 import { carryOutRescind } from '../run/blocking';
 import { describeFailure } from '../run/failures';
 import { type Run } from '../run/run';
+import { passFailsafe } from './deletion-failsafe';
 import { type VerifiedRevocation } from './verification';
 
 /** One call of the deletion: the Alibaba operation (for Blocked), what the audit trail says, and the call. */
@@ -36,34 +37,42 @@ export type DeletionOutcome =
  * irreversible: the name must still name the verified uid (a rehire blocks the run, IdentityChanged), and nothing of
  * that uid may be usable again (a re-issued kubeconfig or a re-added grant sends the run back to revocation and a new
  * approval). Then the point of no return: a fresh plan, each call idempotent and checking the identity again, no
- * rescind, no cancellation; the last call runs the live check once more right before DeleteUser/DeleteRole.
+ * rescind, no cancellation; the last call runs the live check once more right before DeleteUser/DeleteRole. Between
+ * the two, the account's blast-radius failsafe may pause the run for a second admin (steps/deletion-failsafe.ts).
  */
 export async function deleteIdentity(run: Run, proof: VerifiedRevocation): Promise<DeletionOutcome> {
   const target = proof.target;
-  run.board.transition(
-    OffboardingStage.Deletion,
-    `Checking ${run.targetRef} live before deleting it: its id, its kubeconfigs on every cluster, its RBAC grants`,
-  );
-  const check = await run.step('live check before deletion', () =>
-    run.act('checkBeforeDeletion', `Live check of ${run.targetRef} before deletion`, { proof, target }),
-  );
-  const usable = check.usableKubeconfigs.length > 0 || check.grants.length > 0;
-  if (!check.identityExists) {
+  // The blast-radius failsafe (steps/deletion-failsafe.ts) after the live check; after a pause, the check again.
+  let failsafe: 'ask' | 'granted' | 'confirmed' = patched('deletion-failsafe') ? 'ask' : 'granted';
+  for (;;) {
+    run.board.transition(
+      OffboardingStage.Deletion,
+      `Checking ${run.targetRef} live before deleting it: its id, its kubeconfigs on every cluster, its RBAC grants`,
+    );
+    const check = await run.step('live check before deletion', () =>
+      run.act('checkBeforeDeletion', `Live check of ${run.targetRef} before deletion`, { proof, target }),
+    );
+    const usable = check.usableKubeconfigs.length > 0 || check.grants.length > 0;
+    if (!check.identityExists) {
+      run.board.audit(
+        'live check before deletion',
+        'info',
+        `${run.targetRef} (uid ${proof.uid}) is already gone (removed outside this run): RAM no longer knows the name${usable ? `; usable again: ${describeUsable(check)}` : ''}`,
+        check.requestIds,
+      );
+      return { kind: 'gone-before-deletion', usableAgain: usable };
+    }
+    if (usable) return usableAgain(run, proof, check);
     run.board.audit(
       'live check before deletion',
-      'info',
-      `${run.targetRef} (uid ${proof.uid}) is already gone (removed outside this run): RAM no longer knows the name${usable ? `; usable again: ${describeUsable(check)}` : ''}`,
+      'ok',
+      `uid ${proof.uid}: nothing usable on any cluster`,
       check.requestIds,
     );
-    return { kind: 'gone-before-deletion', usableAgain: usable };
+    if (failsafe !== 'ask') break;
+    failsafe = await passFailsafe(run);
+    if (failsafe === 'granted') break;
   }
-  if (usable) return usableAgain(run, proof, check);
-  run.board.audit(
-    'live check before deletion',
-    'ok',
-    `uid ${proof.uid}: nothing usable on any cluster`,
-    check.requestIds,
-  );
 
   await carryOutRescind(run);
   run.decisions.closeRescindWindow();
