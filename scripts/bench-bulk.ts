@@ -5,8 +5,13 @@
  * a careful sequential SDK script (scripts/bench/sequential-offboard.ts) does the same Alibaba calls one identity after
  * another. Prints wall time, identities/s, CPU seconds per process, the worker's peak RSS, history events per run and
  * the ratio to the script.
- *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N]
+ *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N] [--workers 2]
  *   npm run bench:bulk -- --pending 10000     # memory and `list --stage AwaitingApproval` with N runs waiting
+ *   npm run bench:bulk -- --quota [--quotas ram-write=20,…]   # Alibaba's quotas on (scripts/bench/quota.ts)
+ * `--workers N` runs N worker processes on the one task queue (CPU and peak RSS of each). `--quota` switches the
+ * emulator's quota model on with the documented figures (`--quotas` over them), the workers' rate limits sharing the
+ * same figures, and prints the throttling errors the emulator counted and the wall time against the quota's bound;
+ * the sequential script is then left out unless `--sequential` asks for it (it would run without quotas).
  * Uses TEMPORAL_ADDRESS when set (its CPU is then not measured), otherwise starts a dev server of its own.
  */
 import { spawn } from 'node:child_process';
@@ -26,15 +31,21 @@ import { makeTestTrust } from '../test/support/trust';
 import { offboardInput, startOffboard, workerEnv } from '../test/workflows/harness';
 import { killGroup, startWorkerProcess } from '../test/workflows/worker-process';
 import { cpuSeconds, peakRss, rssMiB } from './bench/processes';
+import { benchQuotas, quotaLoads, quotaReport, readQuotaTally, setEmulatorQuotas, workerShare } from './bench/quota';
 import { sequentialOffboard } from './bench/sequential-offboard';
 import { ensureSearchAttributes, ensureTemporalCli, freePort, startDevServer, stopProcess } from './local-temporal';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const repoRoot = join(__dirname, '..');
 
-function arg(name: string): number | undefined {
+function text(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function arg(name: string): number | undefined {
+  const value = text(name);
+  return value === undefined ? undefined : Number(value);
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */
@@ -105,7 +116,11 @@ async function main(): Promise<void> {
   const pending = arg('pending');
   const identities = pending ?? arg('identities') ?? 1000;
   const concurrency = arg('concurrency') ?? 32;
-  const sequentialCount = pending ? 0 : (arg('sequential') ?? identities);
+  const workers = arg('workers') ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers: a whole number of 1 or more');
+  const quotaSpec = text('quotas');
+  const quotas = process.argv.includes('--quota') || quotaSpec !== undefined ? benchQuotas(quotaSpec) : undefined;
+  const sequentialCount = pending ? 0 : (arg('sequential') ?? (quotas ? 0 : identities));
 
   const account = departingAccount(identities);
   let serverPid: number | undefined;
@@ -136,26 +151,47 @@ async function main(): Promise<void> {
       trust.trustedKeysPath,
     ),
     TEMPORAL_ADDRESS: address,
-    // The emulator here has no quota model switched on: the worker's own limits would measure themselves, not the run.
-    OFFBOARD_ALIBABA_RATE_LIMITS: 'off',
+    // Without --quota the emulator has no quota model switched on: the workers' own limits would measure themselves,
+    // not the run. With it, the workers share the emulator's figures.
+    OFFBOARD_ALIBABA_RATE_LIMITS: quotas ? workerShare(quotas, workers) : 'off',
   };
+  if (quotas) await setEmulatorQuotas(emulator.url, quotas);
   const config = loadWorkerConfig(env);
   const connection = await Connection.connect({ address });
   await ensureSearchAttributes(connection, 'default');
   const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
-  const worker = await startWorkerProcess(env);
-  const workerPid = worker.child.pid as number;
+  const workerProcesses = await Promise.all(Array.from({ length: workers }, () => startWorkerProcess(env)));
+  const workerPids = workerProcesses.map((w) => w.child.pid as number);
   const h = { client, taskQueue, config, signer: trust.signer, accountId: account.accountId };
 
-  const pids = { server: serverPid, worker: workerPid, emulator: emulator.pid };
-  const cpu = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? cpuSeconds(pid) : NaN]));
+  const workerKeys = workerPids.map((_, i) => `worker ${i + 1}`);
+  const pids: Record<string, number | undefined> = {
+    server: serverPid,
+    ...Object.fromEntries(workerKeys.map((k, i) => [k, workerPids[i]])),
+    emulator: emulator.pid,
+  };
+  const cpu = (): Record<string, number> => {
+    const each: Record<string, number> = Object.fromEntries(
+      Object.entries(pids).map(([k, pid]) => [k, pid ? cpuSeconds(pid) : NaN]),
+    );
+    // `worker`: all workers together, the figure earlier single-worker runs printed.
+    return { ...each, worker: workerKeys.reduce((sum, k) => sum + each[k], 0) };
+  };
   try {
     console.log(
       `${identities} departing users (generated: login profile, kubeconfigs on 2 clusters), ${concurrency} starts at a time; ` +
-        `emulator clean task 300 ms; dev server, emulator and worker as separate processes on ${cpus().length} cores`,
+        `emulator clean task 300 ms; dev server, emulator and ${workers === 1 ? 'worker' : `${workers} workers`} as separate processes on ${cpus().length} cores`,
     );
+    if (quotas) {
+      console.log(
+        `quotas (calls per second per API per account): ${Object.entries(quotas)
+          .map(([k, n]) => `${k}=${n}`)
+          .join(' ')}`,
+      );
+    }
+    const tally0 = quotas ? await readQuotaTally(emulator.url) : undefined;
     const cpu0 = cpu();
-    const rss = peakRss(workerPid);
+    const rss = workerPids.map((pid) => peakRss(pid));
     const t0 = performance.now();
     await bounded(account.names, concurrency, async (name) => {
       await startOffboard(h, offboardInput(h, name, { approvalReminderEvery: '24h', approvalExpiresAfter: '7d' }));
@@ -169,21 +205,34 @@ async function main(): Promise<void> {
     }
     const wall = (performance.now() - t0) / 1000;
     const cpu1 = cpu();
-    const peak = rss.stop();
+    const peaks = rss.map((r) => r.stop());
     const sample = client.workflow.getHandle(`offboard/${account.accountId}/user/${account.names[0]}`);
     const events = (await sample.describe()).historyLength;
-    const fmtCpu = (k: string) => `${k} ${(cpu1[k] - cpu0[k]).toFixed(1)} s`;
+    const cpuOf = (k: string) => (cpu1[k] - cpu0[k]).toFixed(1);
+    const fmtCpu = (k: string) => `${k} ${cpuOf(k)} s`;
     console.log(`\nbulk: ${identities} offboardings start → AwaitingApproval in ${wall.toFixed(1)} s`);
     console.log(
       `  ${(identities / wall).toFixed(1)} identities/s; all started after ${((startedAt - t0) / 1000).toFixed(1)} s`,
     );
     console.log(`  CPU: ${['server', 'worker', 'emulator'].map(fmtCpu).join(', ')}`);
-    console.log(`  worker peak RSS ${peak.toFixed(0)} MiB; history events per run ${events}`);
+    console.log(
+      `  worker peak RSS ${Math.max(...peaks).toFixed(0)} MiB${workers > 1 ? ` (the largest of ${workers})` : ''}; history events per run ${events}`,
+    );
+    if (workers > 1) {
+      console.log(
+        `  per worker: ${workerKeys.map((k, i) => `${k}: CPU ${cpuOf(k)} s, peak RSS ${peaks[i].toFixed(0)} MiB`).join('; ')}`,
+      );
+    }
+    if (tally0) {
+      for (const line of quotaReport(quotaLoads(tally0, await readQuotaTally(emulator.url)), wall, workers)) {
+        console.log(line);
+      }
+    }
 
     if (pending) {
       await sleep(10_000);
       console.log(
-        `\npending: ${identities} runs waiting for approval; worker RSS after 10 s ${rssMiB(workerPid).toFixed(0)} MiB`,
+        `\npending: ${identities} runs waiting for approval; worker RSS after 10 s ${workerPids.map((pid) => rssMiB(pid).toFixed(0)).join(' + ')} MiB`,
       );
       const l0 = performance.now();
       const { runs } = await listRuns(client, config.temporal, {
@@ -227,7 +276,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    killGroup(worker.child);
+    for (const w of workerProcesses) killGroup(w.child);
     try {
       process.kill(-emulator.pid, 'SIGKILL');
     } catch {

@@ -1,0 +1,105 @@
+/**
+ * The quota side of the bulk benchmark (`--quota`, `--quotas key=N,…`): one set of figures is the emulator's quota
+ * model and, shared among the workers, their own rate limits; after the run, the emulator's counts give the
+ * throttling errors and the bound the quota allows — the busiest limited operation's calls ÷ its calls per second,
+ * since Alibaba (and the emulator) count each API on its own: 1,000 AttachPolicyToUser at 10/s take 100 s however
+ * idle the other APIs are.
+ */
+import { DOCUMENTED_RATE_LIMITS, parseRateLimits } from '../../activities/rate-limit';
+
+/** Calls per second by key: a quota group (`ram-write`) or one operation (`AttachPolicyToUser`). */
+export type Quotas = Readonly<Record<string, number>>;
+
+/**
+ * The documented figures (RAM's quotas; CS, IMS, STS as the worker's defaults), with `spec` (`ram-write=20,cs=50`)
+ * over them. The operations' own documented keys stay explicit, so the worker and the emulator, which each pick an
+ * operation's own key over its group's, limit every operation alike.
+ */
+export function benchQuotas(spec: string | undefined): Quotas {
+  if (spec === undefined) return { ...DOCUMENTED_RATE_LIMITS };
+  const parsed = parseRateLimits(spec);
+  if ('problems' in parsed) throw new Error(`--quotas: ${parsed.problems.join('; ')}`);
+  if (parsed.limits === 'off') throw new Error('--quotas: off is no quota; leave out --quota instead');
+  return { ...DOCUMENTED_RATE_LIMITS, ...parsed.limits };
+}
+
+/**
+ * OFFBOARD_ALIBABA_RATE_LIMITS for each of `workers` workers: the quota divided among them (rounded down), since each
+ * worker has its own limiter and the account's quota is one. Refused when a figure cannot be split (below one each).
+ */
+export function workerShare(quotas: Quotas, workers: number): string {
+  const tooSmall = Object.entries(quotas).filter(([, n]) => n < workers);
+  if (tooSmall.length > 0) {
+    throw new Error(
+      `--workers ${workers}: ${tooSmall.map(([k, n]) => `${k}=${n}`).join(', ')} cannot be shared by ${workers} workers`,
+    );
+  }
+  return Object.entries(quotas)
+    .map(([key, n]) => `${key}=${Math.floor(n / workers)}`)
+    .join(',');
+}
+
+/** `GET /__emulator/quotas`: every call a quota met, by operation. */
+export interface QuotaTally {
+  quotas: Quotas;
+  calls: Record<string, { limit: number; admitted: number; throttled: number }>;
+}
+
+export async function readQuotaTally(emulatorUrl: string): Promise<QuotaTally> {
+  const res = await fetch(`${emulatorUrl}/__emulator/quotas`);
+  if (!res.ok) throw new Error(`emulator quotas: ${res.status} ${await res.text()}`);
+  return (await res.json()) as QuotaTally;
+}
+
+export async function setEmulatorQuotas(emulatorUrl: string, quotas: Quotas): Promise<void> {
+  const res = await fetch(`${emulatorUrl}/__emulator/options`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ quotas }),
+  });
+  if (!res.ok) throw new Error(`emulator refused the quotas: ${res.status} ${await res.text()}`);
+}
+
+/** One limited operation's calls between two tallies, and the seconds its quota needs for them. */
+interface OperationLoad {
+  operation: string;
+  calls: number;
+  limit: number;
+  throttled: number;
+  seconds: number;
+}
+
+/** The calls each limited operation got between `before` and `after`, busiest (most seconds of quota) first. */
+export function quotaLoads(before: QuotaTally, after: QuotaTally): OperationLoad[] {
+  return Object.entries(after.calls)
+    .map(([operation, c]) => {
+      const earlier = before.calls[operation] ?? { admitted: 0, throttled: 0 };
+      const calls = c.admitted - earlier.admitted;
+      return { operation, calls, limit: c.limit, throttled: c.throttled - earlier.throttled, seconds: calls / c.limit };
+    })
+    .sort((a, b) => b.seconds - a.seconds);
+}
+
+/** The lines `--quota` adds to the report. */
+export function quotaReport(loads: OperationLoad[], wallSeconds: number, workers: number): string[] {
+  const throttled = loads.reduce((sum, l) => sum + l.throttled, 0);
+  const [busiest] = loads;
+  const byOperation = loads
+    .filter((l) => l.throttled > 0)
+    .map((l) => `${l.operation} ${l.throttled}`)
+    .join(', ');
+  const lines = [
+    `\nquota: the emulator limits each API per account, the ${workers === 1 ? 'worker to the same figures' : `${workers} workers to an equal share each`}`,
+    `  throttling errors counted by the emulator: ${throttled}${byOperation ? ` (${byOperation})` : ''} (target 0)`,
+  ];
+  if (!busiest) return [...lines, '  no call met a quota: no bound to compare with'];
+  lines.push(
+    `  bound the quota allows: ${busiest.seconds.toFixed(1)} s (${busiest.operation}: ${busiest.calls} calls at ${busiest.limit}/s); ` +
+      `the run took ${(wallSeconds / busiest.seconds).toFixed(2)}× of it (target ≤ 1.2×)`,
+    `  busiest: ${loads
+      .slice(0, 4)
+      .map((l) => `${l.operation} ${l.calls} at ${l.limit}/s = ${l.seconds.toFixed(1)} s`)
+      .join(', ')}`,
+  );
+  return lines;
+}
