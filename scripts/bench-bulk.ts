@@ -26,13 +26,22 @@ import { SearchAttributes } from '../common/search-attributes';
 import { OffboardingStage } from '../common/stages';
 import { temporalClientOptions } from '../config/temporal';
 import { loadWorkerConfig } from '../config/worker';
-import { DEFAULT_GENERATE_SPEC, generateFixture } from '../emulator';
 import { listRuns } from '../server/temporal/list';
 import { makeTestTrust } from '../test/support/trust';
+import { departingUserNames, departingUsersFixture } from '../test/workflows/departing-users';
 import { offboardInput, startOffboard, workerEnv } from '../test/workflows/harness';
 import { killAllWorkers, startWorkerProcess } from '../test/workflows/worker-process';
 import { cpuSeconds, peakRss, rssMiB } from './bench/processes';
-import { benchQuotas, quotaLoads, quotaReport, readQuotaTally, setEmulatorQuotas, workerShare } from './bench/quota';
+import {
+  benchQuotas,
+  distinctCalls,
+  quotaLoads,
+  quotaReport,
+  readJournal,
+  readQuotaTally,
+  setEmulatorQuotas,
+  workerShare,
+} from './bench/quota';
 import { startEmulatorProcess } from './bench/emulator-process';
 import { sequentialOffboard } from './bench/sequential-offboard';
 import { writeWorkflowBundle } from './build-workflow-bundle';
@@ -61,27 +70,10 @@ async function bounded<T>(items: readonly T[], limit: number, work: (item: T) =>
 }
 
 function departingAccount(identities: number): { path: string; accountId: string; names: string[] } {
-  const spec = {
-    ...DEFAULT_GENERATE_SPEC,
-    clusters: 2,
-    identities,
-    orphans: 0,
-    roleOrphans: 0,
-    nameless: 0,
-    recycled: 0,
-    expired: 0,
-    stale: 0,
-  };
-  const { fixture } = generateFixture(spec);
   const accountId = `8${String(Date.now()).padStart(15, '0')}`;
-  fixture.account = { ...(fixture.account as object), id: accountId };
-  for (const k of fixture.kubeconfigs as { identity: string; lastAccess?: string }[]) {
-    if (k.identity.startsWith('user/gen-user-')) k.lastAccess = '-30d';
-  }
   const path = join(mkdtempSync(join(tmpdir(), 'offboard-bulk-')), 'fixture.json');
-  writeFileSync(path, JSON.stringify(fixture));
-  const names = Array.from({ length: identities }, (_, i) => `gen-user-${String(i + 1).padStart(5, '0')}`);
-  return { path, accountId, names };
+  writeFileSync(path, JSON.stringify(departingUsersFixture(identities, accountId)));
+  return { path, accountId, names: departingUserNames(identities) };
 }
 
 /** The benchmark; `stops` gets the stop of each process or connection as it starts (run in reverse, even on a failure). */
@@ -171,6 +163,7 @@ async function run(stops: Array<() => unknown>): Promise<void> {
     );
   }
   const tally0 = quotas ? await readQuotaTally(emulator.url) : undefined;
+  const seq0 = quotas ? ((await readJournal(emulator.url)).at(-1)?.seq ?? 0) : 0;
   const cpu0 = cpu();
   const rss = workerPids.map((pid) => peakRss(pid));
   const t0 = performance.now();
@@ -205,7 +198,8 @@ async function run(stops: Array<() => unknown>): Promise<void> {
     );
   }
   if (tally0) {
-    for (const line of quotaReport(quotaLoads(tally0, await readQuotaTally(emulator.url)), wall, workers)) {
+    const distinct = distinctCalls(await readJournal(emulator.url, seq0));
+    for (const line of quotaReport(quotaLoads(tally0, await readQuotaTally(emulator.url), distinct), wall, workers)) {
       console.log(line);
     }
   }

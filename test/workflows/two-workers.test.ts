@@ -12,33 +12,21 @@ import { type RunResult } from '../../common/types';
 import { type JournalEntry } from '../../emulator';
 import { people, signalDecision } from '../support/trust';
 import { emulatorState, journal, offboardInput, startOffboard, successes } from './harness';
-import { generatedAccount, SMALL_ACCOUNT } from './sweep-support';
+import { departingUserNames, departingUsersFixture } from './departing-users';
 import { useHarness } from './use-harness';
 import { groupAlive, killAllWorkers, killGroup, startWorkerProcess, type WorkerProcess } from './worker-process';
 
 const USERS = 40;
-const names = Array.from({ length: USERS }, (_, i) => `gen-user-${String(i + 1).padStart(5, '0')}`);
+const names = departingUserNames(USERS);
 
 // Declared first, so that the worker processes are gone before the harness stops.
 afterAll(killAllWorkers);
 
-/** 40 departing users with kubeconfigs on two clusters, none used in the last 7 days (no admin decision on the clean). */
-const account = generatedAccount({
-  ...SMALL_ACCOUNT,
-  clusters: 2,
-  identities: USERS,
-  orphans: 0,
-  roleOrphans: 0,
-  nameless: 0,
-  recycled: 0,
-  expired: 0,
-  stale: 0,
-});
 const h = useHarness('two-workers', {
   inProcessWorker: false,
   editFixture(fixture) {
-    account.editFixture(fixture);
-    for (const k of fixture.kubeconfigs as Array<{ lastAccess?: string }>) k.lastAccess = '-30d';
+    const account = fixture.account as { id: string };
+    Object.assign(fixture, departingUsersFixture(USERS, account.id));
   },
 });
 
