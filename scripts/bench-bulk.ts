@@ -5,11 +5,17 @@
  * a careful sequential SDK script (scripts/bench/sequential-offboard.ts) does the same Alibaba calls one identity after
  * another. Prints wall time, identities/s, CPU seconds per process, the worker's peak RSS, history events per run and
  * the ratio to the script.
- *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N]
+ *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N] [--workers 2]
  *   npm run bench:bulk -- --pending 10000     # memory and `list --stage AwaitingApproval` with N runs waiting
- * Uses TEMPORAL_ADDRESS when set (its CPU is then not measured), otherwise starts a dev server of its own.
+ *   npm run bench:bulk -- --quota [--quotas ram-write=20,…]   # Alibaba's quotas on (scripts/bench/quota.ts)
+ * `--workers N` runs N worker processes on the one task queue (CPU and peak RSS of each). `--quota` switches the
+ * emulator's quota model on with the documented figures (`--quotas` over them), the workers' rate limits sharing the
+ * same figures, and prints the throttling errors the emulator counted and the wall time against the quota's bound;
+ * the sequential script is then left out unless `--sequential` asks for it (it would run without quotas).
+ * Uses TEMPORAL_ADDRESS when set (its CPU is then not measured), otherwise starts a dev server of its own. The workers
+ * load one workflow bundle built before them, as in the production image (a worker that bundles at start keeps about
+ * 130 MiB more RSS, and N of them bundling at once on 2 cores can outlast their 30 s to start).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,21 +26,37 @@ import { SearchAttributes } from '../common/search-attributes';
 import { OffboardingStage } from '../common/stages';
 import { temporalClientOptions } from '../config/temporal';
 import { loadWorkerConfig } from '../config/worker';
-import { DEFAULT_GENERATE_SPEC, generateFixture } from '../emulator';
 import { listRuns } from '../server/temporal/list';
 import { makeTestTrust } from '../test/support/trust';
+import { departingUserNames, departingUsersFixture } from '../test/workflows/departing-users';
 import { offboardInput, startOffboard, workerEnv } from '../test/workflows/harness';
-import { killGroup, startWorkerProcess } from '../test/workflows/worker-process';
+import { killAllWorkers, startWorkerProcess } from '../test/workflows/worker-process';
 import { cpuSeconds, peakRss, rssMiB } from './bench/processes';
+import {
+  benchQuotas,
+  distinctCalls,
+  quotaLoads,
+  quotaReport,
+  readJournal,
+  readQuotaTally,
+  setEmulatorQuotas,
+  workerShare,
+} from './bench/quota';
+import { startEmulatorProcess } from './bench/emulator-process';
 import { sequentialOffboard } from './bench/sequential-offboard';
+import { writeWorkflowBundle } from './build-workflow-bundle';
 import { ensureSearchAttributes, ensureTemporalCli, freePort, startDevServer, stopProcess } from './local-temporal';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const repoRoot = join(__dirname, '..');
+
+function text(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
 
 function arg(name: string): number | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+  const value = text(name);
+  return value === undefined ? undefined : Number(value);
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */
@@ -48,64 +70,22 @@ async function bounded<T>(items: readonly T[], limit: number, work: (item: T) =>
 }
 
 function departingAccount(identities: number): { path: string; accountId: string; names: string[] } {
-  const spec = {
-    ...DEFAULT_GENERATE_SPEC,
-    clusters: 2,
-    identities,
-    orphans: 0,
-    roleOrphans: 0,
-    nameless: 0,
-    recycled: 0,
-    expired: 0,
-    stale: 0,
-  };
-  const { fixture } = generateFixture(spec);
   const accountId = `8${String(Date.now()).padStart(15, '0')}`;
-  fixture.account = { ...(fixture.account as object), id: accountId };
-  for (const k of fixture.kubeconfigs as { identity: string; lastAccess?: string }[]) {
-    if (k.identity.startsWith('user/gen-user-')) k.lastAccess = '-30d';
-  }
   const path = join(mkdtempSync(join(tmpdir(), 'offboard-bulk-')), 'fixture.json');
-  writeFileSync(path, JSON.stringify(fixture));
-  const names = Array.from({ length: identities }, (_, i) => `gen-user-${String(i + 1).padStart(5, '0')}`);
-  return { path, accountId, names };
+  writeFileSync(path, JSON.stringify(departingUsersFixture(identities, accountId)));
+  return { path, accountId, names: departingUserNames(identities) };
 }
 
-async function startEmulatorProcess(fixturePath: string): Promise<{ pid: number; endpoint: string; url: string }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      require.resolve('tsx/cli'),
-      join(repoRoot, 'emulator', 'main.ts'),
-      '--port',
-      String(port),
-      '--fixture',
-      fixturePath,
-      '--quiet',
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (
-      await fetch(`${url}/__emulator/options`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    ) {
-      return { pid: child.pid as number, endpoint: `127.0.0.1:${port}`, url };
-    }
-    await sleep(100);
-  }
-  throw new Error('the emulator did not start (its error is above)');
-}
-
-async function main(): Promise<void> {
+/** The benchmark; `stops` gets the stop of each process or connection as it starts (run in reverse, even on a failure). */
+async function run(stops: Array<() => unknown>): Promise<void> {
   const pending = arg('pending');
   const identities = pending ?? arg('identities') ?? 1000;
   const concurrency = arg('concurrency') ?? 32;
-  const sequentialCount = pending ? 0 : (arg('sequential') ?? identities);
+  const workers = arg('workers') ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers: a whole number of 1 or more');
+  const quotaSpec = text('quotas');
+  const quotas = process.argv.includes('--quota') || quotaSpec !== undefined ? benchQuotas(quotaSpec) : undefined;
+  const sequentialCount = pending ? 0 : (arg('sequential') ?? (quotas ? 0 : identities));
 
   const account = departingAccount(identities);
   let serverPid: number | undefined;
@@ -122,9 +102,11 @@ async function main(): Promise<void> {
       logFile: join(tmpdir(), `offboard-bulk-temporal-${grpcPort}.log`),
     });
     serverPid = server.pid;
+    stops.push(() => stopProcess(server.pid));
     address = server.address;
   }
   const emulator = await startEmulatorProcess(account.path);
+  stops.push(() => killProcessGroup(emulator.pid));
   const trust = await makeTestTrust();
   const taskQueue = `bench-bulk-${process.pid}`;
   const env = {
@@ -136,105 +118,154 @@ async function main(): Promise<void> {
       trust.trustedKeysPath,
     ),
     TEMPORAL_ADDRESS: address,
-    // The emulator here has no quota model switched on: the worker's own limits would measure themselves, not the run.
-    OFFBOARD_ALIBABA_RATE_LIMITS: 'off',
+    // Without --quota the emulator has no quota model switched on: the workers' own limits would measure themselves,
+    // not the run. With it, the workers share the emulator's figures.
+    OFFBOARD_ALIBABA_RATE_LIMITS: quotas ? workerShare(quotas, workers) : 'off',
   };
+  if (quotas) await setEmulatorQuotas(emulator.url, quotas);
   const config = loadWorkerConfig(env);
   const connection = await Connection.connect({ address });
+  stops.push(() => connection.close());
   await ensureSearchAttributes(connection, 'default');
   const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
-  const worker = await startWorkerProcess(env);
-  const workerPid = worker.child.pid as number;
+  // One workflow bundle for every worker, as the production image has it (see the opening comment).
+  const bundle = join(mkdtempSync(join(tmpdir(), 'offboard-bulk-bundle-')), 'workflow-bundle.js');
+  await writeWorkflowBundle(bundle);
+  process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE = bundle; // what startWorkerProcess hands its workers
+  stops.push(killAllWorkers);
+  const workerProcesses = await Promise.all(Array.from({ length: workers }, () => startWorkerProcess(env)));
+  const workerPids = workerProcesses.map((w) => w.child.pid as number);
   const h = { client, taskQueue, config, signer: trust.signer, accountId: account.accountId };
 
-  const pids = { server: serverPid, worker: workerPid, emulator: emulator.pid };
-  const cpu = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? cpuSeconds(pid) : NaN]));
-  try {
-    console.log(
-      `${identities} departing users (generated: login profile, kubeconfigs on 2 clusters), ${concurrency} starts at a time; ` +
-        `emulator clean task 300 ms; dev server, emulator and worker as separate processes on ${cpus().length} cores`,
+  const workerKeys = workerPids.map((_, i) => `worker ${i + 1}`);
+  const pids: Record<string, number | undefined> = {
+    server: serverPid,
+    ...Object.fromEntries(workerKeys.map((k, i) => [k, workerPids[i]])),
+    emulator: emulator.pid,
+  };
+  const cpu = (): Record<string, number> => {
+    const each: Record<string, number> = Object.fromEntries(
+      Object.entries(pids).map(([k, pid]) => [k, pid ? cpuSeconds(pid) : NaN]),
     );
-    const cpu0 = cpu();
-    const rss = peakRss(workerPid);
-    const t0 = performance.now();
-    await bounded(account.names, concurrency, async (name) => {
-      await startOffboard(h, offboardInput(h, name, { approvalReminderEvery: '24h', approvalExpiresAfter: '7d' }));
+    // `worker`: all workers together, the figure earlier single-worker runs printed.
+    return { ...each, worker: workerKeys.reduce((sum, k) => sum + each[k], 0) };
+  };
+  console.log(
+    `${identities} departing users (generated: login profile, kubeconfigs on 2 clusters), ${concurrency} starts at a time; ` +
+      `emulator clean task 300 ms; dev server, emulator and ${workers === 1 ? 'worker' : `${workers} workers`} as separate processes on ${cpus().length} cores; ` +
+      `workers load one prebuilt workflow bundle, as the production image's do`,
+  );
+  if (quotas) {
+    console.log(
+      `quotas (calls per second per API per account): ${Object.entries(quotas)
+        .map(([k, n]) => `${k}=${n}`)
+        .join(' ')}`,
+    );
+  }
+  const tally0 = quotas ? await readQuotaTally(emulator.url) : undefined;
+  const seq0 = quotas ? ((await readJournal(emulator.url)).at(-1)?.seq ?? 0) : 0;
+  const cpu0 = cpu();
+  const rss = workerPids.map((pid) => peakRss(pid));
+  const t0 = performance.now();
+  await bounded(account.names, concurrency, async (name) => {
+    await startOffboard(h, offboardInput(h, name, { approvalReminderEvery: '24h', approvalExpiresAfter: '7d' }));
+  });
+  const startedAt = performance.now();
+  const query = `${SearchAttributes.account.name} = '${account.accountId}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
+  for (;;) {
+    const { count } = await client.workflow.count(query);
+    if (count >= identities) break;
+    await sleep(250);
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const cpu1 = cpu();
+  const peaks = rss.map((r) => r.stop());
+  const sample = client.workflow.getHandle(`offboard/${account.accountId}/user/${account.names[0]}`);
+  const events = (await sample.describe()).historyLength;
+  const cpuOf = (k: string) => (cpu1[k] - cpu0[k]).toFixed(1);
+  const fmtCpu = (k: string) => `${k} ${cpuOf(k)} s`;
+  console.log(`\nbulk: ${identities} offboardings start → AwaitingApproval in ${wall.toFixed(1)} s`);
+  console.log(
+    `  ${(identities / wall).toFixed(1)} identities/s; all started after ${((startedAt - t0) / 1000).toFixed(1)} s`,
+  );
+  console.log(`  CPU: ${['server', 'worker', 'emulator'].map(fmtCpu).join(', ')}`);
+  console.log(
+    `  worker peak RSS ${Math.max(...peaks).toFixed(0)} MiB${workers > 1 ? ` (the largest of ${workers})` : ''}; history events per run ${events}`,
+  );
+  if (workers > 1) {
+    console.log(
+      `  per worker: ${workerKeys.map((k, i) => `${k}: CPU ${cpuOf(k)} s, peak RSS ${peaks[i].toFixed(0)} MiB`).join('; ')}`,
+    );
+  }
+  if (tally0) {
+    const distinct = distinctCalls(await readJournal(emulator.url, seq0));
+    for (const line of quotaReport(quotaLoads(tally0, await readQuotaTally(emulator.url), distinct), wall, workers)) {
+      console.log(line);
+    }
+  }
+
+  if (pending) {
+    await sleep(10_000);
+    console.log(
+      `\npending: ${identities} runs waiting for approval; worker RSS after 10 s ${workerPids.map((pid) => rssMiB(pid).toFixed(0)).join(' + ')} MiB`,
+    );
+    const l0 = performance.now();
+    const { runs } = await listRuns(client, config.temporal, {
+      accountId: account.accountId,
+      stage: OffboardingStage.AwaitingApproval,
+      limit: 50,
     });
-    const startedAt = performance.now();
-    const query = `${SearchAttributes.account.name} = '${account.accountId}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
-    for (;;) {
-      const { count } = await client.workflow.count(query);
-      if (count >= identities) break;
-      await sleep(250);
-    }
-    const wall = (performance.now() - t0) / 1000;
-    const cpu1 = cpu();
-    const peak = rss.stop();
-    const sample = client.workflow.getHandle(`offboard/${account.accountId}/user/${account.names[0]}`);
-    const events = (await sample.describe()).historyLength;
-    const fmtCpu = (k: string) => `${k} ${(cpu1[k] - cpu0[k]).toFixed(1)} s`;
-    console.log(`\nbulk: ${identities} offboardings start → AwaitingApproval in ${wall.toFixed(1)} s`);
     console.log(
-      `  ${(identities / wall).toFixed(1)} identities/s; all started after ${((startedAt - t0) / 1000).toFixed(1)} s`,
+      `  list --stage AwaitingApproval (the API's query, first 50 of ${identities}): ${(performance.now() - l0).toFixed(0)} ms, ${runs.length} rows`,
     );
-    console.log(`  CPU: ${['server', 'worker', 'emulator'].map(fmtCpu).join(', ')}`);
-    console.log(`  worker peak RSS ${peak.toFixed(0)} MiB; history events per run ${events}`);
+  }
 
-    if (pending) {
-      await sleep(10_000);
-      console.log(
-        `\npending: ${identities} runs waiting for approval; worker RSS after 10 s ${rssMiB(workerPid).toFixed(0)} MiB`,
-      );
-      const l0 = performance.now();
-      const { runs } = await listRuns(client, config.temporal, {
-        accountId: account.accountId,
-        stage: OffboardingStage.AwaitingApproval,
-        limit: 50,
-      });
-      console.log(
-        `  list --stage AwaitingApproval (the API's query, first 50 of ${identities}): ${(performance.now() - l0).toFixed(0)} ms, ${runs.length} rows`,
-      );
-    }
+  if (sequentialCount > 0) {
+    await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
+    const key = config.alibaba.fixtureKey;
+    if (!key) throw new Error('no fixture key in emulator mode');
+    const clients = createAlibabaClients({
+      csEndpoint: emulator.endpoint,
+      ramEndpoint: emulator.endpoint,
+      protocol: 'http',
+      region: 'cn-hangzhou',
+      credential: new Credential(
+        new CredentialConfig({
+          type: 'access_key',
+          accessKeyId: key.accessKeyId,
+          accessKeySecret: key.accessKeySecret,
+        }),
+      ),
+    });
+    const s0 = performance.now();
+    const calls = await sequentialOffboard(clients, account.names.slice(0, sequentialCount));
+    const seq = (performance.now() - s0) / 1000;
+    const perIdentity = seq / sequentialCount;
+    console.log(
+      `\nsequential SDK script: ${sequentialCount} identities in ${seq.toFixed(1)} s (${calls} calls, ${(perIdentity * 1000).toFixed(0)} ms per identity)`,
+    );
+    const sequentialFull = perIdentity * identities;
+    console.log(
+      `  ratio: the bulk run is ${(sequentialFull / wall).toFixed(1)}× faster than the script` +
+        (sequentialCount < identities ? ` (script extrapolated from ${sequentialCount} to ${identities})` : ''),
+    );
+  }
+}
 
-    if (sequentialCount > 0) {
-      await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
-      const key = config.alibaba.fixtureKey;
-      if (!key) throw new Error('no fixture key in emulator mode');
-      const clients = createAlibabaClients({
-        csEndpoint: emulator.endpoint,
-        ramEndpoint: emulator.endpoint,
-        protocol: 'http',
-        region: 'cn-hangzhou',
-        credential: new Credential(
-          new CredentialConfig({
-            type: 'access_key',
-            accessKeyId: key.accessKeyId,
-            accessKeySecret: key.accessKeySecret,
-          }),
-        ),
-      });
-      const s0 = performance.now();
-      const calls = await sequentialOffboard(clients, account.names.slice(0, sequentialCount));
-      const seq = (performance.now() - s0) / 1000;
-      const perIdentity = seq / sequentialCount;
-      console.log(
-        `\nsequential SDK script: ${sequentialCount} identities in ${seq.toFixed(1)} s (${calls} calls, ${(perIdentity * 1000).toFixed(0)} ms per identity)`,
-      );
-      const sequentialFull = perIdentity * identities;
-      console.log(
-        `  ratio: the bulk run is ${(sequentialFull / wall).toFixed(1)}× faster than the script` +
-          (sequentialCount < identities ? ` (script extrapolated from ${sequentialCount} to ${identities})` : ''),
-      );
-    }
+function killProcessGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+}
+
+async function main(): Promise<void> {
+  const stops: Array<() => unknown> = [];
+  try {
+    await run(stops);
   } finally {
-    killGroup(worker.child);
-    try {
-      process.kill(-emulator.pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-    await connection.close();
-    if (serverPid) await stopProcess(serverPid);
+    for (const stop of stops.reverse()) await stop();
   }
 }
 

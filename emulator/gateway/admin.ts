@@ -6,10 +6,11 @@ import type { WorldState } from '../state/world';
 import { faultConfigSchema, type FaultInjector } from './faults';
 import { isLoopback, type ReceivedRequest, sendJson } from './http';
 import type { Journal } from './journal';
+import type { QuotaModel } from './quotas';
 import type { ActionTable } from './routes';
 
 /**
- * The operator's endpoints under /__emulator/: journal, faults, reset, state, and the scenario switches (the world's
+ * The operator's endpoints under /__emulator/: journal, quota counts, faults, reset, state, and the scenario switches (the world's
  * options, a cluster's switchable fields). Served on loopback only.
  */
 
@@ -18,6 +19,7 @@ export interface AdminGateway {
   readonly actions: ActionTable;
   readonly faults: FaultInjector;
   readonly journal: Journal;
+  readonly quotas: QuotaModel;
   /** Reloads the fixture; clears journal, faults, nonces. */
   reset(): void;
   settled(): WorldState;
@@ -59,6 +61,9 @@ export async function serveAdmin(gw: AdminGateway, request: ReceivedRequest, res
       sendJson(res, 200, gw.journal.list(Number.isFinite(since) ? since : 0));
       return;
     }
+    case 'GET /__emulator/quotas':
+      sendJson(res, 200, { quotas: gw.settled().options.quotas, calls: gw.quotas.tally() });
+      return;
     case 'POST /__emulator/faults':
       change('fault rules', () => {
         const config = faultConfigSchema.parse(json());

@@ -53,6 +53,18 @@ test('ram-write 5/s: a burst of 8 writes gets 5 through and 3 Throttling.User wi
   expect(entries.at(-1)?.outcome).toBe('success');
 });
 
+test('GET /__emulator/quotas counts each limited operation’s admitted and throttled calls; reset clears the counts', async () => {
+  await setOptions(emu, { quotas: { 'ram-write': 5 } });
+  await Promise.allSettled(Array.from({ length: 8 }, () => deactivate()));
+  await getAlice(); // no quota on reads: not counted
+  expect(await admin(emu, 'GET', 'quotas')).toEqual({
+    quotas: { 'ram-write': 5 },
+    calls: { UpdateAccessKey: { limit: 5, admitted: 5, throttled: 3 } },
+  });
+  await admin(emu, 'POST', 'reset');
+  expect(await admin(emu, 'GET', 'quotas')).toEqual({ quotas: {}, calls: {} });
+});
+
 test('the most specific key wins: an operation over its group over *', async () => {
   await setOptions(emu, { quotas: { '*': 1000, 'ram-read': 2, GetUser: 3 } });
   const outcomes = async (call: () => Promise<unknown>, n: number) =>

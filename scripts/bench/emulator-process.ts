@@ -1,0 +1,48 @@
+/**
+ * The emulator as a process of its own for the benchmarks (`tsx emulator/main.ts`), so that its CPU is measured
+ * apart; in its own process group (tsx runs it in a child process), its errors on this process's stderr.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from '../local-temporal';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const repoRoot = join(__dirname, '..', '..');
+
+/** Starts the emulator on a free port with `fixturePath`; resolves once it answers. */
+export async function startEmulatorProcess(
+  fixturePath: string,
+): Promise<{ pid: number; endpoint: string; url: string }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      require.resolve('tsx/cli'),
+      join(repoRoot, 'emulator', 'main.ts'),
+      '--port',
+      String(port),
+      '--fixture',
+      fixturePath,
+      '--quiet',
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (
+      await fetch(`${url}/__emulator/options`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    ) {
+      return { pid: child.pid as number, endpoint: `127.0.0.1:${port}`, url };
+    }
+    await sleep(100);
+  }
+  try {
+    process.kill(-(child.pid as number), 'SIGKILL');
+  } catch {
+    // exited by itself
+  }
+  throw new Error('the emulator did not start in 60 s (its error is above)');
+}
