@@ -69,11 +69,17 @@ export function webhookNotifier(url: string, options: { consoleUrl?: string; tim
   };
 }
 
-/** The worker's notifier: the webhook when one is configured, else the console; links to the web console. */
-export function notifierFromConfig(config: Pick<WorkerConfig, 'notifyWebhook' | 'consoleUrl'>): Notifier {
+/**
+ * The worker's notifier: the webhook when one is configured, else the console (`log`: the worker's JSON log); links
+ * to the web console.
+ */
+export function notifierFromConfig(
+  config: Pick<WorkerConfig, 'notifyWebhook' | 'consoleUrl'>,
+  log?: (line: string) => void,
+): Notifier {
   return config.notifyWebhook
     ? webhookNotifier(config.notifyWebhook, { consoleUrl: config.consoleUrl })
-    : consoleNotifier(undefined, config.consoleUrl);
+    : consoleNotifier(log, config.consoleUrl);
 }
 
 /** Notification: a failed send is classified like an SDK failure, so a 5xx or a timeout is retried a few times. */

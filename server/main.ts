@@ -4,6 +4,7 @@
  * flight finish, then the Temporal connection and the provider close). Logs are JSON lines on stdout.
  */
 import { ConfigError } from '../config/env';
+import { startTracing } from '../config/telemetry';
 import { describeServerConfig, loadServerConfig } from '../config/server';
 import { buildServer } from './app';
 import { codecRoutes } from './codec-routes';
@@ -32,10 +33,11 @@ async function main(): Promise<void> {
       `[server] embedded identity provider at ${idp.issuer} (demo people; passwords in ${config.dataDir}/idp-users.json)`,
     );
   }
+  const tracing = config.telemetry ? startTracing(config.telemetry) : undefined;
   const app = await buildServer(
     {
       config,
-      temporal: new TemporalGateway(config.temporal),
+      temporal: new TemporalGateway(config.temporal, tracing),
       signer: await createTokenSigner(config.signing.keys, config.signing.issuer),
       issuer: new Issuer(config.oidc),
     },
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
     },
   );
   if (idp) app.addHook('onClose', () => idp.close());
+  // Last: the spans of the last requests are flushed once the server has stopped.
+  if (tracing) app.addHook('onClose', () => tracing.shutdown());
 
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
