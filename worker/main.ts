@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const activities = await activitiesFromConfig(config, {
     ...(metrics && { metrics }),
     ...(tracing && { tracer: tracing.tracer }),
-    notifier: notifierFromConfig(config, (line) => log.info(line)),
+    notifier: notifierFromConfig(config, (line, fields) => log.info(line, fields)),
   });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const stops: Array<() => Promise<void> | void> = [() => connection.close()];

@@ -1,50 +1,48 @@
 /**
- * Traces and logs (issue 12), from a real worker process configured by environment like production and a loopback
- * OTLP/HTTP receiver in the collector's place. An offboarding started through the API's Temporal client (tracing on,
- * as the server runs it) is one trace: the client's start, the workflow, its activities and each Alibaba call, whose
- * span carries the emulator's request id. A run started by a client that does not trace is not traced in the
- * workflow and carries no trace header. The worker's stdout is JSON lines with the run's ids, and the run's signed
- * request token is in none of them. Tracing's configuration is off without its variables and refuses bad ones by
- * name.
+ * Traces and logs (issue 12), from the worker and the API as real processes configured by environment like
+ * production, and a loopback OTLP/HTTP receiver in the collector's place. An offboarding started through the API is
+ * one trace: the API's start, the workflow, its activities and each Alibaba call, whose span carries the emulator's
+ * request id. A run started by a client that does not trace is not traced in the workflow and carries no trace
+ * header. Both processes print JSON lines with the runs' ids, and no signed request or access token is in any of
+ * them. Tracing's configuration is off without its variables and refuses bad ones by name.
  */
 import { type WorkflowHandle } from '@temporalio/client';
-import { OffboardingStage } from '../../common/stages';
-import { readTelemetry, startTracing, type Tracing } from '../../config/telemetry';
-import { TemporalGateway } from '../../server/temporal/connection';
+import { readTelemetry } from '../../config/telemetry';
 import { type TokenSigner } from '../../server/signer';
 import { startOtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
-import { decide, people } from '../support/trust';
+import { harnessEnv, startApiServer, type ApiServer, waitForRun } from '../server/api-server';
 import { closeTestConnections } from '../support/temporal';
-import { type Harness, journal, offboardInput, startHarness, startOffboard, waitForStage } from './harness';
+import { type Harness, journal, offboardInput, startHarness, startOffboard } from './harness';
 import { killAllWorkers, startWorkerProcess, type WorkerProcess } from './worker-process';
 
 let h: Harness;
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 let worker: WorkerProcess;
-let apiTracing: Tracing;
-let gateway: TemporalGateway;
-/** Every request token the "API" signed in this file: none may reach a log line. */
+let api: ApiServer;
+/** Every request and decision token signed for a run in this file: none may reach a log line. */
 const tokens: string[] = [];
+/** The run the API started in the first test. */
+let aliceRun: { workflowId: string; runId: string };
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   h = await startHarness('traces', { inProcessWorker: false });
+  // Both processes as production runs them, tracing on by the standard variable alone.
   worker = await startWorkerProcess({
     ...h.env,
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
     OFFBOARD_LOG_LEVEL: 'debug',
   });
-  // The API's side, as server/main.ts builds it: its tracer and its Temporal client with the tracing interceptor.
-  const settings = readTelemetry({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }, 'acs-offboarding-server', []);
-  if (!settings) throw new Error('tracing did not turn on with OTEL_EXPORTER_OTLP_ENDPOINT');
-  apiTracing = startTracing(settings);
-  gateway = new TemporalGateway(h.config.temporal, apiTracing);
+  api = await startApiServer({
+    ...harnessEnv(h),
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OFFBOARD_LOG_LEVEL: 'info',
+  });
 });
 
 afterAll(async () => {
   killAllWorkers();
-  await gateway?.close();
-  await apiTracing?.shutdown();
+  await api?.stop();
   await receiver?.close();
   await h?.stop();
   await closeTestConnections();
@@ -78,17 +76,21 @@ async function historyText(handle: WorkflowHandle): Promise<string> {
 }
 
 test('a run started through the API is one trace: client start, workflow, activity, Alibaba call with its request id', async () => {
-  const client = await gateway.client();
-  const { handle } = await startOffboard({ ...h, client, signer: keepingTokens(h.signer) }, offboardInput(h, 'alice'));
-  await waitForStage(handle, OffboardingStage.AwaitingApproval, 60_000);
+  const started = await api.call('POST', '/v1/offboardings', {
+    as: 'hr-jane',
+    body: { target: { type: 'user', name: 'alice' }, reason: 'departure' },
+  });
+  expect(started.status).toBe(201);
+  const workflowId = started.body.workflowId as string;
+  await waitForRun(api, workflowId, (s) => s.stage === 'AwaitingApproval', 'approval');
   // The workflow's span ends with the run: approved, the run deletes alice and completes.
-  await decide({ signer: keepingTokens(h.signer) }, handle, 'approveDeletion', {}, people.carol);
-  expect((await handle.result()).stage).toBe(OffboardingStage.Completed);
-  await apiTracing.spanProcessor.forceFlush();
+  expect((await api.call('POST', `/v1/runs/${workflowId}/approve`, { as: 'carol', body: {} })).status).toBe(200);
+  await waitForRun(api, workflowId, (s) => s.stage === 'Completed', 'completion');
 
-  const start = (await spansUntil((s) => s.some((x) => x.name === 'StartWorkflow:offboardIdentity'), 'client start'))
-    .filter((s) => s.name === 'StartWorkflow:offboardIdentity')
-    .at(-1) as ReceivedSpan;
+  aliceRun = { workflowId, runId: started.body.runId as string };
+  const isStart = (s: ReceivedSpan) =>
+    s.name === 'StartWorkflow:offboardIdentity' && s.attributes['run_id'] === aliceRun.runId;
+  const start = (await spansUntil((spans) => spans.some(isStart), "the API's start")).find(isStart) as ReceivedSpan;
   expect(start.service).toBe('acs-offboarding-server');
   expect(start.parentSpanId).toBeUndefined(); // the root
   const inTrace = () => receiver.spans.filter((s) => s.traceId === start.traceId);
@@ -120,9 +122,11 @@ test('a run started through the API is one trace: client start, workflow, activi
   expect(call.name).toBe(`Alibaba:${operation}`);
   const journaled = (await journal(h.emulator)).filter((e) => e.action === operation).map((e) => e.requestId);
   expect(journaled).toContain(call.attributes['alibaba.request_id']);
-  // Every call of the run reached the emulator under a request id some span names.
+  // Each call of the run is a span of its own, under the request id the emulator gave that call.
+  const allJournaled = new Set((await journal(h.emulator)).map((e) => e.requestId));
   const spanRequestIds = new Set(calls.map((s) => s.attributes['alibaba.request_id']));
-  expect(spanRequestIds.size).toBeGreaterThan(1);
+  expect(spanRequestIds.size).toBe(calls.length);
+  expect([...spanRequestIds].filter((id) => !allJournaled.has(id as string))).toEqual([]);
 
   // The exporter speaks OTLP JSON over HTTP.
   expect(receiver.requests.every((r) => r.path === '/v1/traces' && r.contentType === 'application/json')).toBe(true);
@@ -142,39 +146,50 @@ test('a run started by a client that does not trace: no workflow span, no trace 
   expect(await historyText(handle)).not.toContain('_tracer-data');
 }, 60_000);
 
-test("the worker's stdout is JSON lines with the runs' ids, and no signed token is in any line", async () => {
-  const lines = worker
-    .output()
+/** Each line of a process's output as JSON; a line that is not fails the test, quoted. */
+function jsonLines(output: string): Array<Record<string, unknown>> {
+  return output
     .split('\n')
-    .filter((l) => l.trim() !== '');
-  expect(lines.length).toBeGreaterThan(0);
-  const entries = lines.map((line) => {
-    try {
-      return JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      throw new Error(`not a JSON line: ${line}`);
-    }
-  });
-  for (const e of entries) expect(e).toMatchObject({ service: 'acs-offboarding-worker' });
-  const calls = entries.filter((e) => e.msg === 'alibaba call');
+    .filter((l) => l.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`not a JSON line: ${line}`);
+      }
+    });
+}
+
+test("the worker's and the API's output is JSON lines with the runs' ids, and no token is in any line", async () => {
+  const workerLines = jsonLines(worker.output());
+  for (const e of workerLines) expect(e).toMatchObject({ service: 'acs-offboarding-worker' });
+  // Each Alibaba call is a line of its activity with the run's ids and the request id.
+  const calls = workerLines.filter((e) => e.msg === 'alibaba call' && e.runId === aliceRun.runId);
   expect(calls.length).toBeGreaterThan(0);
   for (const e of calls) {
     expect(e).toEqual(
       expect.objectContaining({
-        workflowId: expect.any(String),
-        runId: expect.any(String),
+        workflowId: aliceRun.workflowId,
         operation: expect.any(String),
         alibabaRequestId: expect.any(String),
       }),
     );
   }
-  // No activity task token (it would let its holder complete the activity), no signed request.
-  expect(entries.filter((e) => 'taskToken' in e)).toEqual([]);
-  expect(tokens.length).toBeGreaterThanOrEqual(3);
-  const output = worker.output();
-  for (const token of tokens) {
-    expect(output).not.toContain(token);
-    expect(output).not.toContain(token.split('.').at(-1)); // not even its signature
+  // No activity task token (it would let its holder complete the activity).
+  expect(workerLines.filter((e) => 'taskToken' in e)).toEqual([]);
+
+  const apiLines = jsonLines(api.output());
+  for (const e of apiLines) expect(e).toMatchObject({ service: 'acs-offboarding-server', level: expect.any(String) });
+  expect(apiLines).toContainEqual(expect.objectContaining({ msg: 'run', ...aliceRun }));
+
+  // No signed request (bob's, signed in this file) and no person's access token, in either process's output.
+  expect(tokens.length).toBeGreaterThan(0);
+  const secrets = [...tokens, await api.token('hr-jane'), await api.token('carol')];
+  for (const output of [worker.output(), api.output()]) {
+    for (const token of secrets) {
+      expect(output).not.toContain(token);
+      expect(output).not.toContain(token.split('.').at(-1)); // not even its signature
+    }
   }
 });
 
