@@ -100,11 +100,16 @@ async function main(): Promise<void> {
   }
 }
 
-/** The Temporal SDK's runtime metrics (`temporal_…`) through its own Prometheus exporter, on a port of their own. */
-function sdkTelemetry(config: WorkerConfig): TelemetryOptions | undefined {
-  if (!config.sdkMetrics) return undefined;
+/**
+ * The Temporal SDK's core (Rust) logs, forwarded to the worker's JSON log (by default they go to stderr as text, with
+ * activity task tokens in their fields), and its runtime metrics (`temporal_…`) through its own Prometheus exporter,
+ * on a port of their own.
+ */
+function sdkTelemetry(config: WorkerConfig): TelemetryOptions {
+  const logging = { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } as const;
+  if (!config.sdkMetrics) return { logging };
   const { host, port } = config.sdkMetrics;
-  return { metrics: { prometheus: { bindAddress: `${host.includes(':') ? `[${host}]` : host}:${port}` } } };
+  return { logging, metrics: { prometheus: { bindAddress: `${host.includes(':') ? `[${host}]` : host}:${port}` } } };
 }
 
 main().catch((err) => {

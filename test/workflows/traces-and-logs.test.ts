@@ -8,6 +8,7 @@
  */
 import { type WorkflowHandle } from '@temporalio/client';
 import { readTelemetry } from '../../config/telemetry';
+import { jsonLine } from '../../worker/json-log';
 import { type TokenSigner } from '../../server/signer';
 import { startOtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { harnessEnv, startApiServer, type ApiServer, waitForRun } from '../server/api-server';
@@ -191,6 +192,33 @@ test("the worker's and the API's output is JSON lines with the runs' ids, and no
       expect(output).not.toContain(token.split('.').at(-1)); // not even its signature
     }
   }
+});
+
+test("a log line drops the SDK's task token and redacts fields named like credentials, at any depth", () => {
+  const line = jsonLine({
+    message: 'Activity not found on completion',
+    level: 'WARN',
+    timestampNanos: 1_700_000_000_000_000_000n,
+    meta: {
+      sdkComponent: 'core',
+      task_token: 'TaskToken(CiQw)', // as the SDK's core names it
+      taskToken: 'CiQw', // as its activity log attributes do
+      workflowRunId: 'run-1',
+      details: { authorization: 'Bearer abc', password: 'pw', attempt: 2 },
+      error: Object.assign(new Error('boom'), { stack: 'Error: boom\n    at secret-path' }),
+    },
+  });
+  expect(JSON.parse(line)).toEqual({
+    time: '2023-11-14T22:13:20.000Z',
+    level: 'warn',
+    service: 'acs-offboarding-worker',
+    msg: 'Activity not found on completion',
+    sdkComponent: 'core',
+    task_token: '[redacted]',
+    runId: 'run-1',
+    details: { authorization: '[redacted]', password: '[redacted]', attempt: 2 },
+    error: { type: 'Error', message: 'boom' },
+  });
 });
 
 describe('configuration', () => {
