@@ -1,3 +1,4 @@
+import { type Tracer } from '@opentelemetry/api';
 import { type FailsafeSetting } from '../common/deletion-failsafe';
 import { type TrustedKey } from '../common/signed-token';
 import { type TimingBounds } from '../common/timing';
@@ -44,6 +45,8 @@ export interface ActivityDeps {
   limiter: RateLimiter;
   /** The worker's metrics registry; none: nothing is counted. */
   metrics?: OffboardMetrics;
+  /** The worker's tracer when tracing is on: a span per Alibaba call (activities/sdk-call.ts); none: off. */
+  tracer?: Tracer;
   now?: () => Date;
 }
 
@@ -60,7 +63,7 @@ export interface ActivityContext {
 }
 
 export function activityContext(deps: ActivityDeps): ActivityContext {
-  const sdk = sdkCalls({ redact: deps.redact, limiter: deps.limiter, metrics: deps.metrics });
+  const sdk = sdkCalls({ redact: deps.redact, limiter: deps.limiter, metrics: deps.metrics, tracer: deps.tracer });
   const clusters = clusterReads(deps.clients.cs, sdk);
   return {
     deps,

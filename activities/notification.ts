@@ -47,12 +47,18 @@ export interface Notifier {
   send(n: Notification): Promise<void>;
 }
 
+/** Where console notifications go: the line, and its fields for a structured log (the worker's JSON lines). */
+export type NotifyLog = (line: string, fields: { event: string; workflowId: string }) => void;
+
 /** The default: one line on the worker's console (its log collector takes it from there), with the run's link. */
-export function consoleNotifier(log: (line: string) => void = (l) => console.log(l), consoleUrl?: string): Notifier {
+export function consoleNotifier(log: NotifyLog = (l) => console.log(l), consoleUrl?: string): Notifier {
   return {
     async send(n) {
       const link = consoleUrl ? ` <${runPageUrl(consoleUrl, n.workflowId)}>` : '';
-      log(`[notify] ${n.event} ${n.workflowId}: ${n.subject} — ${n.text}${link}`);
+      log(`[notify] ${n.event} ${n.workflowId}: ${n.subject} — ${n.text}${link}`, {
+        event: n.event,
+        workflowId: n.workflowId,
+      });
     },
   };
 }
@@ -76,11 +82,17 @@ export function webhookNotifier(url: string, options: { consoleUrl?: string; tim
   };
 }
 
-/** The worker's notifier: the webhook when one is configured, else the console; links to the web console. */
-export function notifierFromConfig(config: Pick<WorkerConfig, 'notifyWebhook' | 'consoleUrl'>): Notifier {
+/**
+ * The worker's notifier: the webhook when one is configured, else the console (`log`: the worker's JSON log); links
+ * to the web console.
+ */
+export function notifierFromConfig(
+  config: Pick<WorkerConfig, 'notifyWebhook' | 'consoleUrl'>,
+  log?: NotifyLog,
+): Notifier {
   return config.notifyWebhook
     ? webhookNotifier(config.notifyWebhook, { consoleUrl: config.consoleUrl })
-    : consoleNotifier(undefined, config.consoleUrl);
+    : consoleNotifier(log, config.consoleUrl);
 }
 
 /** Notification: a failed send is classified like an SDK failure, so a 5xx or a timeout is retried a few times. */

@@ -1,3 +1,4 @@
+import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
 import { type ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { type AlibabaErrorFacts, isNotFound, type Redactor, toFailure, withSecrets } from './classify';
@@ -8,7 +9,9 @@ import { type StepResult } from './types';
 /**
  * The one way activities call Alibaba Cloud: the call waits for the worker's rate limit of its operation, heartbeats
  * while it waits and runs, whatever it throws becomes a classified, redacted ApplicationFailure, it is counted in the
- * worker's metrics, and its request id joins the activity's list when one is passed.
+ * worker's metrics, and its request id joins the activity's list when one is passed. With tracing on it is a span of its
+ * own under the activity's (operation, Alibaba's request id, error code), and every call is a log line of the activity
+ * with the same fields (debug when it succeeds, warn when it fails).
  */
 export interface SdkCalls {
   call<T extends SdkResponse>(operation: string, fn: () => Promise<T>, requestIds?: string[]): Promise<T>;
@@ -34,11 +37,30 @@ export interface SdkCallOptions {
   limiter: RateLimiter;
   /** None: nothing is counted (a dry-run CLI, scripts). */
   metrics?: OffboardMetrics;
+  /** The worker's tracer when tracing is on (config/telemetry.ts); none: no span, no OpenTelemetry call at all. */
+  tracer?: Tracer;
 }
 
+/** The attributes of an Alibaba call's span, and the fields of its log line. */
+export const CALL_ATTRIBUTES = {
+  operation: 'alibaba.operation',
+  requestId: 'alibaba.request_id',
+  errorCode: 'alibaba.error_code',
+} as const;
+
 export function sdkCalls(options: SdkCallOptions): SdkCalls {
-  const { redact, limiter, metrics } = options;
+  const { redact, limiter, metrics, tracer } = options;
+
   async function call<T extends SdkResponse>(operation: string, fn: () => Promise<T>, requestIds?: string[]) {
+    if (!tracer) return logged(operation, () => untraced(operation, fn, requestIds));
+    return tracer.startActiveSpan(
+      `Alibaba:${operation}`,
+      { kind: SpanKind.CLIENT, attributes: { [CALL_ATTRIBUTES.operation]: operation } },
+      (span) => logged(operation, () => untraced(operation, fn, requestIds), span),
+    );
+  }
+
+  async function untraced<T extends SdkResponse>(operation: string, fn: () => Promise<T>, requestIds?: string[]) {
     let res: T;
     try {
       res = await withHeartbeat(async (signal) => {
@@ -60,6 +82,33 @@ export function sdkCalls(options: SdkCallOptions): SdkCalls {
     }
     requestIds?.push(...requestIdOf(res));
     return res;
+  }
+
+  /** The call's outcome on its span and in the activity's log: request id and error code, never a message. */
+  async function logged<T extends SdkResponse>(operation: string, run: () => Promise<T>, span?: Span): Promise<T> {
+    try {
+      const res = await run();
+      const requestId = requestIdOf(res)[0];
+      if (requestId) span?.setAttribute(CALL_ATTRIBUTES.requestId, requestId);
+      activityLog()?.debug('alibaba call', { operation, ...(requestId && { alibabaRequestId: requestId }) });
+      return res;
+    } catch (err) {
+      const facts = (err as ApplicationFailure).details?.[0] as Partial<AlibabaErrorFacts> | undefined;
+      const code = err instanceof CancelledFailure ? 'Cancelled' : errorCodeOf(err as ApplicationFailure);
+      const requestId = typeof facts?.requestId === 'string' ? facts.requestId : undefined;
+      span?.setAttribute(CALL_ATTRIBUTES.errorCode, code);
+      if (requestId) span?.setAttribute(CALL_ATTRIBUTES.requestId, requestId);
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: code });
+      // NotFound is an expected answer where absence is the goal (callOptional): not a warning.
+      activityLog()?.[isNotFound(err) ? 'debug' : 'warn']('alibaba call failed', {
+        operation,
+        errorCode: code,
+        ...(requestId && { alibabaRequestId: requestId }),
+      });
+      throw err;
+    } finally {
+      span?.end();
+    }
   }
 
   async function callOptional<T extends SdkResponse>(operation: string, fn: () => Promise<T>, requestIds?: string[]) {
@@ -103,6 +152,15 @@ export function stepResult(res: SdkResponse | undefined): StepResult {
   return res !== undefined
     ? { changed: true, requestIds: requestIdOf(res) }
     : { changed: false, requestIds: [], ...(isRetriedAttempt() && { earlierAttempt: true }) };
+}
+
+/** The running activity's logger (its lines carry the run's ids); none outside an activity (unit tests, scripts). */
+function activityLog(): Context['log'] | undefined {
+  try {
+    return Context.current().log;
+  } catch {
+    return undefined;
+  }
 }
 
 /** True in a retried activity attempt: an earlier attempt of the same call ran, and may have taken effect. */

@@ -9,6 +9,7 @@ import { ensureLocalSecret } from './publish-once';
 import { readTimingBounds } from './worker';
 import { type HrIntakeConfig, readHrIntake } from './hr-intake';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
+import { describeTelemetry, readTelemetry, type TelemetrySettings } from './telemetry';
 import { type Ed25519Jwk, ensureLocalKeys, readJwks, readTokenIssuer } from './trust-keys';
 
 /**
@@ -50,6 +51,8 @@ export interface ServerConfig {
   sessionKey: Buffer;
   sessionKeyPath: string;
   dataDir: string;
+  /** Where spans are exported (OTEL_EXPORTER_OTLP_*, config/telemetry.ts); none: tracing off. */
+  telemetry?: TelemetrySettings;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -115,8 +118,11 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     problems.push('OFFBOARD_API_TLS_CERT and OFFBOARD_API_TLS_KEY: must be set together (https needs both)');
   }
 
+  const telemetry = readTelemetry(env, 'acs-offboarding-server', problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    ...(telemetry && { telemetry }),
     listen: { host, port },
     publicUrl: (publicUrl as string).replace(/\/+$/, ''),
     mode: alibaba.mode,
@@ -147,6 +153,7 @@ export function describeServerConfig(c: ServerConfig): string {
     `signing keys=${c.signing.keys.map((k) => k.kid).join(',')} (${c.signing.keysPath}) issuer=${c.signing.issuer}`,
     `sweep schedule grants live ${c.sweepGrantLifetimeSeconds / 86_400} days (OFFBOARD_SWEEP_GRANT_LIFETIME)`,
     `console ${c.publicUrl}/console temporal-ui=${c.temporalUiUrl ?? 'none'} hr-integrations=${c.hrIntake.integrations.map((i) => `${i.name}(${i.secrets.length} secret${i.secrets.length === 1 ? '' : 's'})`).join(',') || 'none'}`,
+    describeTelemetry(c.telemetry),
     `oidc issuer=${c.oidc.issuer} (${c.idp.mode}) audience=${c.oidc.audience} cli=${c.oidc.cliClientId} console=${c.oidc.webClientId}${c.oidc.webClientSecret ? '' : ' (browser sign-in off: no client secret)'} groups=${c.oidc.groupsClaim}`,
   ].join('\n');
 }

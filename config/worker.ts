@@ -11,6 +11,7 @@ import { readAuditSigningKey } from './audit-keys';
 import { readWorkerDeployment, type WorkerDeployment } from './deployment';
 import { type Ed25519Jwk, ensureLocalKeys, readJwks, readTokenIssuer, trustedKeysOf } from './trust-keys';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
+import { describeTelemetry, readTelemetry, type TelemetrySettings } from './telemetry';
 
 /**
  * The worker's whole configuration from the environment, validated at start with one message per bad variable naming
@@ -54,7 +55,13 @@ export interface WorkerConfig {
    * one leaving the cache is replayed from its history at its next task (README: Sizing the worker).
    */
   workflowCacheSize?: number;
+  /** Where spans are exported (the standard OTEL_EXPORTER_OTLP_* variables, config/telemetry.ts); none: tracing off. */
+  telemetry?: TelemetrySettings;
+  /** The log level of the worker's JSON lines (OFFBOARD_LOG_LEVEL, pino's names as the API's). */
+  logLevel: WorkerLogLevel;
 }
+
+export type WorkerLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const problems: string[] = [];
@@ -115,9 +122,21 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     problems,
   );
 
+  const telemetry = readTelemetry(env, 'acs-offboarding-worker', problems);
+  const logLevel = read(
+    env,
+    'OFFBOARD_LOG_LEVEL',
+    z
+      .enum(['trace', 'debug', 'info', 'warn', 'error'], { error: 'must be trace, debug, info, warn or error' })
+      .default('info'),
+    problems,
+  ) as WorkerLogLevel;
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...(deployment && { deployment }),
+    ...(telemetry && { telemetry }),
+    logLevel,
     ...(workflowCacheSize !== undefined && { workflowCacheSize }),
     temporal,
     alibaba,
@@ -153,6 +172,7 @@ export function describeConfig(config: WorkerConfig): string {
     `deletion failsafe: ${config.deletionFailsafe === 'off' ? 'off' : `${config.deletionFailsafe.limit} deletions per ${describeDuration(config.deletionFailsafe.windowMs)} on the account, then a second admin confirms`}`,
     `timing bounds: reminders ${describeDuration(config.timing.reminderMinMs)}–${describeDuration(config.timing.reminderMaxMs)}, approval window ${describeDuration(config.timing.expiryMinMs)}–${describeDuration(config.timing.expiryMaxMs)}`,
     `workflow cache: ${config.workflowCacheSize ?? "the SDK's default (sized from the heap)"} runs`,
+    `${describeTelemetry(config.telemetry)}; log level ${config.logLevel}`,
     `versioning: ${config.deployment ? `deployment ${config.deployment.deploymentName}, build ${config.deployment.buildId} (runs pinned to their build)` : 'off (an unversioned worker: workflow changes need patched())'}`,
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../config/codec';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../config/telemetry';
 import { repoRoot } from './local-temporal';
 
 export const workflowsPath = join(repoRoot, 'workflows', 'index.ts');
@@ -16,9 +17,11 @@ const noop = () => undefined;
 const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error };
 
 export async function writeWorkflowBundle(outPath: string): Promise<void> {
-  // The workflows' failures carry their messages encoded (encrypted by the codec), as the worker's own do.
+  // The workflows' failures carry their messages encoded (encrypted by the codec), as the worker's own do; the tracing
+  // interceptors are in every bundle and act on traced runs only (workflows/tracing.ts).
   const { code } = await bundleWorkflowCode({
     workflowsPath,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quietLogger,
   });

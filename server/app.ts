@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import secureSession from '@fastify/secure-session';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { authHook } from './auth/authenticate';
 import { browserSignIn } from './auth/browser-sign-in';
 import { consoleRoutes } from './console/plugin';
@@ -24,6 +24,8 @@ import { type Services } from './services';
  */
 
 export const SESSION_COOKIE = 'offboard_session';
+/** The `service` field of every log line, and tracing's service name (config/telemetry.ts). */
+export const SERVER_SERVICE = 'acs-offboarding-server';
 /** A browser session lasts a working day; its access token is refreshed within it. */
 const SESSION_SECONDS = 12 * 60 * 60;
 
@@ -31,6 +33,26 @@ const SESSION_SECONDS = 12 * 60 * 60;
 function requestForLog(request: FastifyRequest) {
   const url = request.url.startsWith('/callback') ? request.url.split('?')[0] : request.url;
   return { method: request.method, url, remoteAddress: request.ip };
+}
+
+/**
+ * A request that started, joined or decided a run logs the run's ids (the request line itself has only its URL), so
+ * that the API's log and the worker's meet on `workflowId` and `runId`.
+ */
+async function logRunAnswer(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  if (request.method !== 'POST' || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
+  if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
+  let body: { workflowId?: unknown; runId?: unknown; stage?: unknown };
+  try {
+    body = JSON.parse(payload) as typeof body;
+  } catch {
+    return payload;
+  }
+  if (typeof body.workflowId === 'string' && typeof body.runId === 'string') {
+    const stage = typeof body.stage === 'string' ? { stage: body.stage } : {};
+    request.log.info({ workflowId: body.workflowId, runId: body.runId, ...stage }, 'run');
+  }
+  return payload;
 }
 
 export async function buildServer(
@@ -48,6 +70,10 @@ export async function buildServer(
         ? false
         : {
             level: process.env.OFFBOARD_LOG_LEVEL ?? 'info',
+            // The worker's field names (worker/json-log.ts): ISO `time`, `level` by name, `service`.
+            base: { service: SERVER_SERVICE, pid: process.pid },
+            timestamp: () => `,"time":"${new Date().toISOString()}"`,
+            formatters: { level: (label: string) => ({ level: label }) },
             serializers: { req: requestForLog },
             redact: {
               paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
@@ -96,6 +122,7 @@ export async function buildServer(
 
   app.addHook('onRequest', authHook(services.issuer));
   app.addHook('onClose', () => services.temporal.close());
+  app.addHook('onSend', logRunAnswer);
 
   await app.register(metaRoutes);
   await app.register(signInRoute(config.oidc));

@@ -4,8 +4,9 @@
  * flight finish, then the Temporal connection and the provider close). Logs are JSON lines on stdout.
  */
 import { ConfigError } from '../config/env';
+import { startTracing } from '../config/telemetry';
 import { describeServerConfig, loadServerConfig } from '../config/server';
-import { buildServer } from './app';
+import { buildServer, SERVER_SERVICE } from './app';
 import { codecRoutes } from './codec-routes';
 import { unauthenticated } from './problems';
 import { Issuer } from './auth/issuer';
@@ -15,7 +16,7 @@ import { TemporalGateway } from './temporal/connection';
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
-  console.error(`[server] starting\n${describeServerConfig(config)}`);
+  announce('starting', { config: describeServerConfig(config).split('\n') });
   let idp: EmbeddedIdp | undefined;
   if (config.idp.mode === 'embedded') {
     idp = await startEmbeddedIdp({
@@ -28,14 +29,13 @@ async function main(): Promise<void> {
       webClientSecret: config.oidc.webClientSecret as string,
       apiUrl: config.publicUrl,
     });
-    console.error(
-      `[server] embedded identity provider at ${idp.issuer} (demo people; passwords in ${config.dataDir}/idp-users.json)`,
-    );
+    announce(`embedded identity provider at ${idp.issuer}`, { passwords: `${config.dataDir}/idp-users.json` });
   }
+  const tracing = config.telemetry ? startTracing(config.telemetry) : undefined;
   const app = await buildServer(
     {
       config,
-      temporal: new TemporalGateway(config.temporal),
+      temporal: new TemporalGateway(config.temporal, tracing),
       signer: await createTokenSigner(config.signing.keys, config.signing.issuer),
       issuer: new Issuer(config.oidc),
     },
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     },
   );
   if (idp) app.addHook('onClose', () => idp.close());
+  // Last: the spans of the last requests are flushed once the server has stopped.
+  if (tracing) app.addHook('onClose', () => tracing.shutdown());
 
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -79,6 +81,15 @@ main().catch((err: unknown) => {
     console.error(`[server] ${err.message}`);
     process.exit(2);
   }
-  console.error('[server] fatal:', err instanceof Error ? err.message : err);
+  announce('fatal', { error: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'error');
   process.exit(1);
 });
+
+/**
+ * The lines before (and after) the API's own logger: on stderr, whatever OFFBOARD_LOG_LEVEL says (they say where the
+ * server is), as JSON lines with the log's field names (server/app.ts), so that a collector reads one format.
+ */
+function announce(msg: string, fields: Record<string, unknown> = {}, level: 'info' | 'error' = 'info'): void {
+  const line = { time: new Date().toISOString(), level, service: SERVER_SERVICE, pid: process.pid, msg, ...fields };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
+}

@@ -2,32 +2,47 @@
  * The worker: `npm run worker`. Reads and validates its configuration, connects to Temporal, runs the workflows and
  * activities on the task queue, and shuts down gracefully on SIGINT/SIGTERM (running activities get
  * OFFBOARD_SHUTDOWN_GRACE to finish; workflow state is durable in Temporal anyway). With OFFBOARD_METRICS_PORT it
- * serves the product's metrics, with OFFBOARD_SDK_METRICS_PORT the Temporal SDK's (README, Metrics).
+ * serves the product's metrics, with OFFBOARD_SDK_METRICS_PORT the Temporal SDK's (README, Metrics); with
+ * OTEL_EXPORTER_OTLP_ENDPOINT it exports traces (README, Traces and logs). Everything it prints is a JSON line
+ * (worker/json-log.ts), its own lines included, except a configuration error, which stops it before the log exists.
  */
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type TelemetryOptions, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type TelemetryOptions, Worker } from '@temporalio/worker';
 import { activitiesFromConfig } from '../activities/from-config';
 import { createMetrics } from '../activities/metrics';
+import { notifierFromConfig } from '../activities/notification';
 import { dataConverter } from '../config/codec';
 import { ConfigError } from '../config/env';
 import { describeConfig, loadWorkerConfig, type WorkerConfig } from '../config/worker';
 import { temporalClientOptions, temporalConnectionOptions } from '../config/temporal';
+import { startTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../config/telemetry';
+import { jsonLogger, LOG_LEVELS } from './json-log';
 import { serveMetrics } from './metrics-server';
 import { revocationTimer } from './revocation-timer';
 import { startStageCollector } from './stage-gauges';
+import { workerTracing } from './tracing';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
+  const log = jsonLogger(LOG_LEVELS[config.logLevel] ?? 'INFO');
   Runtime.install({
-    logger: new DefaultLogger('WARN'),
+    logger: log,
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     telemetryOptions: sdkTelemetry(config),
   });
-  console.log(`[worker] starting\n${describeConfig(config)}`);
+  log.info('starting', { config: describeConfig(config).split('\n') });
+  const tracing = config.telemetry ? startTracing(config.telemetry) : undefined;
+  const traced = workerTracing(tracing);
   const metrics = config.metrics ? createMetrics() : undefined;
-  const activities = await activitiesFromConfig(config, metrics ? { metrics } : {});
+  const activities = await activitiesFromConfig(config, {
+    ...(metrics && { metrics }),
+    ...(tracing && { tracer: tracing.tracer }),
+    notifier: notifierFromConfig(config, (line, fields) => log.info(line, fields)),
+  });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const stops: Array<() => Promise<void> | void> = [() => connection.close()];
+  // Last: the spans of the last tasks are flushed once the worker has stopped.
+  if (tracing) stops.push(() => tracing.shutdown());
   try {
     if (config.metrics && metrics) {
       const server = await serveMetrics(metrics.registry, config.metrics);
@@ -44,7 +59,7 @@ async function main(): Promise<void> {
         () => server.close(),
         () => visibility.close(),
       );
-      console.log(`[worker] metrics on ${server.url}`);
+      log.info(`metrics on ${server.url}`);
     }
     const worker = await Worker.create({
       connection,
@@ -55,6 +70,7 @@ async function main(): Promise<void> {
       ...(config.workflowBundlePath
         ? { workflowBundle: { codePath: config.workflowBundlePath } }
         : { workflowsPath: require.resolve('../workflows') }),
+      sinks: traced.sinks,
       shutdownGraceTime: config.shutdownGraceMs,
       ...(config.workflowCacheSize !== undefined && { maxCachedWorkflows: config.workflowCacheSize }),
       // Versioned: runs stay on the build they started on unless their workflow may move (workflows/index.ts).
@@ -70,21 +86,30 @@ async function main(): Promise<void> {
       ...(config.taskQueueActivitiesPerSecond && {
         maxTaskQueueActivitiesPerSecond: config.taskQueueActivitiesPerSecond,
       }),
-      ...(metrics && { interceptors: { activity: [revocationTimer(metrics)] } }),
+      interceptors: {
+        // A bundle made at start needs the workflow interceptors named; a prebuilt one has them (and the SDK warns).
+        ...(!config.workflowBundlePath && { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+        activity: [...traced.activityInterceptors, ...(metrics ? [revocationTimer(metrics)] : [])],
+      },
     });
-    console.log(`[worker] polling task queue ${config.temporal.taskQueue} (pid ${process.pid})`);
+    log.info(`polling task queue ${config.temporal.taskQueue}`, { pid: process.pid });
     await worker.run();
-    console.log('[worker] stopped');
+    log.info('stopped');
   } finally {
     for (const stop of stops) await stop();
   }
 }
 
-/** The Temporal SDK's runtime metrics (`temporal_…`) through its own Prometheus exporter, on a port of their own. */
-function sdkTelemetry(config: WorkerConfig): TelemetryOptions | undefined {
-  if (!config.sdkMetrics) return undefined;
+/**
+ * The Temporal SDK's core (Rust) logs, forwarded to the worker's JSON log (by default they go to stderr as text, with
+ * activity task tokens in their fields), and its runtime metrics (`temporal_…`) through its own Prometheus exporter,
+ * on a port of their own.
+ */
+function sdkTelemetry(config: WorkerConfig): TelemetryOptions {
+  const logging = { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } as const;
+  if (!config.sdkMetrics) return { logging };
   const { host, port } = config.sdkMetrics;
-  return { metrics: { prometheus: { bindAddress: `${host.includes(':') ? `[${host}]` : host}:${port}` } } };
+  return { logging, metrics: { prometheus: { bindAddress: `${host.includes(':') ? `[${host}]` : host}:${port}` } } };
 }
 
 main().catch((err) => {
@@ -92,6 +117,6 @@ main().catch((err) => {
     console.error(`[worker] ${err.message}`);
     process.exit(2);
   }
-  console.error('[worker] fatal:', err instanceof Error ? err.message : err);
+  jsonLogger('ERROR').error('fatal', { error: err instanceof Error ? err : { message: String(err) } });
   process.exit(1);
 });
