@@ -10,6 +10,7 @@ import {
   journal,
   offboardInput,
   resetWorld,
+  setFaults,
   startOffboard,
   successes,
   waitForStage,
@@ -127,6 +128,8 @@ test('a duplicate start joins the running run instead of starting another', asyn
 test('approval rules: wrong stage, requester (four eyes), non-admin and missing reason are refused; a refused signal changes nothing', async () => {
   // Hilda is in HR and an admin: she may request, but not also approve.
   const hilda = { subject: 'hilda', name: 'Hilda', roles: ['hr', 'admin'] };
+  // A slow inventory holds the run in its Inventory stage (an activity on the task queue) while the early approval comes.
+  await setFaults(h.emulator, { rules: [{ action: 'GetUser', kind: 'latency', latencyMs: 4_000, count: 1 }] });
   const { handle } = await startOffboard(h, offboardInput(h, 'alice'), hilda);
   // Too early: the run is not waiting for approval yet.
   await waitForStatus(handle, (s) => s.trustedKeyIds.length > 0, 'first status');

@@ -24,6 +24,8 @@ afterAll(killAllWorkers);
 
 const h = useHarness('two-workers', {
   inProcessWorker: false,
+  // 40 deletions in a few seconds: above the default blast-radius failsafe (20 an hour), which is tested on its own.
+  env: { OFFBOARD_DELETION_FAILSAFE: '100/1h' },
   editFixture(fixture) {
     const account = fixture.account as { id: string };
     Object.assign(fixture, departingUsersFixture(USERS, account.id));
@@ -41,11 +43,17 @@ async function kill(child: ChildProcess): Promise<void> {
   expect(groupAlive(child)).toBe(false);
 }
 
-/** The worker's own pid (tsx runs it in a child process), as it printed it: its Temporal identity is `<pid>@<host>`. */
+/**
+ * The worker's own pid (tsx runs it in a child process), from its JSON "polling task queue" line: its Temporal identity
+ * is `<pid>@<host>`.
+ */
 function workerPid(worker: WorkerProcess): string {
-  const pid = /polling task queue .* \(pid (\d+)\)/.exec(worker.output())?.[1];
-  if (!pid) throw new Error(`the worker printed no pid:\n${worker.output()}`);
-  return pid;
+  for (const line of worker.output().split('\n')) {
+    if (!line.includes('"polling task queue')) continue;
+    const entry = JSON.parse(line) as { msg?: string; pid?: number };
+    if (entry.pid) return String(entry.pid);
+  }
+  throw new Error(`the worker printed no pid:\n${worker.output()}`);
 }
 
 /** Approves, as carol, every run of the bulk that waits for its approval, until `count` are approved. */
