@@ -48,7 +48,10 @@ export async function admitRequest(
   const verdict = checkStartRequest(input, {
     workflow: run.workflow,
     workflowId: info.workflowId,
-    startedAtMs: info.runStartTime.getTime(),
+    // When the request was presented: the server's record of the run's start, which no client sets. Not when a worker
+    // first took the run up: a backlog of workflow tasks (a bulk of 2,000 on one worker) must not refuse a request
+    // that was valid when it came.
+    startedAtMs: info.startTime.getTime(),
     keys: run.trust.keys,
     issuer: run.trust.issuer,
   });

@@ -35,7 +35,8 @@ export async function admitSweep(
   const verdict = checkStartRequest(input, {
     workflow: SWEEP_WORKFLOW,
     workflowId: info.workflowId,
-    startedAtMs: info.runStartTime.getTime(),
+    // The server's record of the run's start (see steps/policy.ts), not when a worker first took it up.
+    startedAtMs: info.startTime.getTime(),
     keys: policy.trust.keys,
     issuer: policy.trust.issuer,
     scheduledById: info.typedSearchAttributes.get(scheduledByKey),
@@ -69,7 +70,8 @@ export async function refuseOverlap(
   act: RunActivities['call'],
 ): Promise<void> {
   const info = workflowInfo();
-  const mine = { workflowId: info.workflowId, startTime: info.runStartTime.toISOString() };
+  // The server's start time, as the other sweeps' are listed (runStartTime is when a worker first took the run up).
+  const mine = { workflowId: info.workflowId, startTime: info.startTime.toISOString() };
   const open = await act('openSweeps', `Look for other sweeps of account ${accountId} still running`, { accountId });
   const first = [mine, ...open].sort(
     (a, b) => a.startTime.localeCompare(b.startTime) || a.workflowId.localeCompare(b.workflowId),
