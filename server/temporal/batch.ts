@@ -47,12 +47,33 @@ export async function mapBounded<T, R>(
   return results;
 }
 
-/**
- * A failure that every later start or decision would meet too (Temporal or its worker not answering, 5xx): the items
- * not yet begun get the same answer at once instead of each waiting for its own deadline.
- */
-export function unavailable(err: unknown): Problem | undefined {
+/** A failure that every later start or decision would meet too: Temporal or its worker not answering (5xx). */
+function unavailable(err: unknown): Problem | undefined {
   return err instanceof Problem && err.status >= 500 ? err : undefined;
+}
+
+/**
+ * Sends a start or a decision for every item, at most `limit` at once; `failed` turns a failure into the item's result
+ * (or throws it on). Once one fails as every later one would (`unavailable`), the items not yet begun get that failure
+ * at once instead of each waiting for its own deadline; `down` is that failure.
+ */
+export async function sendEach<T, R>(
+  items: readonly T[],
+  limit: number,
+  send: (item: T) => Promise<R>,
+  failed: (item: T, err: unknown) => R,
+): Promise<{ results: R[]; down?: Problem }> {
+  let down: Problem | undefined;
+  const results = await mapBounded(items, limit, async (item) => {
+    try {
+      if (down) throw down;
+      return await send(item);
+    } catch (err) {
+      down ??= unavailable(err);
+      return failed(item, err);
+    }
+  });
+  return { results, down };
 }
 
 const listed = (problems: InputProblem[]) => problems.map((p) => `${p.field}: ${p.rule}`).join('; ');
@@ -116,24 +137,23 @@ export async function startBatch(
   options: { batchId: string; concurrency: number },
 ): Promise<BatchStartResult> {
   const checked = checkRows(services, rows, person);
-  let down: Problem | undefined;
-  const results = await mapBounded(checked, options.concurrency, async ({ row, refused }) => {
-    if (refused) return refused;
-    if (down) return failedRow(row, down);
-    try {
+  const toStart = checked.flatMap(({ row, refused }) => (refused ? [] : [row]));
+  const { results: started } = await sendEach(
+    toStart,
+    options.concurrency,
+    async (row): Promise<BatchRowResult> => {
       const run = await offboardFor(services, row.body as unknown as OffboardingRequest, person, options.batchId);
       return {
         line: row.line,
         target: row.target,
-        status: run.joined ? ('joined' as const) : ('started' as const),
+        status: run.joined ? 'joined' : 'started',
         workflowId: run.workflowId,
         runId: run.runId,
       };
-    } catch (err) {
-      down ??= unavailable(err);
-      return failedRow(row, err);
-    }
-  });
+    },
+    failedRow,
+  );
+  const results = [...checked.flatMap(({ refused }) => (refused ? [refused] : [])), ...started];
   results.sort((a, b) => a.line - b.line);
   return { batchId: options.batchId, summary: summaryOf(['started', 'joined', 'refused'], results), results };
 }
@@ -182,23 +202,27 @@ export async function approveBatch(
       `no offboarding in account ${services.config.accountId} has batch ${batchId}`,
     );
   }
-  let down: Problem | undefined;
-  const decided = await mapBounded(runs, concurrency, async (run): Promise<BatchApprovalRun> => {
-    const about = { workflowId: run.workflowId, target: run.target, stage: run.stage };
-    if (!run.open || run.stage !== OffboardingStage.AwaitingApproval) {
+  const about = (run: (typeof runs)[number]) => ({ workflowId: run.workflowId, target: run.target, stage: run.stage });
+  const waiting = (run: (typeof runs)[number]) => run.open && run.stage === OffboardingStage.AwaitingApproval;
+  const notWaiting = runs
+    .filter((run) => !waiting(run))
+    .map((run): BatchApprovalRun => {
       const why = run.open ? `the run is in stage ${run.stage ?? 'unknown'}` : `the run has ended (${run.stage ?? ''})`;
-      return { ...about, status: 'notWaiting', reason: why };
-    }
-    try {
-      if (down) throw down;
+      return { ...about(run), status: 'notWaiting', reason: why };
+    });
+  const { results: sent } = await sendEach(
+    runs.filter(waiting),
+    concurrency,
+    async (run): Promise<BatchApprovalRun> => {
       await decideOnRun(services, run.workflowId, 'approveDeletion', { comment }, person);
-      return { ...about, status: 'approved' };
-    } catch (err) {
+      return { ...about(run), status: 'approved' };
+    },
+    (run, err): BatchApprovalRun => {
       if (!(err instanceof Problem)) throw err;
-      down ??= unavailable(err);
-      return { ...about, status: 'refused', refusal: err.extra.refusal ?? err.type, reason: err.detail };
-    }
-  });
+      return { ...about(run), status: 'refused', refusal: err.extra.refusal ?? err.type, reason: err.detail };
+    },
+  );
+  const decided = [...notWaiting, ...sent];
   decided.sort((a, b) => a.workflowId.localeCompare(b.workflowId));
   return {
     batchId,

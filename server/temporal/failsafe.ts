@@ -14,7 +14,7 @@ import { firstRunIdOf } from '../../config/start';
 import { Problem } from '../problems';
 import { type Services } from '../services';
 import { type Person } from '../signer';
-import { mapBounded, unavailable } from './batch';
+import { sendEach } from './batch';
 import { decideOnRun, updateIdOf } from './decide';
 import { temporalProblem } from './errors';
 import { withRpcDeadline } from './runs';
@@ -128,23 +128,23 @@ export async function confirmFailsafe(
 ): Promise<FailsafeConfirmResult> {
   const { accountId } = services.config;
   const view = await failsafeView(services);
-  let down: Problem | undefined;
-  const runs = await mapBounded(view.paused, DEFAULT_BATCH_CONCURRENCY, async (run): Promise<FailsafeConfirmRun> => {
-    try {
-      if (down) throw down;
+  const { results: runs, down } = await sendEach(
+    view.paused,
+    DEFAULT_BATCH_CONCURRENCY,
+    async (run): Promise<FailsafeConfirmRun> => {
       await decideOnRun(services, run.workflowId, 'confirmDeletions', { reason }, person);
       return { ...run, status: 'confirmed' };
-    } catch (err) {
+    },
+    (run, err): FailsafeConfirmRun => {
       if (!(err instanceof Problem)) throw err;
-      down ??= unavailable(err);
       const refusal = err.extra.refusal ?? err.type;
       // No longer paused (it went on, ended, or was rescinded): nothing to confirm there.
       if (refusal === MessageRefusal.WrongStage || err.status === 404) {
         return { ...run, status: 'notPaused', reason: err.detail };
       }
       return { ...run, status: 'refused', refusal, reason: err.detail };
-    }
-  });
+    },
+  );
   runs.sort((a, b) => a.workflowId.localeCompare(b.workflowId));
   const count = (s: FailsafeConfirmRun['status']) => runs.filter((r) => r.status === s).length;
   const summary = { confirmed: count('confirmed'), refused: count('refused'), notPaused: count('notPaused') };
