@@ -8,6 +8,7 @@
  *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N] [--workers 2]
  *   npm run bench:bulk -- --pending 10000     # memory and `list --stage AwaitingApproval` with N runs waiting
  *   npm run bench:bulk -- --quota [--quotas ram-write=20,…]   # Alibaba's quotas on (scripts/bench/quota.ts)
+ *   npm run bench:bulk -- --identities 200 --cpu-prof DIR   # each worker's CPU profile (.cpuprofile) into DIR
  * `--workers N` runs N worker processes on the one task queue (CPU and peak RSS of each). `--quota` switches the
  * emulator's quota model on with the documented figures (`--quotas` over them), the workers' rate limits sharing the
  * same figures, and prints the throttling errors the emulator counted and the wall time against the quota's bound;
@@ -133,7 +134,11 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   await writeWorkflowBundle(bundle);
   process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE = bundle; // what startWorkerProcess hands its workers
   stops.push(killAllWorkers);
-  const workerProcesses = await Promise.all(Array.from({ length: workers }, () => startWorkerProcess(env)));
+  const cpuProfileDir = text('cpu-prof');
+  if (cpuProfileDir && pending)
+    throw new Error('--cpu-prof: not with --pending, whose figures need the workers running');
+  const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const workerProcesses = await Promise.all(Array.from({ length: workers }, () => startWorkerProcess(env, nodeArgs)));
   const workerPids = workerProcesses.map((w) => w.child.pid as number);
   const h = { client, taskQueue, config, signer: trust.signer, accountId: account.accountId };
 
@@ -202,6 +207,24 @@ async function run(stops: Array<() => unknown>): Promise<void> {
     for (const line of quotaReport(quotaLoads(tally0, await readQuotaTally(emulator.url), distinct), wall, workers)) {
       console.log(line);
     }
+  }
+
+  if (cpuProfileDir) {
+    // Node writes the profile when the worker exits; a SIGTERM lets it shut down and exit on its own.
+    await Promise.all(
+      workerProcesses.map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 120_000);
+            child.on('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    console.log(`\nworker CPU profiles (from the workers' start to this point) in ${cpuProfileDir}`);
   }
 
   if (pending) {

@@ -16,9 +16,15 @@ export interface WorkerProcess {
 
 const running = new Set<ChildProcess>();
 
-/** Starts `tsx worker/main.ts` with `env` over this process's environment; resolves once it polls its task queue. */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(repoRoot, 'worker', 'main.ts')], {
+/**
+ * Starts `tsx worker/main.ts` with `env` over this process's environment; resolves once it polls its task queue.
+ * `nodeArgs` (for example `--cpu-prof`) run the worker in one node process with tsx as its loader, so that the flags
+ * reach the worker itself, not tsx's launcher.
+ */
+export async function startWorkerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<WorkerProcess> {
+  const main = join(repoRoot, 'worker', 'main.ts');
+  const args = nodeArgs.length > 0 ? [...nodeArgs, '--import', 'tsx', main] : [require.resolve('tsx/cli'), main];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env, OFFBOARD_WORKFLOW_BUNDLE: process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
