@@ -1,10 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base64urlnopad } from '@scure/base';
 
-// The workflow sandbox gives every run its own instance of this module, so noble's lazily built base-point table
-// (window 6, about 35 ms of CPU) would be built again in every run, for the one or two tokens a run verifies. Without
-// the table a verification costs about 3 ms more: measured 45 → 12 ms per run, in a fresh module instance.
-ed25519.Point.BASE.precompute(1);
 
 /**
  * Signed tokens: how a person's authenticated decision reaches a run. The offboarding API signs (server/, with

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../config/codec';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../config/telemetry';
+import { WORKFLOW_PRELOAD_MODULES } from '../config/workflow-bundle';
 import { repoRoot } from './local-temporal';
 
 export const workflowsPath = join(repoRoot, 'workflows', 'index.ts');
@@ -22,6 +23,7 @@ export async function writeWorkflowBundle(outPath: string): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath,
     workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    preloadModules: WORKFLOW_PRELOAD_MODULES,
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quietLogger,
   });

@@ -16,6 +16,7 @@ import { ConfigError } from '../config/env';
 import { describeConfig, loadWorkerConfig, type WorkerConfig } from '../config/worker';
 import { temporalClientOptions, temporalConnectionOptions } from '../config/temporal';
 import { startTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../config/telemetry';
+import { WORKFLOW_PRELOAD_MODULES } from '../config/workflow-bundle';
 import { jsonLogger, LOG_LEVELS } from './json-log';
 import { serveMetrics } from './metrics-server';
 import { revocationTimer } from './revocation-timer';
@@ -69,7 +70,10 @@ async function main(): Promise<void> {
       dataConverter: dataConverter(config.temporal),
       ...(config.workflowBundlePath
         ? { workflowBundle: { codePath: config.workflowBundlePath } }
-        : { workflowsPath: require.resolve('../workflows') }),
+        : {
+            workflowsPath: require.resolve('../workflows'),
+            bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
+          }),
       sinks: traced.sinks,
       shutdownGraceTime: config.shutdownGraceMs,
       ...(config.workflowCacheSize !== undefined && { maxCachedWorkflows: config.workflowCacheSize }),
