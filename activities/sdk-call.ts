@@ -154,22 +154,23 @@ export function stepResult(res: SdkResponse | undefined): StepResult {
     : { changed: false, requestIds: [], ...(isRetriedAttempt() && { earlierAttempt: true }) };
 }
 
-/** The running activity's logger (its lines carry the run's ids); none outside an activity (unit tests, scripts). */
-function activityLog(): Context['log'] | undefined {
+/** The running activity's context; none outside an activity (unit tests, scripts), where there is nothing to report to. */
+function currentActivity(): Context | undefined {
   try {
-    return Context.current().log;
+    return Context.current();
   } catch {
     return undefined;
   }
 }
 
+/** The running activity's logger (its lines carry the run's ids). */
+function activityLog(): Context['log'] | undefined {
+  return currentActivity()?.log;
+}
+
 /** True in a retried activity attempt: an earlier attempt of the same call ran, and may have taken effect. */
 export function isRetriedAttempt(): boolean {
-  try {
-    return Context.current().info.attempt > 1;
-  } catch {
-    return false; // outside an activity (unit tests, scripts)
-  }
+  return (currentActivity()?.info.attempt ?? 1) > 1;
 }
 
 /**
@@ -177,12 +178,8 @@ export function isRetriedAttempt(): boolean {
  * heartbeat timeout. `fn` gets the activity's cancellation signal, so that a cancelled activity stops waiting.
  */
 async function withHeartbeat<T>(fn: (signal?: AbortSignal) => Promise<T>): Promise<T> {
-  let ctx: Context;
-  try {
-    ctx = Context.current();
-  } catch {
-    return fn(); // called outside an activity (unit tests, scripts): nothing to heartbeat to
-  }
+  const ctx = currentActivity();
+  if (!ctx) return fn();
   // A local activity has no heartbeat: the workflow task it runs in is what the server watches.
   if (ctx.info.isLocal) return fn(ctx.cancellationSignal);
   const timer = setInterval(() => ctx.heartbeat(), 1_000);
@@ -195,13 +192,11 @@ async function withHeartbeat<T>(fn: (signal?: AbortSignal) => Promise<T>): Promi
 
 /**
  * Waits `ms` inside an activity, heartbeating first so the server knows the worker is alive; a cancelled activity stops
- * waiting. Outside an activity (unit tests, scripts), a plain timer.
+ * waiting. Outside an activity, a plain timer.
  */
 export async function pauseWithHeartbeat(ms: number): Promise<void> {
-  let ctx: Context;
-  try {
-    ctx = Context.current();
-  } catch {
+  const ctx = currentActivity();
+  if (!ctx) {
     await new Promise((resolve) => setTimeout(resolve, ms));
     return;
   }
