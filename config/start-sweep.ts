@@ -1,8 +1,8 @@
 import { type Client, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
-import { checkSweepInput, InvalidInputError } from '../common/inputs';
+import { checkSweepInput } from '../common/inputs';
 import { SWEEP_WORKFLOW, type SweepInput, sweepSearchAttributes } from '../common/sweep';
 import type { sweepOrphanedKubeconfigs } from '../workflows';
+import { startJoining } from './start';
 
 /**
  * How every tool starts a sweep on demand (the API, tests, the benchmark): input checked first, the search attributes
@@ -15,13 +15,10 @@ export async function startSweep(
   input: SweepInput,
   options: { taskQueue: string },
 ): Promise<WorkflowHandle<typeof sweepOrphanedKubeconfigs>> {
-  const problems = checkSweepInput(input);
-  if (problems.length > 0) throw new InvalidInputError(problems);
-  return client.workflow.start<typeof sweepOrphanedKubeconfigs>(SWEEP_WORKFLOW, {
+  return startJoining<typeof sweepOrphanedKubeconfigs>(client, SWEEP_WORKFLOW, checkSweepInput(input), {
     workflowId,
     taskQueue: options.taskQueue,
     args: [input],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     typedSearchAttributes: sweepSearchAttributes(input),
     staticSummary: sweepSummary(input),
   });

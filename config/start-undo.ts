@@ -1,13 +1,11 @@
 import { type Client, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { undoWorkflowId } from '../common/ids';
-import { InvalidInputError } from '../common/inputs';
 import { initialSearchAttributes } from '../common/presentation';
 import { OffboardingStage } from '../common/stages';
 import { checkUndoInput, type UndoOffboardingInput } from '../common/undo';
 import { identityRef } from '../common/validation';
 import type { undoOffboarding } from '../workflows';
-import { type StartOptions } from './start';
+import { type StartOptions, startJoining } from './start';
 
 /**
  * How every tool starts an undo (the API, tests): input checked first, id derived from the user (a second request
@@ -19,13 +17,11 @@ export async function startUndoOffboarding(
   options: StartOptions,
 ): Promise<{ handle: WorkflowHandle<typeof undoOffboarding>; workflowId: string; runId: string }> {
   const problems = checkUndoInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
-  if (problems.length > 0) throw new InvalidInputError(problems);
   const workflowId = undoWorkflowId(input.accountId, input.target);
-  const handle = await client.workflow.start<typeof undoOffboarding>('undoOffboarding', {
+  const handle = await startJoining<typeof undoOffboarding>(client, 'undoOffboarding', problems, {
     workflowId,
     taskQueue: options.taskQueue,
     args: [input],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     typedSearchAttributes: initialSearchAttributes(input, OffboardingStage.Inventory),
     staticSummary: `Undo the offboarding of ${identityRef(input.target.type, input.target.name)} (restore from RAM's recycle bin), requested by ${input.requestedBy}`,
     staticDetails: `Undo of \`${input.undoOf}\`. Reason: ${input.reason}`,

@@ -1,6 +1,13 @@
-import { type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import {
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
+import { type Workflow, WorkflowIdConflictPolicy } from '@temporalio/common';
 import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../common/ids';
+import { type InputProblem } from '../common/errors';
 import { checkOffboardInput, checkRevokeInput, InvalidInputError } from '../common/inputs';
 import {
   initialSearchAttributes,
@@ -70,13 +77,11 @@ export async function startOffboardIdentity(
   options: StartOptions,
 ): Promise<Started<'offboard'>> {
   const problems = checkOffboardInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
-  if (problems.length > 0) throw new InvalidInputError(problems);
   const workflowId = offboardWorkflowId(input.accountId, input.target);
-  const handle = await client.workflow.start<typeof offboardIdentity>('offboardIdentity', {
+  const handle = await startJoining<typeof offboardIdentity>(client, 'offboardIdentity', problems, {
     workflowId,
     taskQueue: options.taskQueue,
     args: [input],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     typedSearchAttributes: [
       ...initialSearchAttributes(input, OffboardingStage.Inventory),
       ...(options.batchId ? [{ key: SearchAttributes.batch, value: options.batchId }] : []),
@@ -95,13 +100,11 @@ export async function startRevokeKubeconfig(
   options: StartOptions,
 ): Promise<Started<'revoke'>> {
   const problems = checkRevokeInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
-  if (problems.length > 0) throw new InvalidInputError(problems);
   const workflowId = revokeKubeconfigWorkflowId(input.accountId, input.target);
-  const handle = await client.workflow.start<typeof revokeKubeconfig>('revokeKubeconfig', {
+  const handle = await startJoining<typeof revokeKubeconfig>(client, 'revokeKubeconfig', problems, {
     workflowId,
     taskQueue: options.taskQueue,
     args: [input],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     typedSearchAttributes: initialSearchAttributes(input, OffboardingStage.Revocation),
     staticSummary: revokeStaticSummary(input),
     staticDetails: revokeStaticDetails(input),
@@ -109,6 +112,24 @@ export async function startRevokeKubeconfig(
   });
   await refuseOtherScope(handle, input.clusterIds);
   return { handle, workflowId, runId: handle.firstExecutionRunId };
+}
+
+/**
+ * The start every tool's runs share: input with problems is refused, each problem named, before anything is sent;
+ * a start whose workflow id is running joins that run instead of starting another.
+ */
+export function startJoining<W extends Workflow>(
+  client: Client,
+  workflowType: string,
+  problems: InputProblem[],
+  options: Omit<WorkflowStartOptions<W>, 'workflowIdConflictPolicy'>,
+): Promise<WorkflowHandleWithFirstExecutionRunId<W>> {
+  if (problems.length > 0) return Promise.reject(new InvalidInputError(problems));
+  return client.workflow.start<W>(workflowType, {
+    ...options,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    // The SDK's conditional `args` type does not survive Omit<…> with a generic W; these are the caller's own options.
+  } as WorkflowStartOptions<W>);
 }
 
 /** The memo of a new run: its cluster scope, and the uids earlier runs recorded for the identity. */
