@@ -12,6 +12,10 @@ type Holdings = Pick<Inventory, 'accessKeys' | 'loginProfile' | 'mfaSerialNumber
 interface HoldingsReader {
   user(userName: string, requestIds: string[]): Promise<Holdings>;
   role(roleName: string, requestIds: string[]): Promise<Holdings>;
+  /** A user's access keys, each with when it was last used (the sweep's staleness check reads them too). */
+  accessKeys(userName: string, requestIds: string[]): Promise<AccessKeySnapshot[]>;
+  /** A user's console login profile; none when the user cannot sign in to the console. */
+  loginProfile(userName: string, requestIds: string[]): Promise<LoginProfileSnapshot | undefined>;
 }
 
 export function holdingsReader({ deps, sdk }: ActivityContext): HoldingsReader {
@@ -26,8 +30,11 @@ export function holdingsReader({ deps, sdk }: ActivityContext): HoldingsReader {
     const snapshots: AccessKeySnapshot[] = [];
     for (const k of keys.body?.accessKeys?.accessKey ?? []) {
       const accessKeyId = k.accessKeyId ?? '';
-      const used = await sdk.callOptional('GetAccessKeyLastUsed', () =>
-        ram.getAccessKeyLastUsed(new $ram.GetAccessKeyLastUsedRequest({ userName, userAccessKeyId: accessKeyId })),
+      const used = await sdk.callOptional(
+        'GetAccessKeyLastUsed',
+        () =>
+          ram.getAccessKeyLastUsed(new $ram.GetAccessKeyLastUsedRequest({ userName, userAccessKeyId: accessKeyId })),
+        requestIds,
       );
       snapshots.push({
         accessKeyId,
@@ -39,9 +46,11 @@ export function holdingsReader({ deps, sdk }: ActivityContext): HoldingsReader {
     return snapshots;
   }
 
-  async function loginProfile(userName: string): Promise<LoginProfileSnapshot | undefined> {
-    const res = await sdk.callOptional('GetLoginProfile', () =>
-      ram.getLoginProfile(new $ram.GetLoginProfileRequest({ userName })),
+  async function loginProfile(userName: string, requestIds: string[]): Promise<LoginProfileSnapshot | undefined> {
+    const res = await sdk.callOptional(
+      'GetLoginProfile',
+      () => ram.getLoginProfile(new $ram.GetLoginProfileRequest({ userName })),
+      requestIds,
     );
     const profile = res?.body?.loginProfile;
     if (!profile) return undefined;
@@ -52,11 +61,13 @@ export function holdingsReader({ deps, sdk }: ActivityContext): HoldingsReader {
   }
 
   return {
+    accessKeys,
+    loginProfile,
     async user(userName, requestIds) {
       const keys = await accessKeys(userName, requestIds);
       // Refused before anything more is read: the worker cannot offboard itself.
       assertNotWorkerKey(deps, userName, keys);
-      const profile = await loginProfile(userName);
+      const profile = await loginProfile(userName, requestIds);
       const mfa = await sdk.callOptional('GetUserMFAInfo', () =>
         ram.getUserMFAInfo(new $ram.GetUserMFAInfoRequest({ userName })),
       );

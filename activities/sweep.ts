@@ -14,6 +14,7 @@ import {
 import { identityRef } from '../common/validation';
 import { type ClusterKubeconfig, type ListedCluster, VALID_CERT_STATES } from './cluster-reads';
 import { type ActivityContext } from './deps';
+import { holdingsReader } from './holdings';
 import { ramDirectory } from './ram-directory';
 import { type OffboardActivities } from './types';
 
@@ -64,6 +65,7 @@ export function sweepActivities(
 ): Pick<OffboardActivities, 'scanForOrphans' | 'confirmGone' | 'openSweeps'> {
   const { deps, sdk, clusters, now } = ctx;
   const directory = ramDirectory(ctx);
+  const holdings = holdingsReader(ctx);
 
   /** A failure as the report names it: Alibaba's code when there is one. */
   function skipped(cluster: ListedCluster, err: unknown): SkippedCluster {
@@ -91,35 +93,14 @@ export function sweepActivities(
       requestIds,
     );
     if (!user || user.body?.user?.userId !== uid) return undefined; // renamed or deleted since: next sweep
-    const profile = await sdk.callOptional(
-      'GetLoginProfile',
-      () => ram.getLoginProfile(new $ram.GetLoginProfileRequest({ userName })),
-      requestIds,
-    );
-    const keys = await sdk.call(
-      'ListAccessKeys',
-      () => ram.listAccessKeys(new $ram.ListAccessKeysRequest({ userName })),
-      requestIds,
-    );
-    const activeKeys = (keys.body?.accessKeys?.accessKey ?? []).filter((k) => k.status === 'Active');
+    const profile = await holdings.loginProfile(userName, requestIds);
+    const activeKeys = (await holdings.accessKeys(userName, requestIds)).filter((k) => k.status === 'Active');
     const lastLoginDate = user.body?.user?.lastLoginDate || undefined;
     const startCommand = `offboard start --user ${userName} --reason departure`;
     const base = { userName, uid, clusterIds, startCommand, ...(lastLoginDate && { lastLoginDate }) };
     if (!profile && activeKeys.length === 0) return { ...base, why: 'disabled' };
     const since = Date.parse(lastLoginDate ?? user.body?.user?.createDate ?? '');
-    const keyUsed = await Promise.all(
-      activeKeys.map(async (k) => {
-        const used = await sdk.callOptional(
-          'GetAccessKeyLastUsed',
-          () =>
-            ram.getAccessKeyLastUsed(
-              new $ram.GetAccessKeyLastUsedRequest({ userName, userAccessKeyId: k.accessKeyId }),
-            ),
-          requestIds,
-        );
-        return Date.parse(used?.body?.accessKeyLastUsed?.lastUsedDate ?? '');
-      }),
-    );
+    const keyUsed = activeKeys.map((k) => Date.parse(k.lastUsedDate ?? ''));
     const lastUse = Math.max(Number.isNaN(since) ? 0 : since, ...keyUsed.filter((t) => !Number.isNaN(t)));
     if (lastUse > 0 && now().getTime() - lastUse > staleAfterDays * DAY_MS) return { ...base, why: 'unused' };
     return undefined;
