@@ -6,7 +6,7 @@
  * another. Prints wall time, identities/s, CPU seconds per process, the worker's peak RSS, history events per run and
  * the ratio to the script.
  *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N] [--workers 2]
- *   npm run bench:bulk -- --pending 10000     # memory and `list --stage AwaitingApproval` with N runs waiting
+ *   npm run bench:bulk -- --pending 10000 [--in-flight 200]   # memory and `list --stage AwaitingApproval` with N waiting
  *   npm run bench:bulk -- --quota [--quotas ram-write=20,…]   # Alibaba's quotas on (scripts/bench/quota.ts)
  *   npm run bench:bulk -- --identities 200 --cpu-prof DIR   # each worker's CPU profile (.cpuprofile) into DIR
  * `--workers N` runs N worker processes on the one task queue (CPU and peak RSS of each). `--quota` switches the
@@ -171,12 +171,32 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   const seq0 = quotas ? ((await readJournal(emulator.url)).at(-1)?.seq ?? 0) : 0;
   const cpu0 = cpu();
   const rss = workerPids.map((pid) => peakRss(pid));
+  const query = `${SearchAttributes.account.name} = '${account.accountId}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
+  // --pending measures memory with N runs waiting, not a bulk's pace: starts are held back while `inFlight` runs are on
+  // their way to the approval, so that they fit in the worker's cache (a smaller cache than the runs busy at once
+  // makes every evicted run replay its history at its next task: README, Sizing the worker).
+  const inFlight = pending ? (arg('in-flight') ?? 200) : Infinity;
+  let started = 0;
+  let waiting = 0;
+  let counting: Promise<void> | undefined; // one count at a time, whichever start is held back
+  const room = async (): Promise<void> => {
+    while (started - waiting >= inFlight) {
+      counting ??= sleep(250)
+        .then(() => client.workflow.count(query))
+        .then(({ count }) => {
+          waiting = count;
+          counting = undefined;
+        });
+      await counting;
+    }
+  };
   const t0 = performance.now();
   await bounded(account.names, concurrency, async (name) => {
+    await room();
+    started++;
     await startOffboard(h, offboardInput(h, name, { approvalReminderEvery: '24h', approvalExpiresAfter: '7d' }));
   });
   const startedAt = performance.now();
-  const query = `${SearchAttributes.account.name} = '${account.accountId}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
   for (;;) {
     const { count } = await client.workflow.count(query);
     if (count >= identities) break;
@@ -230,7 +250,7 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   if (pending) {
     await sleep(10_000);
     console.log(
-      `\npending: ${identities} runs waiting for approval; worker RSS after 10 s ${workerPids.map((pid) => rssMiB(pid).toFixed(0)).join(' + ')} MiB`,
+      `\npending: ${identities} runs waiting for approval (started with at most ${inFlight} on their way at once); worker RSS after 10 s ${workerPids.map((pid) => rssMiB(pid).toFixed(0)).join(' + ')} MiB`,
     );
     const l0 = performance.now();
     const { runs } = await listRuns(client, config.temporal, {
