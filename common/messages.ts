@@ -214,47 +214,48 @@ function wrongStage(name: string, ctx: DecisionSituation, expected: string): Ref
 const reasonRule =
   '"reason" is required (non-empty text, at most 1000 characters, without control or format characters)';
 
+/** The refusal of a decision whose required `reason` is missing or not valid text. */
+function missingReason(name: string): Refusal {
+  return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+}
+
+/** The refusal of an optional text field given but not valid text. */
+function invalidOptionalText(name: string, field: string): Refusal {
+  return invalid(
+    name,
+    `"${field}", when given, must be a non-empty text of at most 1000 characters, without control or format characters`,
+  );
+}
+
 /** The decision's own arguments, checked field by field; the token signed them, the rules still apply. */
 function readArgs<N extends MessageName>(name: N, args: Record<string, unknown>): MessageArgsByName[N] | Refusal {
   const reason = args.reason;
   switch (name) {
     case 'approveDeletion':
     case 'approveUndo':
-      if (args.comment !== undefined && !isNonEmptyText(args.comment))
-        return invalid(
-          name,
-          '"comment", when given, must be a non-empty text of at most 1000 characters, without control or format characters',
-        );
+      if (args.comment !== undefined && !isNonEmptyText(args.comment)) return invalidOptionalText(name, 'comment');
       return { comment: args.comment } as MessageArgsByName[N];
     case 'rejectDeletion':
       if (typeof args.restoreAccess !== 'boolean') return invalid(name, '"restoreAccess" must be true or false');
-      if (!isNonEmptyText(reason))
-        return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      if (!isNonEmptyText(reason)) return missingReason(name);
       return { reason, restoreAccess: args.restoreAccess } as MessageArgsByName[N];
     case 'resolveDependencies':
       if (args.decision !== 'proceed' && args.decision !== 'abort')
         return invalid(name, '"decision" must be "proceed" or "abort"');
-      if (!isNonEmptyText(reason))
-        return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      if (!isNonEmptyText(reason)) return missingReason(name);
       return { decision: args.decision, reason } as MessageArgsByName[N];
     case 'rescind':
     case 'rejectUndo':
     case 'confirmDeletions':
-      if (!isNonEmptyText(reason))
-        return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      if (!isNonEmptyText(reason)) return missingReason(name);
       return { reason } as MessageArgsByName[N];
     case 'retry':
-      if (reason !== undefined && !isNonEmptyText(reason))
-        return invalid(
-          name,
-          '"reason", when given, must be a non-empty text of at most 1000 characters, without control or format characters',
-        );
+      if (reason !== undefined && !isNonEmptyText(reason)) return invalidOptionalText(name, 'reason');
       return { reason } as MessageArgsByName[N];
     case 'abort':
       if (args.restoreAccess !== undefined && typeof args.restoreAccess !== 'boolean')
         return invalid(name, '"restoreAccess" must be true or false when given');
-      if (!isNonEmptyText(reason))
-        return { type: MessageRefusal.MissingReason, message: `${name} refused: ${reasonRule}` };
+      if (!isNonEmptyText(reason)) return missingReason(name);
       return { reason, restoreAccess: args.restoreAccess } as MessageArgsByName[N];
     default:
       return invalid(String(name), 'unknown decision');
