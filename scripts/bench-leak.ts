@@ -131,7 +131,7 @@ function row(what: string, values: number[], target?: { p: number; ms: number })
   const verdict = target
     ? `   target p${target.p} ≤ ${target.ms} ms: ${percentile(values, target.p) <= target.ms ? 'met' : 'MISSED'}`
     : '';
-  return `  ${what.padEnd(44)} ${figures} ${ms(Math.max(...values))}${verdict}`;
+  return `  ${what.padEnd(52)} ${figures} ${ms(Math.max(...values))}${verdict}`;
 }
 
 function report(timelines: Timeline[], cold: Timeline, loadBefore: string): string {
@@ -140,7 +140,7 @@ function report(timelines: Timeline[], cold: Timeline, loadBefore: string): stri
   return [
     `leak response through the API: ${timelines.length} runs of POST /v1/revocations as sam (security) for bob`,
     `(all clusters, Force; the emulator's clean task takes 300 ms), one after another, the emulator reset before each`,
-    `  ${''.padEnd(44)}    p50       p90       p99       max`,
+    `  ${''.padEnd(52)}    p50       p90       p99       max`,
     row(
       'request → CleanUserPermissions received',
       of((t) => t.clean),
