@@ -134,6 +134,19 @@ function row(what: string, values: number[], target?: { p: number; ms: number })
   return `  ${what.padEnd(52)} ${figures} ${ms(Math.max(...values))}${verdict}`;
 }
 
+/** The steps from the request to the client told, each with its duration in a run. */
+function steps(polls: string): [string, (t: Timeline) => number][] {
+  return [
+    ['request → run started (API: check, sign, start)', (t) => t.started],
+    ['run started → first Alibaba call (worker)', (t) => t.firstCall - t.started],
+    ['first call → CleanUserPermissions (resolve)', (t) => t.clean - t.firstCall],
+    [`clean → task seen done (${polls} DescribeTaskInfo)`, (t) => t.taskSeenDone - t.clean],
+    ['task seen done → last verification read', (t) => t.verified - t.taskSeenDone],
+    ['last read → run completed (history)', (t) => t.completed - t.verified],
+    ['run completed → client told', (t) => t.told - t.completed],
+  ];
+}
+
 function report(timelines: Timeline[], cold: Timeline, loadBefore: string): string {
   const of = (f: (t: Timeline) => number) => timelines.map(f);
   const polls = [...new Set(of((t) => t.taskPolls))].sort((a, b) => a - b).join(' or ');
@@ -156,34 +169,7 @@ function report(timelines: Timeline[], cold: Timeline, loadBefore: string): stri
       of((t) => t.answered),
     ),
     `  where the time goes, step by step:`,
-    row(
-      'request → run started (API: check, sign, start)',
-      of((t) => t.started),
-    ),
-    row(
-      'run started → first Alibaba call (worker)',
-      of((t) => t.firstCall - t.started),
-    ),
-    row(
-      'first call → CleanUserPermissions (resolve)',
-      of((t) => t.clean - t.firstCall),
-    ),
-    row(
-      `clean → task seen done (${polls} DescribeTaskInfo)`,
-      of((t) => t.taskSeenDone - t.clean),
-    ),
-    row(
-      'task seen done → last verification read',
-      of((t) => t.verified - t.taskSeenDone),
-    ),
-    row(
-      'last read → run completed (history)',
-      of((t) => t.completed - t.verified),
-    ),
-    row(
-      'run completed → client told',
-      of((t) => t.told - t.completed),
-    ),
+    ...steps(polls).map(([what, step]) => row(what, of(step))),
     `  first run, untimed (a cold worker and API): clean at ${cold.clean.toFixed(0)} ms, verified at ${cold.told.toFixed(0)} ms`,
     `  load average (1, 5, 15 min) on ${cpus().length} CPUs: ${loadBefore} before, ${load()} after`,
   ].join('\n');
