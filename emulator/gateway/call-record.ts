@@ -50,6 +50,7 @@ export class CallRecord {
       if (r.AccessKey) response = { ...r, AccessKey: { ...r.AccessKey, AccessKeySecret: '***' } };
     }
     return {
+      receivedAt: new Date(performance.timeOrigin + this.started).toISOString(),
       time: new Date().toISOString(),
       product,
       action,

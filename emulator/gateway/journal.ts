@@ -9,6 +9,9 @@ export interface JournalCaller {
 
 export interface JournalEntry {
   seq: number;
+  /** When the request arrived (ISO 8601, ms): what a latency measured from the client's side ends at. */
+  receivedAt: string;
+  /** When the answer was journaled, `durationMs` after `receivedAt`. */
   time: string;
   product: Product;
   action: string;

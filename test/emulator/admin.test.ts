@@ -31,6 +31,7 @@ describe('journal, reset and state', () => {
     expect(entries).toHaveLength(2);
     expect(entries[0]).toEqual({
       seq: 1,
+      receivedAt: expect.any(String),
       time: expect.any(String),
       product: 'ram',
       action: 'GetLoginProfile',
@@ -43,6 +44,9 @@ describe('journal, reset and state', () => {
       durationMs: expect.any(Number),
     });
     expect(Date.parse(entries[0].time)).toBeGreaterThanOrEqual(t0 - 5);
+    // Received before it was answered, and after it was sent.
+    expect(Date.parse(entries[0].receivedAt)).toBeGreaterThanOrEqual(t0 - 5);
+    expect(Date.parse(entries[0].receivedAt)).toBeLessThanOrEqual(Date.parse(entries[0].time));
     expect(entries[1]).toMatchObject({ seq: 2, outcome: 'error', statusCode: 404, errorCode: E.loginProfileNotFound });
     expect(entries[1].response).toBeUndefined();
     expect(await admin(emu, 'GET', 'journal?since=1')).toEqual([entries[1]]);
