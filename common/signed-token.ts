@@ -1,7 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base64urlnopad } from '@scure/base';
 
-
 /**
  * Signed tokens: how a person's authenticated decision reaches a run. The offboarding API signs (server/, with
  * `jose`) and the workflow verifies here, with a pure and deterministic Ed25519 implementation (`@noble/curves`), so a

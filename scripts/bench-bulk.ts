@@ -14,8 +14,9 @@
  * same figures, and prints the throttling errors the emulator counted and the wall time against the quota's bound;
  * the sequential script is then left out unless `--sequential` asks for it (it would run without quotas).
  * Uses TEMPORAL_ADDRESS when set (its CPU is then not measured), otherwise starts a dev server of its own. The workers
- * load one workflow bundle built before them, as in the production image (a worker that bundles at start keeps about
- * 130 MiB more RSS, and N of them bundling at once on 2 cores can outlast their 30 s to start).
+ * run as in the production image: node on the compiled JavaScript (`--tsx`: under tsx, as `npm run worker` does), each
+ * loading one workflow bundle built before them (a worker that bundles at start keeps about 130 MiB more RSS, and N
+ * of them bundling at once on 2 cores can outlast their 30 s to start).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -45,6 +46,7 @@ import {
 } from './bench/quota';
 import { startEmulatorProcess } from './bench/emulator-process';
 import { sequentialOffboard } from './bench/sequential-offboard';
+import { compileWorker } from './bench/compiled-worker';
 import { writeWorkflowBundle } from './build-workflow-bundle';
 import { ensureSearchAttributes, ensureTemporalCli, freePort, startDevServer, stopProcess } from './local-temporal';
 
@@ -134,11 +136,22 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   await writeWorkflowBundle(bundle);
   process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE = bundle; // what startWorkerProcess hands its workers
   stops.push(killAllWorkers);
+  // Production's credentials variables: the compiled worker has no demo fixture beside it to take the key from.
+  const fixtureKey = config.alibaba.fixtureKey;
+  const compiledMain = process.argv.includes('--tsx') ? undefined : await compileWorker();
+  if (compiledMain && fixtureKey) {
+    Object.assign(env, {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: fixtureKey.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: fixtureKey.accessKeySecret,
+    });
+  }
   const cpuProfileDir = text('cpu-prof');
   if (cpuProfileDir && pending)
     throw new Error('--cpu-prof: not with --pending, whose figures need the workers running');
   const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
-  const workerProcesses = await Promise.all(Array.from({ length: workers }, () => startWorkerProcess(env, nodeArgs)));
+  const workerProcesses = await Promise.all(
+    Array.from({ length: workers }, () => startWorkerProcess(env, { nodeArgs, compiledMain })),
+  );
   const workerPids = workerProcesses.map((w) => w.child.pid as number);
   const h = { client, taskQueue, config, signer: trust.signer, accountId: account.accountId };
 
@@ -158,7 +171,7 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   console.log(
     `${identities} departing users (generated: login profile, kubeconfigs on 2 clusters), ${concurrency} starts at a time; ` +
       `emulator clean task 300 ms; dev server, emulator and ${workers === 1 ? 'worker' : `${workers} workers`} as separate processes on ${cpus().length} cores; ` +
-      `workers load one prebuilt workflow bundle, as the production image's do`,
+      `workers ${compiledMain ? 'run compiled (node, no tsx) and ' : 'run under tsx and '}load one prebuilt workflow bundle, as the production image's do`,
   );
   if (quotas) {
     console.log(
@@ -265,7 +278,7 @@ async function run(stops: Array<() => unknown>): Promise<void> {
 
   if (sequentialCount > 0) {
     await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
-    const key = config.alibaba.fixtureKey;
+    const key = fixtureKey;
     if (!key) throw new Error('no fixture key in emulator mode');
     const clients = createAlibabaClients({
       csEndpoint: emulator.endpoint,

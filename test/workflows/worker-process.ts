@@ -19,11 +19,20 @@ const running = new Set<ChildProcess>();
 /**
  * Starts `tsx worker/main.ts` with `env` over this process's environment; resolves once it polls its task queue.
  * `nodeArgs` (for example `--cpu-prof`) run the worker in one node process with tsx as its loader, so that the flags
- * reach the worker itself, not tsx's launcher.
+ * reach the worker itself, not tsx's launcher. `compiledMain` runs compiled JavaScript with node instead, as the
+ * production image does (scripts/bench/compiled-worker.ts).
  */
-export async function startWorkerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; compiledMain?: string } = {},
+): Promise<WorkerProcess> {
+  const { nodeArgs = [], compiledMain } = options;
   const main = join(repoRoot, 'worker', 'main.ts');
-  const args = nodeArgs.length > 0 ? [...nodeArgs, '--import', 'tsx', main] : [require.resolve('tsx/cli'), main];
+  const args = compiledMain
+    ? [...nodeArgs, compiledMain]
+    : nodeArgs.length > 0
+      ? [...nodeArgs, '--import', 'tsx', main]
+      : [require.resolve('tsx/cli'), main];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env, OFFBOARD_WORKFLOW_BUNDLE: process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE ?? '' },
