@@ -205,8 +205,8 @@ export interface RevocationProof {
 /**
  * What each deletion activity is given instead of the whole RevocationProof, whose kubeconfig states (one per cluster)
  * were copied into the run's history with every deletion call: the facts the activity checks, and the SHA-256 of the
- * whole proof, which ties each deletion to the verification recorded in the history. Made by the workflow, from a
- * verified revocation only (workflows/steps/proof-summary.ts).
+ * whole proof, which ties each deletion to the verification recorded in the history. Made by the deletion stage
+ * (workflows/steps/deletion.ts) from its verified revocation, with common/revocation-proof.ts.
  */
 export interface RevocationProofSummary {
   kind: 'RevocationProofSummary';

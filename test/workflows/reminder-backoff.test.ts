@@ -13,7 +13,7 @@ import { useHarness } from './use-harness';
 
 const h = useHarness('reminder-backoff');
 beforeEach(() => resetWorld(h, ['alice']));
-// The in-process worker notifies on its console: forty reminders are not worth reading in the test output.
+// The in-process worker notifies on its console: its reminders are not worth reading in the test output.
 beforeEach(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
 afterEach(() => jest.restoreAllMocks());
 

@@ -94,9 +94,9 @@ export async function waitFor(
 /**
  * The gap between a reminder that went out (`sent` so far) and the next: the chosen interval, then twice as long each
  * time while nobody answers (common/timing.ts), so that a run nobody attends adds a few events a week, not a few an
- * hour. Counted from when the reminder went out, so the timer's duration in the history is the gap chosen.
- * Under the 'reminder-backoff' patch, asked only past the threshold (the commands change only there): a run already
- * past it when this code arrived replays at its interval and slows from its next reminder on.
+ * hour. Counted from when the reminder went out, so the timer's duration in the history is the gap chosen. Under the
+ * 'reminder-backoff' patch, asked only past the threshold (the commands change only there): a run already past it
+ * when this code arrived replays at its interval and slows from its next reminder on.
  */
 function reminderGap(run: Run, everyMs: number, sent: number): number {
   if (sent < REMINDERS_AT_CHOSEN_INTERVAL || !patched('reminder-backoff')) return everyMs;
