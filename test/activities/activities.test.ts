@@ -19,7 +19,12 @@ import {
 import { makeRedactor } from '../../activities/classify';
 import { FailureType } from '../../common/errors';
 import { revocationProofDigest, summarizeRevocationProof } from '../../common/revocation-proof';
-import { type RevocationProof, type RevocationProofSummary, type TargetIdentity } from '../../common/types';
+import {
+  type KubeconfigState,
+  type RevocationProof,
+  type RevocationProofSummary,
+  type TargetIdentity,
+} from '../../common/types';
 import { startEmulator } from '../../emulator';
 import { makeTestTrust } from '../support/trust';
 import { failure } from './expect-failure';
@@ -42,6 +47,18 @@ let acts: ReturnType<typeof createActivities>;
 let trustedKeysPath: string;
 const alice = { type: 'user' as const, name: 'alice' };
 const ALICE_UID = '2034000000000002';
+
+/** A proof for alice as verification makes one, with these kubeconfig states. */
+function aliceProof(kubeconfigs: KubeconfigState[] = []): RevocationProof {
+  return {
+    kind: 'RevocationProof',
+    uid: ALICE_UID,
+    target: alice,
+    verifiedAt: new Date().toISOString(),
+    kubeconfigs,
+    grantsRemaining: 0,
+  };
+}
 
 beforeAll(async () => {
   const fixture = fixtureWithOwnAccount();
@@ -152,14 +169,7 @@ test("bob's recent cluster use refuses a clean without Force, non-retryably; For
 });
 
 test('deletion needs a matching proof, and re-checks the live state before DeleteUser', async () => {
-  const proof: RevocationProof = {
-    kind: 'RevocationProof',
-    uid: ALICE_UID,
-    target: alice,
-    verifiedAt: new Date().toISOString(),
-    kubeconfigs: [],
-    grantsRemaining: 0,
-  };
+  const proof = aliceProof();
   const noProof = await failure(acts.deleteIdentity({ proof: undefined as unknown as RevocationProof, target: alice }));
   expect(noProof).toMatchObject({ type: FailureType.MissingRevocationProof, nonRetryable: true });
   const otherTarget = await failure(acts.deleteIdentity({ proof, target: { type: 'user', name: 'bob' } }));
@@ -181,17 +191,10 @@ test('deletion needs a matching proof, and re-checks the live state before Delet
 });
 
 test('deletion activities take the summary of a proof: accepted for its identity with nothing usable, refused otherwise', async () => {
-  const proof: RevocationProof = {
-    kind: 'RevocationProof',
-    uid: ALICE_UID,
-    target: alice,
-    verifiedAt: new Date().toISOString(),
-    kubeconfigs: [
-      { clusterId: 'c-prod-1', certState: 'Removed' },
-      { clusterId: 'c-staging-1', certState: 'Unissued' },
-    ],
-    grantsRemaining: 0,
-  };
+  const proof = aliceProof([
+    { clusterId: 'c-prod-1', certState: 'Removed' },
+    { clusterId: 'c-staging-1', certState: 'Unissued' },
+  ]);
   const summary = summarizeRevocationProof(proof);
   expect(summary).toEqual({
     kind: 'RevocationProofSummary',
@@ -252,14 +255,7 @@ test('deletion activities take the summary of a proof: accepted for its identity
 });
 
 test('deletion steps are idempotent: NotFound is success', async () => {
-  const proof: RevocationProof = {
-    kind: 'RevocationProof',
-    uid: ALICE_UID,
-    target: alice,
-    verifiedAt: new Date().toISOString(),
-    kubeconfigs: [],
-    grantsRemaining: 0,
-  };
+  const proof = aliceProof();
   await acts.cleanPermissions({ uid: ALICE_UID, target: alice, force: true });
   await new Promise((r) => setTimeout(r, 300));
   const plan = await acts.planDeletion({ proof, target: alice });
