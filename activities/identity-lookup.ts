@@ -1,7 +1,7 @@
 import * as $ram from '@alicloud/ram20150501';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/errors';
-import { type RevocationProof, type TargetIdentity } from '../common/types';
+import { type DeletionProof, type TargetIdentity } from '../common/types';
 import { identityRef } from '../common/validation';
 import { type ActivityContext } from './deps';
 
@@ -48,7 +48,7 @@ export async function lookUpIdentity(
  */
 export async function stillTheVerifiedIdentity(
   ctx: Pick<ActivityContext, 'deps' | 'sdk'>,
-  proof: RevocationProof,
+  proof: Pick<DeletionProof, 'uid' | 'verifiedAt'>,
   target: TargetIdentity,
   requestIds: string[],
 ): Promise<boolean> {

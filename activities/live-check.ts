@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/errors';
-import { type LiveCheck, type RevocationProof, type TargetIdentity } from '../common/types';
+import { type DeletionProof, type LiveCheck, type TargetIdentity } from '../common/types';
 import { identityRef } from '../common/validation';
 import { type ActivityContext } from './deps';
 import { stillTheVerifiedIdentity } from './identity-lookup';
@@ -15,7 +15,7 @@ import { refuseUnknownStates } from './worker-scope';
  */
 export async function liveCheck(
   ctx: ActivityContext,
-  proof: RevocationProof,
+  proof: DeletionProof,
   target: TargetIdentity,
   requestIds: string[],
 ): Promise<LiveCheck> {

@@ -6,6 +6,7 @@
 import type {
   CleanResult,
   ClusterFacts,
+  DeletionProof,
   DependencyFinding,
   Inventory,
   InventoryResult,
@@ -13,7 +14,6 @@ import type {
   LoginProfileSnapshot,
   PolicyRef,
   RbacGrant,
-  RevocationProof,
   TargetIdentity,
   VerificationResult,
 } from '../common/types';
@@ -74,9 +74,12 @@ interface AccessKeyInput {
   accessKeyId: string;
 }
 
-/** Every deletion activity takes the verified revocation of its target, and refuses without it. */
+/**
+ * Every deletion activity takes the verified revocation of its target (its summary; the whole proof from runs started
+ * before the summary), and refuses without it.
+ */
 export interface ProvenTarget {
-  proof: RevocationProof;
+  proof: DeletionProof;
   target: TargetIdentity;
 }
 

@@ -40,6 +40,26 @@ export const PRODUCTION_TIMING: TimingBounds = {
 /** Emulator mode only (`OFFBOARD_TIMING_BOUNDS=fast`): waits down to a second for tests and demos; ceilings unchanged. */
 export const FAST_TIMING: TimingBounds = { ...PRODUCTION_TIMING, reminderMinMs: SECOND, expiryMinMs: SECOND };
 
+/**
+ * How many reminders of one wait go out at the interval the run chose before each next one comes twice as late (up to
+ * the bounds' longest interval, 7 days). A wait with no deadline (Blocked) would otherwise add a timer, a workflow
+ * task and a notification for every reminder until Temporal terminates the run at 51,200 events (a year at 1 h).
+ * Twelve: half a day of hourly reminders, or twelve days of daily ones, is long enough that on-call has seen them all
+ * at the rate they asked for; past that, nobody is reading them, and a slower reminder still tells the next shift.
+ * Small enough, too, that a test at 1-second reminders sees the doubling within twenty seconds.
+ */
+export const REMINDERS_AT_CHOSEN_INTERVAL = 12;
+
+/**
+ * The gap before the next reminder of a wait, after `sent` reminders at `everyMs`: `everyMs` for the first
+ * REMINDERS_AT_CHOSEN_INTERVAL, then doubling (2×, 4×, …) up to `longestMs` — never shorter than `everyMs`.
+ */
+export function reminderGapMs(everyMs: number, sent: number, longestMs: number): number {
+  if (sent < REMINDERS_AT_CHOSEN_INTERVAL) return everyMs;
+  const doublings = sent - REMINDERS_AT_CHOSEN_INTERVAL + 1;
+  return Math.max(everyMs, Math.min(everyMs * 2 ** doublings, longestMs));
+}
+
 /** "1 hour", "7 days": a bound as the rules say it. */
 export function describeDuration(ms: number): string {
   const [unit, size] =

@@ -202,6 +202,33 @@ export interface RevocationProof {
   grantsRemaining: 0;
 }
 
+/**
+ * What each deletion activity is given instead of the whole RevocationProof, whose kubeconfig states (one per cluster)
+ * were copied into the run's history with every deletion call: the facts the activity checks, and the SHA-256 of the
+ * whole proof, which ties each deletion to the verification recorded in the history. Made by the deletion stage
+ * (workflows/steps/deletion.ts) from its verified revocation, with common/revocation-proof.ts.
+ */
+export interface RevocationProofSummary {
+  kind: 'RevocationProofSummary';
+  target: TargetIdentity;
+  uid: string;
+  verifiedAt: string;
+  /** The clusters whose kubeconfig state the verification read. */
+  clustersChecked: number;
+  /** How many of them the identity could still use: 0, or there is no proof. */
+  clustersUsable: number;
+  /** RBAC grants left: 0, or there is no proof. */
+  grantsRemaining: number;
+  /** Lowercase hex SHA-256 of the whole proof as canonical JSON (`revocationProofDigest`). */
+  proofSha256: string;
+}
+
+/**
+ * What a deletion activity accepts as proof: the summary, or the whole proof, which runs started before the summary
+ * existed still pass (in flight during a rollout).
+ */
+export type DeletionProof = RevocationProofSummary | RevocationProof;
+
 export interface AuditEntry {
   time: string;
   /** `workflow`, or the authenticated subject of the person who decided. */

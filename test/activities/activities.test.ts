@@ -18,7 +18,13 @@ import {
 } from '../../activities';
 import { makeRedactor } from '../../activities/classify';
 import { FailureType } from '../../common/errors';
-import { type RevocationProof } from '../../common/types';
+import { revocationProofDigest, summarizeRevocationProof } from '../../common/revocation-proof';
+import {
+  type KubeconfigState,
+  type RevocationProof,
+  type RevocationProofSummary,
+  type TargetIdentity,
+} from '../../common/types';
 import { startEmulator } from '../../emulator';
 import { makeTestTrust } from '../support/trust';
 import { failure } from './expect-failure';
@@ -41,6 +47,18 @@ let acts: ReturnType<typeof createActivities>;
 let trustedKeysPath: string;
 const alice = { type: 'user' as const, name: 'alice' };
 const ALICE_UID = '2034000000000002';
+
+/** A proof for alice as verification makes one, with these kubeconfig states. */
+function aliceProof(kubeconfigs: KubeconfigState[] = []): RevocationProof {
+  return {
+    kind: 'RevocationProof',
+    uid: ALICE_UID,
+    target: alice,
+    verifiedAt: new Date().toISOString(),
+    kubeconfigs,
+    grantsRemaining: 0,
+  };
+}
 
 beforeAll(async () => {
   const fixture = fixtureWithOwnAccount();
@@ -153,14 +171,7 @@ test("bob's recent cluster use refuses a clean without Force, non-retryably; For
 });
 
 test('deletion needs a matching proof, and re-checks the live state before DeleteUser', async () => {
-  const proof: RevocationProof = {
-    kind: 'RevocationProof',
-    uid: ALICE_UID,
-    target: alice,
-    verifiedAt: new Date().toISOString(),
-    kubeconfigs: [],
-    grantsRemaining: 0,
-  };
+  const proof = aliceProof();
   const noProof = await failure(acts.deleteIdentity({ proof: undefined as unknown as RevocationProof, target: alice }));
   expect(noProof).toMatchObject({ type: FailureType.MissingRevocationProof, nonRetryable: true });
   const otherTarget = await failure(acts.deleteIdentity({ proof, target: { type: 'user', name: 'bob' } }));
@@ -181,15 +192,72 @@ test('deletion needs a matching proof, and re-checks the live state before Delet
   expect((await journal(emulator)).filter((e) => e.action === 'DeleteUser')).toEqual([]);
 });
 
-test('deletion steps are idempotent: NotFound is success', async () => {
-  const proof: RevocationProof = {
-    kind: 'RevocationProof',
-    uid: ALICE_UID,
+test('deletion activities take the summary of a proof: accepted for its identity with nothing usable, refused otherwise', async () => {
+  const proof = aliceProof([
+    { clusterId: 'c-prod-1', certState: 'Removed' },
+    { clusterId: 'c-staging-1', certState: 'Unissued' },
+  ]);
+  const summary = summarizeRevocationProof(proof);
+  expect(summary).toEqual({
+    kind: 'RevocationProofSummary',
     target: alice,
-    verifiedAt: new Date().toISOString(),
-    kubeconfigs: [],
+    uid: ALICE_UID,
+    verifiedAt: proof.verifiedAt,
+    clustersChecked: 2,
+    clustersUsable: 0,
     grantsRemaining: 0,
+    proofSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+  });
+  // The digest names the proof: the same proof (members in any order) gives it, any change to the proof another.
+  const reordered = {
+    grantsRemaining: 0 as const,
+    kubeconfigs: proof.kubeconfigs,
+    verifiedAt: proof.verifiedAt,
+    target: { name: 'alice', type: 'user' as const },
+    uid: ALICE_UID,
+    kind: 'RevocationProof' as const,
   };
+  expect(revocationProofDigest(reordered)).toBe(summary.proofSha256);
+  expect(revocationProofDigest({ ...proof, verifiedAt: '2026-01-01T00:00:00.000Z' })).not.toBe(summary.proofSha256);
+  expect(revocationProofDigest({ ...proof, kubeconfigs: [proof.kubeconfigs[0]] })).not.toBe(summary.proofSha256);
+
+  // Accepted: the plan is listed, and the deletion steps run (alice's kubeconfigs are cleaned first, as in a run).
+  await acts.cleanPermissions({ uid: ALICE_UID, target: alice, force: true });
+  await new Promise((r) => setTimeout(r, 300));
+  const plan = await acts.planDeletion({ proof: summary, target: alice });
+  expect(plan.groups).toEqual(['developers']);
+  expect((await acts.removeUserFromGroup({ proof: summary, target: alice, groupName: 'developers' })).changed).toBe(
+    true,
+  );
+  expect((await acts.checkBeforeDeletion({ proof: summary, target: alice })).identityExists).toBe(true);
+
+  // Refused, before any call to Alibaba, for another identity, anything usable, grants left, or no digest.
+  const before = (await journal(emulator)).length;
+  const refusals: Array<[RevocationProofSummary, TargetIdentity, RegExp]> = [
+    [summary, { type: 'user', name: 'bob' }, /the proof is for user\/alice/],
+    [{ ...summary, target: { type: 'role', name: 'alice' } }, alice, /the proof is for role\/alice/],
+    [{ ...summary, clustersUsable: 1 }, alice, /still usable on 1 cluster/],
+    [{ ...summary, grantsRemaining: 2 }, alice, /2 RBAC grant\(s\) remain/],
+    [{ ...summary, proofSha256: '' }, alice, /no SHA-256 of the proof/],
+    [{ ...summary, uid: '' }, alice, /names no uid/],
+  ];
+  for (const [bad, target, why] of refusals) {
+    for (const attempt of [
+      () => acts.deleteIdentity({ proof: bad, target }),
+      () => acts.deleteAccessKey({ proof: bad, target, accessKeyId: 'LTAIdemoAlice000000001' }),
+      () => acts.planDeletion({ proof: bad, target }),
+      () => acts.checkBeforeDeletion({ proof: bad, target }),
+    ]) {
+      const refused = await failure(attempt());
+      expect(refused).toMatchObject({ type: FailureType.MissingRevocationProof, nonRetryable: true });
+      expect(refused.message).toMatch(why);
+    }
+  }
+  expect((await journal(emulator)).length).toBe(before);
+});
+
+test('deletion steps are idempotent: NotFound is success', async () => {
+  const proof = aliceProof();
   await acts.cleanPermissions({ uid: ALICE_UID, target: alice, force: true });
   await new Promise((r) => setTimeout(r, 300));
   const plan = await acts.planDeletion({ proof, target: alice });

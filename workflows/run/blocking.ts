@@ -1,6 +1,7 @@
-import { condition, isCancellation } from '@temporalio/workflow';
+import { condition, isCancellation, patched } from '@temporalio/workflow';
 import { FailureType } from '../../common/errors';
 import { OffboardingStage } from '../../common/stages';
+import { reminderGapMs, REMINDERS_AT_CHOSEN_INTERVAL } from '../../common/timing';
 import { describeDecider } from './decisions';
 import { endRun, isRunEnd } from './ending';
 import { describeFailure, type FailureFacts, hintFor } from './failures';
@@ -53,8 +54,8 @@ export interface WaitOptions {
 
 /**
  * Waits on durable timers until `done()` holds (true), the deadline passes (false), or a rescind arrives (carried
- * out: the run ends). A reminder goes out every `reminderMs` while waiting. Entries the audit trail gains meanwhile (a
- * refused signal, say) are written out as they come (audit-outbox.ts).
+ * out: the run ends). A reminder goes out every `reminderMs` while waiting, less often past a dozen (reminderGap).
+ * Entries the audit trail gains meanwhile (a refused signal, say) are written out as they come (audit-outbox.ts).
  */
 export async function waitFor(
   run: Run,
@@ -64,6 +65,7 @@ export async function waitFor(
 ): Promise<boolean> {
   const reminderMs = options.reminderMs ?? run.blockedReminderMs;
   const { deadlineMs } = options;
+  let reminders = 0;
   let nextReminder = Date.now() + reminderMs;
   for (;;) {
     await run.atBoundary();
@@ -78,7 +80,6 @@ export async function waitFor(
     await carryOutRescind(run);
     if (woke || Date.now() < nextReminder) continue;
     if (deadlineMs !== undefined && Date.now() >= deadlineMs) continue;
-    nextReminder = Date.now() + reminderMs;
     if (options.remind) await options.remind();
     else
       await run.activities.notify(
@@ -86,7 +87,20 @@ export async function waitFor(
         `${run.board.targetRef}: still waiting for ${what}`,
         run.board.status.details,
       );
+    nextReminder = Date.now() + reminderGap(run, reminderMs, ++reminders);
   }
+}
+
+/**
+ * The gap between a reminder that went out (`sent` so far) and the next: the chosen interval, then twice as long each
+ * time while nobody answers (common/timing.ts), so that a run nobody attends adds a few events a week, not a few an
+ * hour. Counted from when the reminder went out, so the timer's duration in the history is the gap chosen. Under the
+ * 'reminder-backoff' patch, asked only past the threshold (the commands change only there): a run already past it
+ * when this code arrived replays at its interval and slows from its next reminder on.
+ */
+function reminderGap(run: Run, everyMs: number, sent: number): number {
+  if (sent < REMINDERS_AT_CHOSEN_INTERVAL || !patched('reminder-backoff')) return everyMs;
+  return reminderGapMs(everyMs, sent, run.timing.reminderMaxMs);
 }
 
 function hhmm(iso: string): string {
@@ -112,13 +126,15 @@ export async function block(run: Run, stepName: string, failure: FailureFacts, i
   await run.activities.notify('blocked', `${board.targetRef} blocked at ${stepName}`, `${what}: ${failure.message}`);
   const decided = () =>
     run.decisions.hasBlockedDecision() || (interruptible && run.decisions.pendingRescind() !== undefined);
-  let nextReminder = Date.now() + run.blockedReminderMs;
+  const reminderMs = run.blockedReminderMs;
+  let reminders = 0;
+  let nextReminder = Date.now() + reminderMs;
   while (!decided()) {
     await run.atBoundary();
     const woke = await condition(() => decided() || run.outbox.hasNew(), Math.max(nextReminder - Date.now(), 1));
     if (woke || Date.now() < nextReminder) continue;
-    nextReminder = Date.now() + run.blockedReminderMs;
     await run.activities.notify('blocked', `${board.targetRef} still blocked at ${stepName}`, details);
+    nextReminder = Date.now() + reminderGap(run, reminderMs, ++reminders);
   }
   board.status.blocked = undefined;
   const decision = run.decisions.takeBlockedDecision();

@@ -1,7 +1,8 @@
 import { CancellationScope, patched } from '@temporalio/workflow';
 import { FailureType } from '../../common/errors';
 import { OffboardingStage } from '../../common/stages';
-import { type LiveCheck } from '../../common/types';
+import { summarizeRevocationProof } from '../../common/revocation-proof';
+import { type LiveCheck, type RevocationProofSummary } from '../../common/types';
 import { type StepResult } from '../../activities/types';
 import { carryOutRescind } from '../run/blocking';
 import { describeFailure } from '../run/failures';
@@ -39,9 +40,14 @@ export type DeletionOutcome =
  * approval). Then the point of no return: a fresh plan, each call idempotent and checking the identity again, no
  * rescind, no cancellation; the last call runs the live check once more right before DeleteUser/DeleteRole. Between
  * the two, the account's blast-radius failsafe may pause the run for a second admin (steps/deletion-failsafe.ts).
+ *
+ * Each activity gets a summary of the proof, not the proof: the whole one holds every cluster's kubeconfig state and
+ * was copied into the history with every call. The summary's SHA-256 of the proof ties each call to the verification
+ * (common/revocation-proof.ts); the audit trail records it once, at the live check.
  */
 export async function deleteIdentity(run: Run, proof: VerifiedRevocation): Promise<DeletionOutcome> {
   const target = proof.target;
+  const summary = summarizeRevocationProof(proof);
   // The blast-radius failsafe (steps/deletion-failsafe.ts) after the live check; after a pause, the check again.
   let failsafe: 'ask' | 'granted' | 'confirmed' = patched('deletion-failsafe') ? 'ask' : 'granted';
   for (;;) {
@@ -50,7 +56,7 @@ export async function deleteIdentity(run: Run, proof: VerifiedRevocation): Promi
       `Checking ${run.targetRef} live before deleting it: its id, its kubeconfigs on every cluster, its RBAC grants`,
     );
     const check = await run.step('live check before deletion', () =>
-      run.act('checkBeforeDeletion', `Live check of ${run.targetRef} before deletion`, { proof, target }),
+      run.act('checkBeforeDeletion', `Live check of ${run.targetRef} before deletion`, { proof: summary, target }),
     );
     const usable = check.usableKubeconfigs.length > 0 || check.grants.length > 0;
     if (!check.identityExists) {
@@ -66,7 +72,7 @@ export async function deleteIdentity(run: Run, proof: VerifiedRevocation): Promi
     run.board.audit(
       'live check before deletion',
       'ok',
-      `uid ${proof.uid}: nothing usable on any cluster`,
+      `uid ${proof.uid}: nothing usable on any cluster; revocation proof sha256:${summary.proofSha256}`,
       check.requestIds,
     );
     if (failsafe !== 'ask') break;
@@ -76,7 +82,7 @@ export async function deleteIdentity(run: Run, proof: VerifiedRevocation): Promi
 
   await carryOutRescind(run);
   run.decisions.closeRescindWindow();
-  return CancellationScope.nonCancellable(() => deleteInOrder(run, proof));
+  return CancellationScope.nonCancellable(() => deleteInOrder(run, proof, summary));
 }
 
 /** "kubeconfig on c-prod-1 (Unexpired); RBAC grant on c-prod-1 (dev)". */
@@ -108,36 +114,41 @@ function usableAgain(
   return { kind: 'revoke-again' };
 }
 
-async function deleteInOrder(run: Run, proof: VerifiedRevocation): Promise<DeletionOutcome> {
+async function deleteInOrder(
+  run: Run,
+  proof: VerifiedRevocation,
+  summary: RevocationProofSummary,
+): Promise<DeletionOutcome> {
   const target = proof.target;
+  const proven = { proof: summary, target };
   const op = target.type === 'user' ? 'DeleteUser' : 'DeleteRole';
   run.board.transition(OffboardingStage.Deletion, `Deleting ${run.targetRef}: prerequisites first, then ${op}`);
   const plan = await run.step('planDeletion', () =>
-    run.act('planDeletion', `Plan deletion of ${run.targetRef}`, { proof, target }),
+    run.act('planDeletion', `Plan deletion of ${run.targetRef}`, proven),
   );
   const calls: DeletionCall[] = [
     ...plan.accessKeyIds.map((accessKeyId) => ({
       accessKeyId,
       operation: 'DeleteAccessKey',
       done: `DeleteAccessKey ${accessKeyId}`,
-      call: () => run.act('deleteAccessKey', `Delete access key ${accessKeyId}`, { proof, target, accessKeyId }),
+      call: () => run.act('deleteAccessKey', `Delete access key ${accessKeyId}`, { ...proven, accessKeyId }),
     })),
     ...plan.groups.map((groupName) => ({
       operation: 'RemoveUserFromGroup',
       done: `RemoveUserFromGroup ${groupName}`,
-      call: () => run.act('removeUserFromGroup', `Remove from group ${groupName}`, { proof, target, groupName }),
+      call: () => run.act('removeUserFromGroup', `Remove from group ${groupName}`, { ...proven, groupName }),
     })),
     ...plan.policies.map((policy) => ({
       operation: 'DetachPolicy',
       done: `DetachPolicy ${policy.policyType}/${policy.policyName}`,
-      call: () => run.act('detachPolicy', `Detach policy ${policy.policyName}`, { proof, target, policy }),
+      call: () => run.act('detachPolicy', `Detach policy ${policy.policyName}`, { ...proven, policy }),
     })),
     ...(plan.loginProfile
       ? [
           {
             operation: 'DeleteLoginProfile',
             done: 'DeleteLoginProfile',
-            call: () => run.act('deleteLoginProfile', 'Delete login profile', { proof, target }),
+            call: () => run.act('deleteLoginProfile', 'Delete login profile', proven),
           },
         ]
       : []),
@@ -146,7 +157,7 @@ async function deleteInOrder(run: Run, proof: VerifiedRevocation): Promise<Delet
           {
             operation: 'UnbindMFADevice',
             done: 'UnbindMFADevice',
-            call: () => run.act('unbindMfaDevice', 'Unbind MFA device', { proof, target }),
+            call: () => run.act('unbindMfaDevice', 'Unbind MFA device', proven),
           },
         ]
       : []),
@@ -162,8 +173,7 @@ async function deleteInOrder(run: Run, proof: VerifiedRevocation): Promise<Delet
   try {
     last = await run.step(
       op,
-      () =>
-        run.act('deleteIdentity', `${op} ${target.name} (revocation verified ${proof.verifiedAt})`, { proof, target }),
+      () => run.act('deleteIdentity', `${op} ${target.name} (revocation verified ${proof.verifiedAt})`, proven),
       { interruptible: false, handle: (type) => type === FailureType.UsableAgain },
     );
   } catch (err) {
