@@ -19,11 +19,9 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
 import { login } from '../test/cli/cli-harness';
-import { harnessEnv, startApiServer, waitForRun } from '../test/server/api-server';
-import { TEST_PAYLOAD_KEYS_PATH } from '../test/support/temporal';
+import { startApiServerFor, waitForRun } from '../test/server/api-server';
 import { startLocalStack } from '../test/workflows/local-stack';
 
 const BIN = join(__dirname, '..', 'bin', 'offboard.js');
@@ -75,18 +73,7 @@ function report(m: Measured): string {
 
 async function main(): Promise<void> {
   const stack = await startLocalStack(() => undefined);
-  const address = stack.client.connection instanceof Connection ? stack.client.connection.options.address : '';
-  const api = await startApiServer(
-    harnessEnv({
-      ...stack,
-      env: {
-        TEMPORAL_ADDRESS: address,
-        TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-        OFFBOARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_PATH,
-        OFFBOARD_TIMING_BOUNDS: 'fast',
-      },
-    }),
-  );
+  const api = await startApiServerFor(stack);
   const measured: Measured[] = [];
   try {
     const started = await api.call('POST', '/v1/offboardings', {

@@ -16,13 +16,11 @@
  * while it works. The API's status of the run is then read once, and must say Revoked with the clusters verified.
  */
 import { cpus, loadavg } from 'node:os';
-import { Connection } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { type temporal } from '@temporalio/proto';
 import { Command, InvalidArgumentError } from 'commander';
 import { type JournalEntry } from '../emulator';
-import { harnessEnv, startApiServer, type ApiServer } from '../test/server/api-server';
-import { TEST_PAYLOAD_KEYS_PATH } from '../test/support/temporal';
+import { startApiServerFor, type ApiServer } from '../test/server/api-server';
 import { type LocalStack, startLocalStack } from '../test/workflows/local-stack';
 import { readJournal } from './bench/quota';
 
@@ -178,18 +176,7 @@ function report(timelines: Timeline[], cold: Timeline, loadBefore: string): stri
 async function main(): Promise<void> {
   const loadBefore = load();
   const stack = await startLocalStack(() => undefined);
-  const address = stack.client.connection instanceof Connection ? stack.client.connection.options.address : '';
-  const api = await startApiServer(
-    harnessEnv({
-      ...stack,
-      env: {
-        TEMPORAL_ADDRESS: address,
-        TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-        OFFBOARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_PATH,
-        OFFBOARD_TIMING_BOUNDS: 'fast',
-      },
-    }),
-  );
+  const api = await startApiServerFor(stack);
   const timelines: Timeline[] = [];
   let cold: Timeline;
   try {

@@ -8,10 +8,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
 import { freePort, repoRoot } from '../../scripts/local-temporal';
 import { signInWithDeviceFlow } from '../../server/idp/headless-sign-in';
 import { waitForOutput } from '../support/process-output';
+import { TEST_PAYLOAD_KEYS_PATH } from '../support/temporal';
 import { type Harness } from '../workflows/harness';
+import { type LocalStack } from '../workflows/local-stack';
 
 export type PersonName = 'hr-jane' | 'carol' | 'dave' | 'olivia' | 'sam' | 'bob';
 
@@ -35,7 +38,7 @@ export interface ApiServer {
 
 /**
  * The environment of a server for `harness` (its Temporal task queue, account, trusted key, payload keys and timing
- * bounds): a harness, or any stack with the same parts (scripts/bench-cli.ts).
+ * bounds): a harness, or any stack with the same parts (startApiServerFor).
  */
 export function harnessEnv(
   h: Pick<Harness, 'key' | 'taskQueue' | 'accountId'> & { env: Record<string, string> },
@@ -53,6 +56,22 @@ export function harnessEnv(
     OFFBOARD_PAYLOAD_KEYS: h.env.OFFBOARD_PAYLOAD_KEYS,
     OFFBOARD_TIMING_BOUNDS: h.env.OFFBOARD_TIMING_BOUNDS,
   };
+}
+
+/** The server for a local stack (test/workflows/local-stack.ts), as the benchmarks start it: the stack's Temporal server, task queue, account and key. */
+export function startApiServerFor(stack: LocalStack): Promise<ApiServer> {
+  const address = stack.client.connection instanceof Connection ? stack.client.connection.options.address : '';
+  return startApiServer(
+    harnessEnv({
+      ...stack,
+      env: {
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+        OFFBOARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_PATH,
+        OFFBOARD_TIMING_BOUNDS: 'fast',
+      },
+    }),
+  );
 }
 
 /** Starts the server; `env` adds to (or overrides) a clean emulator-mode environment. */
