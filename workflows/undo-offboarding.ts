@@ -42,13 +42,13 @@ async function awaitUndoApproval(run: Run, input: UndoOffboardingInput, from: Re
   const details = `Restorable until ${deadlineIso}. Waiting for an admin other than ${input.requestedByName ?? input.requestedBy} (and not ${run.targetRef} itself) to approve the undo — \`offboard approve-undo|reject-undo ${run.workflowId} …\``;
   run.board.transition(OffboardingStage.AwaitingApproval, details, 'approval');
   await run.activities.notify('approval-requested', `${run.targetRef}: approve the undo of its offboarding?`, details);
-  await run.waitFor(() => run.decisions.hasUndoApproval(), 'approval of the undo', {
+  await run.waitFor(() => run.decisions.undoApproval.has(), 'approval of the undo', {
     deadlineMs,
     reminderMs: run.blockedReminderMs,
     remind: () =>
       run.activities.notify('approval-reminder', `${run.targetRef}: the undo still awaits approval`, details),
   });
-  const decision = run.decisions.takeUndoApproval();
+  const decision = run.decisions.undoApproval.take();
   if (!decision) {
     endRun(
       OffboardingStage.ApprovalExpired,

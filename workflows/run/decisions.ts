@@ -8,6 +8,7 @@ import {
   type RescindArgs,
   type VerifiedDecision,
 } from '../../common/messages';
+import { Pending } from './pending';
 
 /** Who made a decision, from its verified token. */
 export interface Decider {
@@ -44,103 +45,63 @@ function deciderOf(d: VerifiedDecision): Decider {
 
 /**
  * The decisions people send to a run. The message handlers put a decision here once its signed token and its rules
- * passed (common/messages.ts); the story takes it with a `take…()` method, which also clears it, so nothing outside
- * resets a decision. `has…()` are the conditions the story waits on.
+ * passed (common/messages.ts), through `accept`; the story waits until a slot `has()` one and `take()`s it, which
+ * also clears it (pending.ts). Only `accept` puts.
  */
 export class Decisions {
-  private approval?: ApprovalDecision;
-  private undoApproval?: UndoApproval;
-  private dependency?: 'proceed' | 'abort';
+  readonly approval = new Pending<ApprovalDecision>();
+  readonly undoApproval = new Pending<UndoApproval>();
+  /** The admin's resolveDependencies decision. */
+  readonly dependency = new Pending<'proceed' | 'abort'>();
+  readonly failsafeConfirmation = new Pending<FailsafeConfirmation>();
+  // A Blocked step's two answers are kept apart because abort wins over retry whatever their order (takeBlocked).
+  private readonly retry = new Pending<true>();
+  private readonly abortRequest = new Pending<{ by: Decider; args: AbortArgs }>();
   private rescindRequest?: RescindRequest;
-  private retry = false;
-  private abortRequest?: { by: Decider; args: AbortArgs };
   private rescindWindowOpen = true;
-  private failsafeConfirmation?: FailsafeConfirmation;
 
   /** Records an accepted decision. Called only by the handlers, after the rules accepted it. */
   accept(decision: VerifiedDecision): void {
     const by = deciderOf(decision);
     switch (decision.name) {
       case 'approveDeletion':
-        this.approval = { by, approved: true, ...decision.args };
+        this.approval.put({ by, approved: true, ...decision.args });
         break;
       case 'rejectDeletion':
-        this.approval = { by, approved: false, ...decision.args };
+        this.approval.put({ by, approved: false, ...decision.args });
         break;
       case 'resolveDependencies':
-        this.dependency = decision.args.decision;
+        this.dependency.put(decision.args.decision);
         break;
       case 'rescind':
         this.rescindRequest = { by, ...decision.args };
         break;
       case 'retry':
-        this.retry = true;
+        this.retry.put(true);
         break;
       case 'abort':
-        this.abortRequest = { by, args: decision.args };
+        this.abortRequest.put({ by, args: decision.args });
         break;
       case 'approveUndo':
-        this.undoApproval = { by, approved: true, ...decision.args };
+        this.undoApproval.put({ by, approved: true, ...decision.args });
         break;
       case 'rejectUndo':
-        this.undoApproval = { by, approved: false, ...decision.args };
+        this.undoApproval.put({ by, approved: false, ...decision.args });
         break;
       case 'confirmDeletions':
-        this.failsafeConfirmation = { by, ...decision.args, token: decision.token };
+        this.failsafeConfirmation.put({ by, ...decision.args, token: decision.token });
         break;
     }
   }
 
-  hasFailsafeConfirmation(): boolean {
-    return this.failsafeConfirmation !== undefined;
-  }
-
-  takeFailsafeConfirmation(): FailsafeConfirmation | undefined {
-    const c = this.failsafeConfirmation;
-    this.failsafeConfirmation = undefined;
-    return c;
-  }
-  hasApproval(): boolean {
-    return this.approval !== undefined;
-  }
-
-  takeApproval(): ApprovalDecision | undefined {
-    const a = this.approval;
-    this.approval = undefined;
-    return a;
-  }
-
-  hasUndoApproval(): boolean {
-    return this.undoApproval !== undefined;
-  }
-
-  takeUndoApproval(): UndoApproval | undefined {
-    const a = this.undoApproval;
-    this.undoApproval = undefined;
-    return a;
-  }
-
-  hasDependencyDecision(): boolean {
-    return this.dependency !== undefined;
-  }
-
-  /** The admin's resolveDependencies decision; none (a rescind ended the wait) counts as abort. */
-  takeDependencyDecision(): 'proceed' | 'abort' {
-    const d = this.dependency ?? 'abort';
-    this.dependency = undefined;
-    return d;
-  }
-
   hasBlockedDecision(): boolean {
-    return this.retry || this.abortRequest !== undefined;
+    return this.retry.has() || this.abortRequest.has();
   }
 
-  /** Abort wins over retry when both arrived. */
+  /** Abort wins over retry when both arrived; both are cleared. */
   takeBlockedDecision(): BlockedDecision | undefined {
-    const abort = this.abortRequest;
-    const retry = this.retry;
-    this.abortRequest = undefined;
-    this.retry = false;
+    const abort = this.abortRequest.take();
+    const retry = this.retry.take();
     if (abort) return { kind: 'abort', ...abort };
     return retry ? { kind: 'retry' } : undefined;
   }

@@ -36,13 +36,13 @@ export async function awaitApproval(run: Run, input: OffboardIdentityInput): Pro
   const details = `Revocation verified; access cut. Waiting for an admin other than ${input.requestedByName ?? input.requestedBy} to approve deletion until ${deadlineIso} — \`offboard approve|reject ${run.workflowId} …\``;
   run.board.transition(OffboardingStage.AwaitingApproval, details, 'approval');
   await run.activities.notify('approval-requested', `${run.targetRef}: approve deletion?`, details);
-  await run.waitFor(() => run.decisions.hasApproval(), 'approval', {
+  await run.waitFor(() => run.decisions.approval.has(), 'approval', {
     deadlineMs: deadline,
     reminderMs,
     remind: () =>
       run.activities.notify('approval-reminder', `${run.targetRef}: deletion still awaits approval`, details),
   });
-  const approval = run.decisions.takeApproval();
+  const approval = run.decisions.approval.take();
   if (!approval) {
     endRun(
       OffboardingStage.ApprovalExpired,

@@ -29,11 +29,11 @@ export async function passFailsafe(run: Run): Promise<'granted' | 'confirmed'> {
   run.board.transition(OffboardingStage.DeletionPaused, details, 'failsafe');
   const notify = (subject: string) => run.activities.notify('failsafe-paused', subject, details);
   await notify(`${run.targetRef}: deletion paused by the blast-radius failsafe`);
-  await run.waitFor(() => run.decisions.hasFailsafeConfirmation(), "a second admin's confirmation", {
+  await run.waitFor(() => run.decisions.failsafeConfirmation.has(), "a second admin's confirmation", {
     reminderMs: run.blockedReminderMs,
     remind: () => notify(`${run.targetRef}: deletion still paused by the blast-radius failsafe`),
   });
-  const confirmation = run.decisions.takeFailsafeConfirmation();
+  const confirmation = run.decisions.failsafeConfirmation.take();
   if (!confirmation) throw new Error('the failsafe wait ended without a confirmation');
   run.board.audit(
     'blast-radius failsafe confirmed',

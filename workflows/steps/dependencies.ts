@@ -31,8 +31,9 @@ export async function decideDependencies(run: Run, why: string): Promise<'procee
   const details = `Waiting for an admin: ${why} — \`offboard resolve ${run.workflowId} --proceed|--abort --note …\``;
   run.board.transition(stage, details, 'dependencies');
   await run.activities.notify('dependencies-found', `${run.targetRef}: dependency decision needed`, why);
-  await run.waitFor(() => run.decisions.hasDependencyDecision(), 'a dependency decision');
-  const decision = run.decisions.takeDependencyDecision();
+  await run.waitFor(() => run.decisions.dependency.has(), 'a dependency decision');
+  // None means a rescind ended the wait: that counts as abort.
+  const decision = run.decisions.dependency.take() ?? 'abort';
   run.board.transition(stage, `Admin decided: ${decision}`);
   return decision;
 }
