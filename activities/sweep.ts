@@ -2,6 +2,7 @@ import * as $ram from '@alicloud/ram20150501';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/errors';
+import { mapBounded } from '../common/map-bounded';
 import { SearchAttributes } from '../common/search-attributes';
 import {
   SWEEP_WORKFLOW,
@@ -41,15 +42,6 @@ interface SeenIdentity {
   name?: string;
   deleted: boolean;
   kubeconfigs: (OrphanKubeconfig & { valid: boolean })[];
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(lanes);
 }
 
 function heartbeat(details: unknown): void {
@@ -122,7 +114,7 @@ export function sweepActivities(
       const seen = new Map<string, SeenIdentity>();
       let kubeconfigsSeen = 0;
       let clustersScanned = 0;
-      await forEachBounded(toScan, READ_CONCURRENCY, async (cluster) => {
+      await mapBounded(toScan, READ_CONCURRENCY, async (cluster) => {
         let rows: ClusterKubeconfig[] | undefined;
         try {
           rows = await clusters.clusterKubeconfigs(cluster.clusterId, requestIds);
@@ -171,7 +163,7 @@ export function sweepActivities(
       // 3. Identities RAM no longer has (never by name): their valid kubeconfigs and their grants left.
       const orphans: OrphanFinding[] = [];
       const gone = [...seen].filter(([uid]) => !live.has(uid) && uid !== deps.accountId);
-      await forEachBounded(gone, READ_CONCURRENCY, async ([uid, identity]) => {
+      await mapBounded(gone, READ_CONCURRENCY, async ([uid, identity]) => {
         const grants = await clusters.grants(uid, requestIds).catch((err: unknown) => {
           if (err instanceof ApplicationFailure && err.type === FailureType.NotFound) return [];
           throw err;
@@ -202,7 +194,7 @@ export function sweepActivities(
           identity.kubeconfigs.some((k) => k.valid)
         );
       });
-      await forEachBounded(holders, READ_CONCURRENCY, async ([uid, identity]) => {
+      await mapBounded(holders, READ_CONCURRENCY, async ([uid, identity]) => {
         const userName = live.get(uid)?.name ?? '';
         const clusterIdsHeld = identity.kubeconfigs.filter((k) => k.valid).map((k) => k.clusterId);
         // Advisory: a user whose checks fail is left out of this report, not a reason to fail the sweep.

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
 import { createAlibabaClients } from '../activities/alibaba';
+import { mapBounded } from '../common/map-bounded';
 import { SearchAttributes } from '../common/search-attributes';
 import { OffboardingStage } from '../common/stages';
 import { temporalClientOptions } from '../config/temporal';
@@ -60,16 +61,6 @@ function text(name: string): string | undefined {
 function arg(name: string): number | undefined {
   const value = text(name);
   return value === undefined ? undefined : Number(value);
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function bounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
 }
 
 function departingAccount(identities: number): { path: string; accountId: string; names: string[] } {
@@ -204,7 +195,7 @@ async function run(stops: Array<() => unknown>): Promise<void> {
     }
   };
   const t0 = performance.now();
-  await bounded(account.names, concurrency, async (name) => {
+  await mapBounded(account.names, concurrency, async (name) => {
     await room();
     started++;
     await startOffboard(h, offboardInput(h, name, { approvalReminderEvery: '24h', approvalExpiresAfter: '7d' }));

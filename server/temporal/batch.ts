@@ -8,6 +8,7 @@ import {
   summaryOf,
 } from '../../common/batch';
 import { type InputProblem } from '../../common/errors';
+import { mapBounded } from '../../common/map-bounded';
 import { OffboardingStage } from '../../common/stages';
 import { SearchAttributes } from '../../common/search-attributes';
 import { Problem, ProblemType } from '../problems';
@@ -28,24 +29,6 @@ import { checkStartInput, offboardFor, type OffboardingRequest } from './start';
  */
 
 type BatchServices = Pick<Services, 'config' | 'temporal' | 'signer'>;
-
-/** Runs `task` on every item, at most `limit` at once; the results in the items' order. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
 
 /** A failure that every later start or decision would meet too: Temporal or its worker not answering (5xx). */
 function unavailable(err: unknown): Problem | undefined {
