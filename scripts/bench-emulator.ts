@@ -5,6 +5,7 @@ import Cs, * as $Cs from '@alicloud/cs20151215';
 import Ram, * as $Ram from '@alicloud/ram20150501';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { Command, InvalidArgumentError } from 'commander';
+import { percentile } from './bench/percentile';
 
 /**
  * `npm run bench:emulator`: how many signed SDK calls per second the emulator serves on this machine. The emulator
@@ -66,10 +67,6 @@ function cpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function main(): Promise<void> {

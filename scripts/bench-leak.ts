@@ -22,6 +22,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { type JournalEntry } from '../emulator';
 import { startApiServerFor, type ApiServer } from '../test/server/api-server';
 import { type LocalStack, startLocalStack } from '../test/workflows/local-stack';
+import { percentile } from './bench/percentile';
 import { readJournal } from './bench/quota';
 
 const MAX_RUNS = 500;
@@ -110,12 +111,6 @@ function callTimes(journal: JournalEntry[], since: (epochMs: number) => number) 
     verified: at(journal.at(-1), 'time'),
     taskPolls: polls.length,
   };
-}
-
-/** Nearest rank: the smallest value with at least p % of the values at or below it (p99 of fewer than 100 is the max). */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const ms = (n: number) => `${n.toFixed(0).padStart(6)} ms`;
