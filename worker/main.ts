@@ -15,8 +15,8 @@ import { dataConverter } from '../config/codec';
 import { ConfigError } from '../config/env';
 import { describeConfig, loadWorkerConfig, type WorkerConfig } from '../config/worker';
 import { temporalClientOptions, temporalConnectionOptions } from '../config/temporal';
-import { startTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../config/telemetry';
-import { WORKFLOW_PRELOAD_MODULES } from '../config/workflow-bundle';
+import { startTracing } from '../config/telemetry';
+import { bundleWorkflows } from '../config/workflow-bundle';
 import { jsonLogger, LOG_LEVELS } from './json-log';
 import { serveMetrics } from './metrics-server';
 import { revocationTimer } from './revocation-timer';
@@ -68,12 +68,8 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       activities,
       dataConverter: dataConverter(config.temporal),
-      ...(config.workflowBundlePath
-        ? { workflowBundle: { codePath: config.workflowBundlePath } }
-        : {
-            workflowsPath: require.resolve('../workflows'),
-            bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
-          }),
+      // Without a prebuilt bundle, bundled here rather than by the SDK, which logs webpack's whole report.
+      workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : await bundleWorkflows(log),
       sinks: traced.sinks,
       shutdownGraceTime: config.shutdownGraceMs,
       ...(config.workflowCacheSize !== undefined && { maxCachedWorkflows: config.workflowCacheSize }),
@@ -91,8 +87,7 @@ async function main(): Promise<void> {
         maxTaskQueueActivitiesPerSecond: config.taskQueueActivitiesPerSecond,
       }),
       interceptors: {
-        // A bundle made at start needs the workflow interceptors named; a prebuilt one has them (and the SDK warns).
-        ...(!config.workflowBundlePath && { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+        // The workflow interceptors are in the bundle, prebuilt or made at start (config/workflow-bundle.ts).
         activity: [...traced.activityInterceptors, ...(metrics ? [revocationTimer(metrics)] : [])],
       },
     });
