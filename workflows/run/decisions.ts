@@ -54,7 +54,7 @@ export class Decisions {
   /** The admin's resolveDependencies decision. */
   readonly dependency = new Pending<'proceed' | 'abort'>();
   readonly failsafeConfirmation = new Pending<FailsafeConfirmation>();
-  // A Blocked step's two answers are kept apart because abort wins over retry whatever their order (takeBlocked).
+  // A Blocked step's two answers are kept apart because abort wins over retry whatever their order (takeBlockedDecision).
   private readonly retry = new Pending<true>();
   private readonly abortRequest = new Pending<{ by: Decider; args: AbortArgs }>();
   private rescindRequest?: RescindRequest;
