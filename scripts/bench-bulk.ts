@@ -1,6 +1,6 @@
 /**
  * Offboarding at scale, measured with the real parts as separate processes: the Temporal dev server, the emulator and
- * the worker (`tsx worker/main.ts`). N generated departing users (kubeconfigs on two clusters, last used 30 days ago,
+ * the worker. N generated departing users (kubeconfigs on two clusters, last used 30 days ago,
  * so no 7-day refusal waits for an admin) are offboarded at once to AwaitingApproval; then the emulator is reset and
  * a careful sequential SDK script (scripts/bench/sequential-offboard.ts) does the same Alibaba calls one identity after
  * another. Prints wall time, identities/s, CPU seconds per process, the worker's peak RSS, history events per run and
@@ -13,27 +13,21 @@
  * emulator's quota model on with the documented figures (`--quotas` over them), the workers' rate limits sharing the
  * same figures, and prints the throttling errors the emulator counted and the wall time against the quota's bound;
  * the sequential script is then left out unless `--sequential` asks for it (it would run without quotas).
- * Uses TEMPORAL_ADDRESS when set (its CPU is then not measured), otherwise starts a dev server of its own. The workers
- * run as in the production image: node on the compiled JavaScript (`--tsx`: under tsx, as `npm run worker` does), each
- * loading one workflow bundle built before them (a worker that bundles at start keeps about 130 MiB more RSS, and N
- * of them bundling at once on 2 cores can outlast their 30 s to start).
+ * The stack is scripts/bench/process-stack.ts: TEMPORAL_ADDRESS when set (its CPU is then not measured), otherwise a
+ * dev server of its own; the workers as in the production image, node on the compiled JavaScript with one prebuilt
+ * workflow bundle (`--tsx`: under tsx, as `npm run worker` does).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
 import { createAlibabaClients } from '../activities/alibaba';
 import { mapBounded } from '../common/map-bounded';
 import { SearchAttributes } from '../common/search-attributes';
 import { OffboardingStage } from '../common/stages';
-import { temporalClientOptions } from '../config/temporal';
-import { loadWorkerConfig } from '../config/worker';
 import { listRuns } from '../server/temporal/list';
-import { makeTestTrust } from '../test/support/trust';
 import { departingUserNames, departingUsersFixture } from '../test/workflows/departing-users';
-import { offboardInput, startOffboard, workerEnv } from '../test/workflows/harness';
-import { killAllWorkers, startWorkerProcess } from '../test/workflows/worker-process';
+import { offboardInput, startOffboard } from '../test/workflows/harness';
 import { cpuSeconds, peakRss, rssMiB } from './bench/processes';
 import {
   benchQuotas,
@@ -45,11 +39,8 @@ import {
   setEmulatorQuotas,
   workerShare,
 } from './bench/quota';
-import { startEmulatorProcess } from './bench/emulator-process';
+import { startProcessStack } from './bench/process-stack';
 import { sequentialOffboard } from './bench/sequential-offboard';
-import { compileWorker } from './bench/compiled-worker';
-import { writeWorkflowBundle } from './build-workflow-bundle';
-import { ensureSearchAttributes, ensureTemporalCli, freePort, startDevServer, stopProcess } from './local-temporal';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -82,67 +73,25 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   const sequentialCount = pending ? 0 : (arg('sequential') ?? (quotas ? 0 : identities));
 
   const account = departingAccount(identities);
-  let serverPid: number | undefined;
-  let address = process.env.TEMPORAL_ADDRESS;
-  if (!address) {
-    const cli = await ensureTemporalCli(() => undefined);
-    const grpcPort = await freePort();
-    const server = await startDevServer({
-      cli: cli.path,
-      grpcPort,
-      uiPort: await freePort(),
-      namespace: 'default',
-      headless: true,
-      logFile: join(tmpdir(), `offboard-bulk-temporal-${grpcPort}.log`),
-    });
-    serverPid = server.pid;
-    stops.push(() => stopProcess(server.pid));
-    address = server.address;
-  }
-  const emulator = await startEmulatorProcess(account.path);
-  stops.push(() => killProcessGroup(emulator.pid));
-  const trust = await makeTestTrust();
-  const taskQueue = `bench-bulk-${process.pid}`;
-  const env = {
-    ...workerEnv(
-      emulator.endpoint,
-      account.accountId,
-      mkdtempSync(join(tmpdir(), 'offboard-audit-')),
-      taskQueue,
-      trust.trustedKeysPath,
-    ),
-    TEMPORAL_ADDRESS: address,
-    // Without --quota the emulator has no quota model switched on: the workers' own limits would measure themselves,
-    // not the run. With it, the workers share the emulator's figures.
-    OFFBOARD_ALIBABA_RATE_LIMITS: quotas ? workerShare(quotas, workers) : 'off',
-  };
+  const stack = await startProcessStack(
+    {
+      name: 'bench-bulk',
+      fixturePath: account.path,
+      accountId: account.accountId,
+      // Without --quota the emulator has no quota model switched on: the workers' own limits would measure themselves,
+      // not the run. With it, the workers share the emulator's figures.
+      workerEnv: { OFFBOARD_ALIBABA_RATE_LIMITS: quotas ? workerShare(quotas, workers) : 'off' },
+      tsx: process.argv.includes('--tsx'),
+    },
+    stops,
+  );
+  const { client, config, emulator, trust, taskQueue, serverPid } = stack;
   if (quotas) await setEmulatorQuotas(emulator.url, quotas);
-  const config = loadWorkerConfig(env);
-  const connection = await Connection.connect({ address });
-  stops.push(() => connection.close());
-  await ensureSearchAttributes(connection, 'default');
-  const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
-  // One workflow bundle for every worker, as the production image has it (see the opening comment).
-  const bundle = join(mkdtempSync(join(tmpdir(), 'offboard-bulk-bundle-')), 'workflow-bundle.js');
-  await writeWorkflowBundle(bundle);
-  process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE = bundle; // what startWorkerProcess hands its workers
-  stops.push(killAllWorkers);
-  // Production's credentials variables: the compiled worker has no demo fixture beside it to take the key from.
-  const fixtureKey = config.alibaba.fixtureKey;
-  const compiledMain = process.argv.includes('--tsx') ? undefined : await compileWorker();
-  if (compiledMain && fixtureKey) {
-    Object.assign(env, {
-      ALIBABA_CLOUD_ACCESS_KEY_ID: fixtureKey.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: fixtureKey.accessKeySecret,
-    });
-  }
   const cpuProfileDir = text('cpu-prof');
   if (cpuProfileDir && pending)
     throw new Error('--cpu-prof: not with --pending, whose figures need the workers running');
   const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
-  const workerProcesses = await Promise.all(
-    Array.from({ length: workers }, () => startWorkerProcess(env, { nodeArgs, compiledMain })),
-  );
+  const workerProcesses = await stack.startWorkers(workers, nodeArgs);
   const workerPids = workerProcesses.map((w) => w.child.pid as number);
   const h = { client, taskQueue, config, signer: trust.signer, accountId: account.accountId };
 
@@ -162,7 +111,7 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   console.log(
     `${identities} departing users (generated: login profile, kubeconfigs on 2 clusters), ${concurrency} starts at a time; ` +
       `emulator clean task 300 ms; dev server, emulator and ${workers === 1 ? 'worker' : `${workers} workers`} as separate processes on ${cpus().length} cores; ` +
-      `workers ${compiledMain ? 'run compiled (node, no tsx) and ' : 'run under tsx and '}load one prebuilt workflow bundle, as the production image's do`,
+      `workers ${stack.compiled ? 'run compiled (node, no tsx) and ' : 'run under tsx and '}load one prebuilt workflow bundle, as the production image's do`,
   );
   if (quotas) {
     console.log(
@@ -268,8 +217,8 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   }
 
   if (sequentialCount > 0) {
-    await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
-    const key = fixtureKey;
+    await emulator.reset();
+    const key = config.alibaba.fixtureKey;
     if (!key) throw new Error('no fixture key in emulator mode');
     const clients = createAlibabaClients({
       csEndpoint: emulator.endpoint,
@@ -296,14 +245,6 @@ async function run(stops: Array<() => unknown>): Promise<void> {
       `  ratio: the bulk run is ${(sequentialFull / wall).toFixed(1)}× faster than the script` +
         (sequentialCount < identities ? ` (script extrapolated from ${sequentialCount} to ${identities})` : ''),
     );
-  }
-}
-
-function killProcessGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // gone
   }
 }
 

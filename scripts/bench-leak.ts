@@ -4,12 +4,13 @@
  * over HTTP; each run times, from the moment the request is sent:
  *   request → CleanUserPermissions   the emulator received the clean (its journal's receivedAt)   target p99 ≤ 100 ms
  *   request → Revoked (verified)     the run's result reached the workflow client               target p50 ≤ 600 ms
- * and where the time went in between, from the emulator's journal and the run's history. The stack is the one
- * `npm start` runs, from the tests' pieces (as bench:cli starts it): the Temporal dev server (or TEMPORAL_ADDRESS when
- * set), the emulator (its clean task takes 300 ms, as Alibaba's might) and a worker (test/workflows/local-stack.ts),
- * and the API in its own process (test/server/api-server.ts). The runs go one after another, the emulator reset before
- * each (a leak response is about latency, not throughput), after one untimed run that warms the worker and the API.
- *   npm run bench:leak -- [--runs 50]
+ * and where the time went in between, from the emulator's journal and the run's history. The stack runs as production
+ * runs it, each part a process of its own (scripts/bench/process-stack.ts): the Temporal dev server (or
+ * TEMPORAL_ADDRESS when set), the emulator (its clean task takes 300 ms, as Alibaba's might), one worker on the
+ * compiled JavaScript with a prebuilt workflow bundle, and the API (server/main.ts) compiled too; `--tsx` runs the
+ * worker and the API under tsx, as `npm start` does. The runs go one after another, the emulator reset before each (a
+ * leak response is about latency, not throughput), after one untimed run that warms the worker and the API.
+ *   npm run bench:leak -- [--runs 50] [--tsx]
  *
  * The end of a run is read with the client's long poll on its result rather than by polling its status: the result
  * comes the moment the server records the run's end, with no polling grain and no queries that would load the worker
@@ -21,8 +22,9 @@ import { type temporal } from '@temporalio/proto';
 import { Command, InvalidArgumentError } from 'commander';
 import { type JournalEntry } from '../emulator';
 import { startApiServerFor, type ApiServer } from '../test/server/api-server';
-import { type LocalStack, startLocalStack } from '../test/workflows/local-stack';
+import { fixtureWithOwnAccount } from '../test/workflows/harness';
 import { percentile } from './bench/percentile';
+import { type ProcessStack, startProcessStack } from './bench/process-stack';
 import { readJournal } from './bench/quota';
 
 const MAX_RUNS = 500;
@@ -35,11 +37,12 @@ const runCount = (v: string): number => {
   if (!Number.isInteger(n) || n < 1 || n > MAX_RUNS) throw new InvalidArgumentError(`expected 1 to ${MAX_RUNS}`);
   return n;
 };
-const { runs } = new Command()
+const { runs, tsx } = new Command()
   .name('bench-leak')
   .option('--runs <n>', `how many revocations are timed (1 to ${MAX_RUNS})`, runCount, 50)
+  .option('--tsx', 'the worker and the API under tsx, not compiled')
   .parse()
-  .opts<{ runs: number }>();
+  .opts<{ runs: number; tsx?: boolean }>();
 
 /** The moments of one run, in ms after the request was sent. */
 interface Timeline {
@@ -60,8 +63,8 @@ const EventType = {
 } as const;
 
 /** One revocation through the API, timed; the emulator is reset first, so bob has his kubeconfigs again. */
-async function revokeOnce(stack: LocalStack, api: ApiServer): Promise<Timeline> {
-  stack.emulator.reset();
+async function revokeOnce(stack: ProcessStack, api: ApiServer): Promise<Timeline> {
+  await stack.emulator.reset();
   await api.token('sam');
   const sentAt = performance.timeOrigin + performance.now();
   const since = (epochMs: number) => epochMs - sentAt;
@@ -170,16 +173,22 @@ function report(timelines: Timeline[], cold: Timeline, loadBefore: string): stri
 
 async function main(): Promise<void> {
   const loadBefore = load();
-  const stack = await startLocalStack(() => undefined);
-  const api = await startApiServerFor(stack);
+  const stops: Array<() => unknown> = [];
   const timelines: Timeline[] = [];
   let cold: Timeline;
   try {
+    const fixture = fixtureWithOwnAccount();
+    const stack = await startProcessStack(
+      { name: 'bench-leak', fixturePath: fixture.path, accountId: fixture.accountId, tsx },
+      stops,
+    );
+    await stack.startWorkers(1);
+    const api = await startApiServerFor(stack, { main: stack.compiled?.serverMain, env: stack.credentialsEnv });
+    stops.push(() => api.stop());
     cold = await revokeOnce(stack, api);
     for (let run = 0; run < runs; run++) timelines.push(await revokeOnce(stack, api));
   } finally {
-    await api.stop();
-    await stack.stop();
+    for (const stop of stops.reverse()) await stop();
   }
   console.log(report(timelines, cold, loadBefore));
 }

@@ -4,15 +4,23 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../local-temporal';
+import { freePort, repoRoot } from '../local-temporal';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const repoRoot = join(__dirname, '..', '..');
+
+export interface EmulatorProcess {
+  pid: number;
+  /** host:port, for the Alibaba SDKs. */
+  endpoint: string;
+  /** http://host:port, for its own /__emulator API. */
+  url: string;
+  /** Back to the fixture as loaded: identities, kubeconfigs, journal. */
+  reset(): Promise<void>;
+  kill(): void;
+}
 
 /** Starts the emulator on a free port with `fixturePath`; resolves once it answers. */
-export async function startEmulatorProcess(
-  fixturePath: string,
-): Promise<{ pid: number; endpoint: string; url: string }> {
+export async function startEmulatorProcess(fixturePath: string): Promise<EmulatorProcess> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -28,6 +36,13 @@ export async function startEmulatorProcess(
     { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
   );
   const url = `http://127.0.0.1:${port}`;
+  const kill = () => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // exited by itself
+    }
+  };
   for (let i = 0; i < 600; i++) {
     if (
       await fetch(`${url}/__emulator/options`).then(
@@ -35,14 +50,19 @@ export async function startEmulatorProcess(
         () => false,
       )
     ) {
-      return { pid: child.pid as number, endpoint: `127.0.0.1:${port}`, url };
+      return {
+        pid: child.pid as number,
+        endpoint: `127.0.0.1:${port}`,
+        url,
+        kill,
+        async reset() {
+          const res = await fetch(`${url}/__emulator/reset`, { method: 'POST' });
+          if (!res.ok) throw new Error(`the emulator's reset answered ${res.status}`);
+        },
+      };
     }
     await sleep(100);
   }
-  try {
-    process.kill(-(child.pid as number), 'SIGKILL');
-  } catch {
-    // exited by itself
-  }
+  kill();
   throw new Error('the emulator did not start in 60 s (its error is above)');
 }

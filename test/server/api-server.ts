@@ -58,30 +58,45 @@ export function harnessEnv(
   };
 }
 
-/** The server for a local stack (test/workflows/local-stack.ts), as the benchmarks start it: the stack's Temporal server, task queue, account and key. */
-export function startApiServerFor(stack: LocalStack): Promise<ApiServer> {
+/**
+ * The server for a stack of the benchmarks (test/workflows/local-stack.ts, scripts/bench/process-stack.ts): the stack's
+ * Temporal server, task queue, account and key. `main`: compiled JavaScript to run instead of `tsx server/main.ts`;
+ * `env` adds to the server's environment.
+ */
+export function startApiServerFor(
+  stack: Pick<LocalStack, 'client' | 'key' | 'taskQueue' | 'accountId'>,
+  options: { main?: string; env?: Record<string, string> } = {},
+): Promise<ApiServer> {
   const address = stack.client.connection instanceof Connection ? stack.client.connection.options.address : '';
   return startApiServer(
-    harnessEnv({
-      ...stack,
-      env: {
-        TEMPORAL_ADDRESS: address,
-        TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-        OFFBOARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_PATH,
-        OFFBOARD_TIMING_BOUNDS: 'fast',
-      },
-    }),
+    {
+      ...harnessEnv({
+        ...stack,
+        env: {
+          TEMPORAL_ADDRESS: address,
+          TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+          OFFBOARD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_PATH,
+          OFFBOARD_TIMING_BOUNDS: 'fast',
+        },
+      }),
+      ...options.env,
+    },
+    { main: options.main },
   );
 }
 
 /** Starts the server; `env` adds to (or overrides) a clean emulator-mode environment. */
-export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
+export async function startApiServer(
+  env: Record<string, string> = {},
+  options: { main?: string } = {},
+): Promise<ApiServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'offboard-api-'));
   const [apiPort, idpPort] = [await freePort(), await freePort()];
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('OFFBOARD_') && !k.startsWith('TEMPORAL_')),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], {
+  const args = options.main ? [options.main] : ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {
       ...base,

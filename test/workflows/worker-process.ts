@@ -20,7 +20,7 @@ const running = new Set<ChildProcess>();
  * Starts `tsx worker/main.ts` with `env` over this process's environment; resolves once it polls its task queue.
  * `nodeArgs` (for example `--cpu-prof`) run the worker in one node process with tsx as its loader, so that the flags
  * reach the worker itself, not tsx's launcher. `compiledMain` runs compiled JavaScript with node instead, as the
- * production image does (scripts/bench/compiled-worker.ts).
+ * production image does (scripts/bench/compiled.ts).
  */
 export async function startWorkerProcess(
   env: Record<string, string>,
