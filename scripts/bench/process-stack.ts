@@ -2,8 +2,9 @@
  * The stack the benchmarks measure, each part a process of its own as in production, so that each one's CPU and
  * memory are its own and none waits on another's event loop: the Temporal dev server (or TEMPORAL_ADDRESS when set;
  * its CPU is then not measured), the emulator (emulator-process.ts), and workers started on demand — node on the
- * compiled JavaScript, each loading one workflow bundle built before them, as the production image runs them
- * (compiled.ts; `tsx: true` runs them under tsx, as `npm run worker` does). A worker that bundles at start keeps about
+ * compiled JavaScript, each loading one workflow bundle built before them, with the image's node flags and
+ * environment, as the production image runs them (compiled.ts; `tsx: true` runs them under tsx, as `npm run worker`
+ * does). A worker that bundles at start keeps about
  * 130 MiB more RSS, and several bundling at once on 2 cores can outlast their 30 s to start.
  */
 import { mkdtempSync } from 'node:fs';
@@ -47,6 +48,11 @@ export interface ProcessStack {
   client: Client;
   /** The compiled repository (unless `tsx`): the workers run it, and an API may. */
   compiled: CompiledRepository | undefined;
+  /**
+   * Production's credentials variables with the fixture's key, for compiled processes (in the workers' `env`): they
+   * have no demo fixture beside them to take the key from. Empty under tsx.
+   */
+  credentialsEnv: Record<string, string>;
   startWorkers(count: number, nodeArgs?: string[]): Promise<WorkerProcess[]>;
 }
 
@@ -98,14 +104,15 @@ export async function startProcessStack(
   process.env.OFFBOARD_TEST_WORKFLOW_BUNDLE = bundle; // what startWorkerProcess hands its workers
   stops.push(killAllWorkers);
   const compiled = options.tsx ? undefined : await compileRepository();
-  // Production's credentials variables: the compiled worker has no demo fixture beside it to take the key from.
   const fixtureKey = config.alibaba.fixtureKey;
-  if (compiled && fixtureKey) {
-    Object.assign(env, {
-      ALIBABA_CLOUD_ACCESS_KEY_ID: fixtureKey.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: fixtureKey.accessKeySecret,
-    });
-  }
+  const credentialsEnv: Record<string, string> =
+    compiled && fixtureKey
+      ? {
+          ALIBABA_CLOUD_ACCESS_KEY_ID: fixtureKey.accessKeyId,
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: fixtureKey.accessKeySecret,
+        }
+      : {};
+  Object.assign(env, credentialsEnv);
   return {
     address,
     serverPid,
@@ -118,6 +125,7 @@ export async function startProcessStack(
     config,
     client,
     compiled,
+    credentialsEnv,
     startWorkers: (count, nodeArgs = []) =>
       Promise.all(
         Array.from({ length: count }, () => startWorkerProcess(env, { nodeArgs, compiledMain: compiled?.workerMain })),
