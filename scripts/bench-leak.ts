@@ -1,6 +1,7 @@
 /**
  * `npm run bench:leak`: the leak response as security meets it. Sam (security), signed in to the offboarding API with
- * the embedded identity provider's device flow, sends `POST /v1/revocations` for bob (all clusters, Force by default)
+ * the embedded identity provider's device flow, sends `POST /v1/revocations` for a user like bob (all clusters, Force
+ * by default)
  * over HTTP; each run times, from the moment the request is sent:
  *   request → CleanUserPermissions   the emulator received the clean (its journal's receivedAt)   target p99 ≤ 100 ms
  *   request → Revoked (verified)     the run's result reached the workflow client               target p50 ≤ 600 ms
@@ -30,7 +31,45 @@ import { readJournal } from './bench/quota';
 const MAX_RUNS = 500;
 const CLEAN_TARGET_P99_MS = 100;
 const VERIFIED_TARGET_P50_MS = 600;
-const REQUEST = { target: { type: 'user', name: 'bob' }, reason: 'compromise' };
+const revocationOf = (name: string) => ({ target: { type: 'user', name }, reason: 'compromise' });
+
+interface FixtureUser {
+  name: string;
+  id: string;
+  accessKeys?: { id: string }[];
+}
+interface FixtureGrant {
+  identity: string;
+}
+
+/**
+ * The demo account with `copies` of bob (bob-001 …: his policies, key, kubeconfig and grant), so that each timed run
+ * revokes an identity of its own, as a leak response does: no earlier runs of the identity for the API to look up
+ * (the uids they recorded, config/start.ts), where 50 revocations of bob himself would make the last one read 50.
+ */
+function leakFixture(copies: number): { path: string; accountId: string; names: string[] } {
+  const names = Array.from({ length: copies }, (_, i) => `bob-${String(i + 1).padStart(3, '0')}`);
+  const fixture = fixtureWithOwnAccount((f) => {
+    const users = f.users as FixtureUser[];
+    const bob = users.find((u) => u.name === 'bob');
+    if (!bob) throw new Error('the demo fixture has no bob');
+    const ofBob = (list: FixtureGrant[]) => list.filter((e) => e.identity === 'user/bob');
+    const [kubeconfigs, grants] = [f.kubeconfigs as FixtureGrant[], f.grants as FixtureGrant[]];
+    const [bobsKubeconfigs, bobsGrants] = [ofBob(kubeconfigs), ofBob(grants)];
+    names.forEach((name, i) => {
+      const n = String(i + 1).padStart(6, '0');
+      users.push({
+        ...bob,
+        name,
+        id: `2099000000${n}`,
+        accessKeys: bob.accessKeys?.map((k) => ({ ...k, id: `LTAIbenchLeak${n}${k.id.slice(-3)}` })),
+      });
+      for (const k of bobsKubeconfigs) kubeconfigs.push({ ...k, identity: `user/${name}` });
+      for (const g of bobsGrants) grants.push({ ...g, identity: `user/${name}` });
+    });
+  });
+  return { ...fixture, names };
+}
 
 const runCount = (v: string): number => {
   const n = Number(v);
@@ -62,13 +101,13 @@ const EventType = {
   completed: 2, // EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
 } as const;
 
-/** One revocation through the API, timed; the emulator is reset first, so bob has his kubeconfigs again. */
-async function revokeOnce(stack: ProcessStack, api: ApiServer): Promise<Timeline> {
+/** One revocation of `name` through the API, timed; the emulator is reset first, its journal then holds this run's calls. */
+async function revokeOnce(stack: ProcessStack, api: ApiServer, name: string): Promise<Timeline> {
   await stack.emulator.reset();
   await api.token('sam');
   const sentAt = performance.timeOrigin + performance.now();
   const since = (epochMs: number) => epochMs - sentAt;
-  const res = await api.call('POST', '/v1/revocations', { as: 'sam', body: REQUEST });
+  const res = await api.call('POST', '/v1/revocations', { as: 'sam', body: revocationOf(name) });
   const answered = since(performance.timeOrigin + performance.now());
   if (res.status !== 201 || res.body.joined !== false) {
     throw new Error(`the revocation was not started: ${res.status} ${JSON.stringify(res.body)}`);
@@ -147,7 +186,7 @@ function report(timelines: Timeline[], cold: Timeline, loadBefore: string): stri
   const of = (f: (t: Timeline) => number) => timelines.map(f);
   const polls = [...new Set(of((t) => t.taskPolls))].sort((a, b) => a - b).join(' or ');
   return [
-    `leak response through the API: ${timelines.length} runs of POST /v1/revocations as sam (security) for bob`,
+    `leak response through the API: ${timelines.length} runs of POST /v1/revocations as sam (security), each for a user like bob`,
     `(all clusters, Force; the emulator's clean task takes 300 ms), one after another, the emulator reset before each`,
     `  ${''.padEnd(52)}    p50       p90       p99       max`,
     row(
@@ -177,7 +216,7 @@ async function main(): Promise<void> {
   const timelines: Timeline[] = [];
   let cold: Timeline;
   try {
-    const fixture = fixtureWithOwnAccount();
+    const fixture = leakFixture(runs);
     const stack = await startProcessStack(
       { name: 'bench-leak', fixturePath: fixture.path, accountId: fixture.accountId, tsx },
       stops,
@@ -185,8 +224,8 @@ async function main(): Promise<void> {
     await stack.startWorkers(1);
     const api = await startApiServerFor(stack, { main: stack.compiled?.serverMain, env: stack.credentialsEnv });
     stops.push(() => api.stop());
-    cold = await revokeOnce(stack, api);
-    for (let run = 0; run < runs; run++) timelines.push(await revokeOnce(stack, api));
+    cold = await revokeOnce(stack, api, 'bob');
+    for (const name of fixture.names) timelines.push(await revokeOnce(stack, api, name));
   } finally {
     for (const stop of stops.reverse()) await stop();
   }
