@@ -15,13 +15,19 @@ export async function startSweep(
   input: SweepInput,
   options: { taskQueue: string },
 ): Promise<WorkflowHandle<typeof sweepOrphanedKubeconfigs>> {
-  return startJoining<typeof sweepOrphanedKubeconfigs>(client, SWEEP_WORKFLOW, checkSweepInput(input), {
-    workflowId,
-    taskQueue: options.taskQueue,
-    args: [input],
-    typedSearchAttributes: sweepSearchAttributes(input),
-    staticSummary: sweepSummary(input),
-  });
+  const { handle } = await startJoining<typeof sweepOrphanedKubeconfigs>(
+    client,
+    SWEEP_WORKFLOW,
+    checkSweepInput(input),
+    {
+      workflowId,
+      taskQueue: options.taskQueue,
+      args: [input],
+      typedSearchAttributes: sweepSearchAttributes(input),
+      staticSummary: sweepSummary(input),
+    },
+  );
+  return handle;
 }
 
 /** The one line the Temporal UI shows for a sweep. */

@@ -15,10 +15,10 @@ export async function startUndoOffboarding(
   client: Client,
   input: UndoOffboardingInput,
   options: StartOptions,
-): Promise<{ handle: WorkflowHandle<typeof undoOffboarding>; workflowId: string; runId: string }> {
+): Promise<{ handle: WorkflowHandle<typeof undoOffboarding>; workflowId: string; runId: string; joined: boolean }> {
   const problems = checkUndoInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
   const workflowId = undoWorkflowId(input.accountId, input.target);
-  const handle = await startJoining<typeof undoOffboarding>(client, 'undoOffboarding', problems, {
+  const { handle, joined } = await startJoining<typeof undoOffboarding>(client, 'undoOffboarding', problems, {
     workflowId,
     taskQueue: options.taskQueue,
     args: [input],
@@ -26,5 +26,5 @@ export async function startUndoOffboarding(
     staticSummary: `Undo the offboarding of ${identityRef(input.target.type, input.target.name)} (restore from RAM's recycle bin), requested by ${input.requestedBy}`,
     staticDetails: `Undo of \`${input.undoOf}\`. Reason: ${input.reason}`,
   });
-  return { handle, workflowId, runId: handle.firstExecutionRunId };
+  return { handle, workflowId, runId: handle.firstExecutionRunId, joined };
 }

@@ -5,7 +5,7 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
   type WorkflowStartOptions,
 } from '@temporalio/client';
-import { type Workflow, WorkflowIdConflictPolicy } from '@temporalio/common';
+import { type Workflow, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/common';
 import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../common/ids';
 import { type InputProblem } from '../common/errors';
 import { checkOffboardInput, checkRevokeInput, InvalidInputError } from '../common/inputs';
@@ -69,6 +69,8 @@ export interface Started<T> {
   workflowId: string;
   /** The run this start landed on: the running one when a run for the same identity already existed. */
   runId: string;
+  /** True when a run for the identity was already open: this start joined it, nothing new was started. */
+  joined: boolean;
 }
 
 export async function startOffboardIdentity(
@@ -78,7 +80,7 @@ export async function startOffboardIdentity(
 ): Promise<Started<'offboard'>> {
   const problems = checkOffboardInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
   const workflowId = offboardWorkflowId(input.accountId, input.target);
-  const handle = await startJoining<typeof offboardIdentity>(client, 'offboardIdentity', problems, {
+  const { handle, joined } = await startJoining<typeof offboardIdentity>(client, 'offboardIdentity', problems, {
     workflowId,
     taskQueue: options.taskQueue,
     args: [input],
@@ -88,10 +90,10 @@ export async function startOffboardIdentity(
     ],
     staticSummary: offboardStaticSummary(input),
     staticDetails: offboardStaticDetails(input),
-    memo: { ...(await runMemo(client, input)) },
+    memo: runMemo(client, input),
   });
-  await refuseOtherScope(handle, input.clusterIds);
-  return { handle, workflowId, runId: handle.firstExecutionRunId };
+  if (joined) await refuseOtherScope(handle, input.clusterIds);
+  return { handle, workflowId, runId: handle.firstExecutionRunId, joined };
 }
 
 export async function startRevokeKubeconfig(
@@ -101,35 +103,55 @@ export async function startRevokeKubeconfig(
 ): Promise<Started<'revoke'>> {
   const problems = checkRevokeInput(input, { workerIdentity: options.workerIdentity, timing: options.timing });
   const workflowId = revokeKubeconfigWorkflowId(input.accountId, input.target);
-  const handle = await startJoining<typeof revokeKubeconfig>(client, 'revokeKubeconfig', problems, {
+  const { handle, joined } = await startJoining<typeof revokeKubeconfig>(client, 'revokeKubeconfig', problems, {
     workflowId,
     taskQueue: options.taskQueue,
     args: [input],
     typedSearchAttributes: initialSearchAttributes(input, OffboardingStage.Revocation),
     staticSummary: revokeStaticSummary(input),
     staticDetails: revokeStaticDetails(input),
-    memo: { ...(await runMemo(client, input)) },
+    memo: runMemo(client, input),
   });
-  await refuseOtherScope(handle, input.clusterIds);
-  return { handle, workflowId, runId: handle.firstExecutionRunId };
+  if (joined) await refuseOtherScope(handle, input.clusterIds);
+  return { handle, workflowId, runId: handle.firstExecutionRunId, joined };
 }
 
 /**
  * The start every tool's runs share: input with problems is refused, each problem named, before anything is sent;
- * a start whose workflow id is running joins that run instead of starting another.
+ * a start whose workflow id is running joins that run instead of starting another (`joined`). The run open before
+ * the start is read while the memo, when it is a lookup, is made: the two reads cost one wait, not two.
  */
-export function startJoining<W extends Workflow>(
+export async function startJoining<W extends Workflow>(
   client: Client,
   workflowType: string,
   problems: InputProblem[],
-  options: Omit<WorkflowStartOptions<W>, 'workflowIdConflictPolicy'>,
-): Promise<WorkflowHandleWithFirstExecutionRunId<W>> {
-  if (problems.length > 0) return Promise.reject(new InvalidInputError(problems));
-  return client.workflow.start<W>(workflowType, {
+  options: Omit<WorkflowStartOptions<W>, 'workflowIdConflictPolicy' | 'memo'> & {
+    memo?: Promise<RunMemo> | RunMemo;
+  },
+): Promise<{ handle: WorkflowHandleWithFirstExecutionRunId<W>; joined: boolean }> {
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  const [openBefore, memo] = await Promise.all([
+    openRunId(client.workflow.getHandle(options.workflowId)),
+    options.memo,
+  ]);
+  const handle = await client.workflow.start<W>(workflowType, {
     ...options,
+    ...(memo && { memo: { ...memo } }),
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     // The SDK's conditional `args` type does not survive Omit<…> with a generic W; these are the caller's own options.
   } as WorkflowStartOptions<W>);
+  return { handle, joined: openBefore === handle.firstExecutionRunId };
+}
+
+/** The id of the run open under `handle`'s workflow id, if one is. */
+async function openRunId(handle: WorkflowHandle): Promise<string | undefined> {
+  try {
+    const d = await handle.describe();
+    return d.status.name === 'RUNNING' ? d.runId : undefined;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
 }
 
 /** The memo of a new run: its cluster scope, and the uids earlier runs recorded for the identity. */
@@ -161,10 +183,7 @@ async function earlierUids(client: Client, accountId: string, target: TargetIden
   return [...uids];
 }
 
-/**
- * After a start that may have joined a running run: refuses (nothing was started) when that run's cluster scope is
- * not this request's.
- */
+/** After a start that joined a running run: refuses (nothing was started) when that run's cluster scope is not this request's. */
 async function refuseOtherScope(handle: WorkflowHandle, requested: string[] | undefined): Promise<void> {
   const d = await handle.describe();
   const memo = d.memo ?? {};

@@ -1,5 +1,4 @@
 import { type Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { offboardWorkflowId, revokeKubeconfigWorkflowId } from '../../common/ids';
 import { checkOffboardInput, checkRevokeInput, InvalidInputError } from '../../common/inputs';
 import { type StartedWorkflow } from '../../common/requests';
@@ -67,17 +66,12 @@ export function checkStartInput(
 async function startAndTell(
   ctx: StartContext,
   workflowId: string,
-  start: (client: Client) => Promise<{ runId: string }>,
+  start: (client: Client) => Promise<{ runId: string; joined: boolean }>,
 ): Promise<StartedRun> {
   const client = await ctx.client();
   const handle = client.workflow.getHandle(workflowId);
   try {
-    const before = await handle.describe().catch((err: unknown) => {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    });
-    const { runId } = await start(client);
-    const joined = before?.status.name === 'RUNNING' && before.runId === runId;
+    const { runId, joined } = await start(client);
     const after = await handle.describe();
     return { workflowId, runId, joined, stage: stageOf(after) };
   } catch (err) {

@@ -52,21 +52,16 @@ export async function undoFor(
   const authorization = await services.signer.signRequest({ workflow: 'undoOffboarding', workflowId, request, person });
   let started;
   try {
-    const before = await client.workflow
-      .getHandle(workflowId)
-      .describe()
-      .catch(() => undefined);
     started = await startUndoOffboarding(
       client,
       { ...request, authorization },
       { taskQueue: temporal.taskQueue, workerIdentity: services.config.workerIdentity },
     );
-    const joined = before?.status.name === 'RUNNING' && before.runId === started.runId;
     const status = await preflightAnswer(client, started.handle);
     if (status.stage === OffboardingStage.Refused) {
       throw new Problem(409, ProblemType.Refused, status.outcome ?? status.details, { refusal: 'UndoImpossible' });
     }
-    return { workflowId, runId: started.runId, joined, stage: status.stage, details: status.details };
+    return { workflowId, runId: started.runId, joined: started.joined, stage: status.stage, details: status.details };
   } catch (err) {
     if (err instanceof Problem) throw err;
     if (err instanceof InvalidInputError) throw badInput(err.problems);
