@@ -23,7 +23,7 @@ import { type temporal } from '@temporalio/proto';
 import { Command, InvalidArgumentError } from 'commander';
 import { type JournalEntry } from '../emulator';
 import { startApiServerFor, type ApiServer } from '../test/server/api-server';
-import { fixtureWithOwnAccount } from '../test/workflows/harness';
+import { fixtureWithOwnAccount, leaversLikeBob } from '../test/workflows/harness';
 import { percentile } from './bench/percentile';
 import { type ProcessStack, startProcessStack } from './bench/process-stack';
 import { readJournal } from './bench/quota';
@@ -33,42 +33,14 @@ const CLEAN_TARGET_P99_MS = 100;
 const VERIFIED_TARGET_P50_MS = 600;
 const revocationOf = (name: string) => ({ target: { type: 'user', name }, reason: 'compromise' });
 
-interface FixtureUser {
-  name: string;
-  id: string;
-  accessKeys?: { id: string }[];
-}
-interface FixtureGrant {
-  identity: string;
-}
-
 /**
- * The demo account with `copies` of bob (bob-001 …: his policies, key, kubeconfig and grant), so that each timed run
+ * The demo account with `copies` of bob (bob-001 …, with his kubeconfig and grant), so that each timed run
  * revokes an identity of its own, as a leak response does: no earlier runs of the identity for the API to look up
  * (the uids they recorded, config/start.ts), where 50 revocations of bob himself would make the last one read 50.
  */
 function leakFixture(copies: number): { path: string; accountId: string; names: string[] } {
   const names = Array.from({ length: copies }, (_, i) => `bob-${String(i + 1).padStart(3, '0')}`);
-  const fixture = fixtureWithOwnAccount((f) => {
-    const users = f.users as FixtureUser[];
-    const bob = users.find((u) => u.name === 'bob');
-    if (!bob) throw new Error('the demo fixture has no bob');
-    const ofBob = (list: FixtureGrant[]) => list.filter((e) => e.identity === 'user/bob');
-    const [kubeconfigs, grants] = [f.kubeconfigs as FixtureGrant[], f.grants as FixtureGrant[]];
-    const [bobsKubeconfigs, bobsGrants] = [ofBob(kubeconfigs), ofBob(grants)];
-    names.forEach((name, i) => {
-      const n = String(i + 1).padStart(6, '0');
-      users.push({
-        ...bob,
-        name,
-        id: `2099000000${n}`,
-        accessKeys: bob.accessKeys?.map((k) => ({ ...k, id: `LTAIbenchLeak${n}${k.id.slice(-3)}` })),
-      });
-      for (const k of bobsKubeconfigs) kubeconfigs.push({ ...k, identity: `user/${name}` });
-      for (const g of bobsGrants) grants.push({ ...g, identity: `user/${name}` });
-    });
-  });
-  return { ...fixture, names };
+  return { ...fixtureWithOwnAccount(leaversLikeBob(names, { kubeconfigs: true })), names };
 }
 
 const runCount = (v: string): number => {

@@ -69,12 +69,19 @@ interface FixtureUser {
 
 /**
  * A fixture edit: copies of bob under these names, each with its own id and key, unused for a month (so no
- * dependency finding stops them): leavers that go straight to approval.
+ * dependency finding stops them): leavers that go straight to approval. With `kubeconfigs`, each also gets bob's
+ * kubeconfigs and grants (a leak to revoke).
  */
-export function leaversLikeBob(names: readonly string[]): (fixture: Record<string, unknown>) => void {
+export function leaversLikeBob(
+  names: readonly string[],
+  options: { kubeconfigs?: boolean } = {},
+): (fixture: Record<string, unknown>) => void {
   return (fixture) => {
     const users = fixture.users as FixtureUser[];
     const bob = users.find((u) => u.name === 'bob') as FixtureUser;
+    const ofBob = (key: 'kubeconfigs' | 'grants') =>
+      (fixture[key] as Array<{ identity: string }>).filter((e) => e.identity === 'user/bob');
+    const [kubeconfigs, grants] = [ofBob('kubeconfigs'), ofBob('grants')];
     names.forEach((name, i) => {
       const n = String(i + 1).padStart(3, '0');
       users.push({
@@ -86,6 +93,13 @@ export function leaversLikeBob(names: readonly string[]): (fixture: Record<strin
           { ...bob.accessKeys[0], lastUsed: '-30d', id: `LTAIleaver${n}000000000`, secret: `leaver${n}SecretNotReal` },
         ],
       });
+      if (!options.kubeconfigs) return;
+      for (const [key, ofHis] of [
+        ['kubeconfigs', kubeconfigs],
+        ['grants', grants],
+      ] as const) {
+        (fixture[key] as unknown[]).push(...ofHis.map((e) => ({ ...e, identity: `user/${name}` })));
+      }
     });
   };
 }
