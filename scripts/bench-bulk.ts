@@ -28,7 +28,7 @@ import { OffboardingStage } from '../common/stages';
 import { listRuns } from '../server/temporal/list';
 import { departingUserNames, departingUsersFixture } from '../test/workflows/departing-users';
 import { offboardInput, startOffboard } from '../test/workflows/harness';
-import { cpuSeconds, peakRss, rssMiB } from './bench/processes';
+import { cpuSeconds, peakRss, rssBreakdownMiB, rssMiB } from './bench/processes';
 import {
   benchQuotas,
   distinctCalls,
@@ -205,6 +205,12 @@ async function run(stops: Array<() => unknown>): Promise<void> {
     console.log(
       `\npending: ${identities} runs waiting for approval (started with at most ${inFlight} on their way at once); worker RSS after 10 s ${workerPids.map((pid) => rssMiB(pid).toFixed(0)).join(' + ')} MiB`,
     );
+    for (const pid of workerPids) {
+      const parts = rssBreakdownMiB(pid);
+      console.log(
+        `  worker ${pid}: V8 heap pages ${parts.v8Pages.toFixed(0)}, other anonymous (malloc arenas, stacks, the core) ${parts.otherAnonymous.toFixed(0)}, brk heap ${parts.brkHeap.toFixed(0)}, files ${parts.files.toFixed(0)} MiB`,
+      );
+    }
     const l0 = performance.now();
     const { runs } = await listRuns(client, config.temporal, {
       accountId: account.accountId,
