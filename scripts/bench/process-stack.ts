@@ -4,8 +4,8 @@
  * its CPU is then not measured), the emulator (emulator-process.ts), and workers started on demand — node on the
  * compiled JavaScript, each loading one workflow bundle built before them, with the image's node flags and
  * environment, as the production image runs them (compiled.ts; `tsx: true` runs them under tsx, as `npm run worker`
- * does). A worker that bundles at start keeps about
- * 130 MiB more RSS, and several bundling at once on 2 cores can outlast their 30 s to start.
+ * does). A worker that bundles at start keeps about 130 MiB more RSS, and several bundling at once on 2 cores can
+ * outlast their 30 s to start.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,7 +128,14 @@ export async function startProcessStack(
     credentialsEnv,
     startWorkers: (count, nodeArgs = []) =>
       Promise.all(
-        Array.from({ length: count }, () => startWorkerProcess(env, { nodeArgs, compiledMain: compiled?.workerMain })),
+        Array.from({ length: count }, () =>
+          compiled
+            ? startWorkerProcess(
+                { ...compiled.workerRuntime.env, ...env },
+                { nodeArgs: [...compiled.workerRuntime.nodeArgs, ...nodeArgs], compiledMain: compiled.workerMain },
+              )
+            : startWorkerProcess(env, { nodeArgs }),
+        ),
       ),
   };
 }
