@@ -16,7 +16,11 @@ import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from './codec';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './telemetry';
 
-export const WORKFLOW_PRELOAD_MODULES: string[] = [require.resolve('../common/signed-token')];
+export const WORKFLOW_PRELOAD_MODULES: string[] = [
+  require.resolve('../common/signed-token'),
+  // Not shared state but a setting of the sandbox's realm, made before the SDK freezes it (see the module).
+  require.resolve('../workflows/sandbox-stack-traces'),
+];
 
 /** The workflows every bundle holds: workflows/index.ts. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
