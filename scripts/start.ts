@@ -13,7 +13,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { Command } from 'commander';
 import { runPagePath } from '../common/console-links';
 import { offboardWorkflowId } from '../common/ids';
@@ -126,15 +126,13 @@ async function main(): Promise<void> {
   if (options.live) {
     env.OFFBOARD_ALIBABA_MODE = 'live';
   } else {
-    emulator = await startEmulator({
-      port: emulatorPort,
-      statePath: join(dataDir, 'emulator-state.json'),
-    });
+    const statePath = join(dataDir, 'emulator-state.json');
+    emulator = await startEmulator({ port: emulatorPort, statePath });
     const running = emulator;
     cleanups.push(() => running.close());
     env.OFFBOARD_ALIBABA_MODE = 'emulator';
     env.OFFBOARD_CS_ENDPOINT = env.OFFBOARD_RAM_ENDPOINT = emulator.endpoint;
-    say(`Alibaba Cloud emulator (demo fixture, state in .data/emulator-state.json): ${emulator.url}`);
+    say(`Alibaba Cloud emulator (demo fixture, state in ${shownPath(statePath)}): ${emulator.url}`);
   }
   loadWorkerConfig(env); // fail here, with the worker's own message, rather than in the child
 
@@ -223,3 +221,8 @@ main().catch(async (err: unknown) => {
   else console.error(err);
   await stopAll(1);
 });
+
+/** A path inside this folder relative to it (`.data/…`), any other in full. */
+function shownPath(path: string): string {
+  return path.startsWith(process.cwd() + sep) ? relative(process.cwd(), path) : path;
+}
