@@ -92,7 +92,7 @@ export async function startOffboardIdentity(
     staticDetails: offboardStaticDetails(input),
     memo: runMemo(client, input),
   });
-  if (joined) await refuseOtherScope(handle, input.clusterIds);
+  await refuseOtherScope(handle, input.clusterIds);
   return { handle, workflowId, runId: handle.firstExecutionRunId, joined };
 }
 
@@ -112,7 +112,7 @@ export async function startRevokeKubeconfig(
     staticDetails: revokeStaticDetails(input),
     memo: runMemo(client, input),
   });
-  if (joined) await refuseOtherScope(handle, input.clusterIds);
+  await refuseOtherScope(handle, input.clusterIds);
   return { handle, workflowId, runId: handle.firstExecutionRunId, joined };
 }
 
@@ -183,7 +183,10 @@ async function earlierUids(client: Client, accountId: string, target: TargetIden
   return [...uids];
 }
 
-/** After a start that joined a running run: refuses (nothing was started) when that run's cluster scope is not this request's. */
+/**
+ * After a start, which may have joined a running run (even one started between the look before and the start, which
+ * `joined` does not see): refuses (nothing was started) when that run's cluster scope is not this request's.
+ */
 async function refuseOtherScope(handle: WorkflowHandle, requested: string[] | undefined): Promise<void> {
   const d = await handle.describe();
   const memo = d.memo ?? {};
