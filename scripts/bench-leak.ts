@@ -1,8 +1,7 @@
 /**
  * `npm run bench:leak`: the leak response as security meets it. Sam (security), signed in to the offboarding API with
  * the embedded identity provider's device flow, sends `POST /v1/revocations` for a user like bob (all clusters, Force
- * by default)
- * over HTTP; each run times, from the moment the request is sent:
+ * by default) over HTTP; each run times, from the moment the request is sent:
  *   request → CleanUserPermissions   the emulator received the clean (its journal's receivedAt)   target p99 ≤ 100 ms
  *   request → Revoked (verified)     the run's result reached the workflow client               target p50 ≤ 600 ms
  * and where the time went in between, from the emulator's journal and the run's history. The stack runs as production
