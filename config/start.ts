@@ -71,6 +71,8 @@ export interface Started<T> {
   runId: string;
   /** True when a run for the identity was already open: this start joined it, nothing new was started. */
   joined: boolean;
+  /** The run as described right after the start (its stage, its memo): a caller need not describe it again. */
+  description: WorkflowExecutionDescription;
 }
 
 export async function startOffboardIdentity(
@@ -92,8 +94,8 @@ export async function startOffboardIdentity(
     staticDetails: offboardStaticDetails(input),
     memo: runMemo(client, input),
   });
-  await refuseOtherScope(handle, input.clusterIds);
-  return { handle, workflowId, runId: handle.firstExecutionRunId, joined };
+  const description = await refuseOtherScope(handle, input.clusterIds);
+  return { handle, workflowId, runId: handle.firstExecutionRunId, joined, description };
 }
 
 export async function startRevokeKubeconfig(
@@ -112,8 +114,8 @@ export async function startRevokeKubeconfig(
     staticDetails: revokeStaticDetails(input),
     memo: runMemo(client, input),
   });
-  await refuseOtherScope(handle, input.clusterIds);
-  return { handle, workflowId, runId: handle.firstExecutionRunId, joined };
+  const description = await refuseOtherScope(handle, input.clusterIds);
+  return { handle, workflowId, runId: handle.firstExecutionRunId, joined, description };
 }
 
 /**
@@ -185,15 +187,20 @@ async function earlierUids(client: Client, accountId: string, target: TargetIden
 
 /**
  * After a start, which may have joined a running run (even one started between the look before and the start, which
- * `joined` does not see): refuses (nothing was started) when that run's cluster scope is not this request's.
+ * `joined` does not see): refuses (nothing was started) when that run's cluster scope is not this request's, and
+ * otherwise returns the run's description.
  */
-async function refuseOtherScope(handle: WorkflowHandle, requested: string[] | undefined): Promise<void> {
+async function refuseOtherScope(
+  handle: WorkflowHandle,
+  requested: string[] | undefined,
+): Promise<WorkflowExecutionDescription> {
   const d = await handle.describe();
   const memo = d.memo ?? {};
   const running = 'clusterIds' in memo ? ((memo.clusterIds as string[] | null) ?? null) : undefined;
   if (running === undefined || !sameClusterScope(running, requested ?? null)) {
     throw new RunScopeConflictError(handle.workflowId, firstRunIdOf(d), running, requested ?? null);
   }
+  return d;
 }
 
 /**

@@ -4,7 +4,7 @@ import { checkOffboardInput, checkRevokeInput, InvalidInputError } from '../../c
 import { type StartedWorkflow } from '../../common/requests';
 import { type OffboardIdentityInput, type RevokeKubeconfigInput } from '../../common/types';
 import { type TimingBounds } from '../../common/timing';
-import { RunScopeConflictError, startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
+import { RunScopeConflictError, type Started, startOffboardIdentity, startRevokeKubeconfig } from '../../config/start';
 import { type TemporalConfig } from '../../config/temporal';
 import { badInput, Problem, ProblemType } from '../problems';
 import { type Services } from '../services';
@@ -66,14 +66,12 @@ export function checkStartInput(
 async function startAndTell(
   ctx: StartContext,
   workflowId: string,
-  start: (client: Client) => Promise<{ runId: string; joined: boolean }>,
+  start: (client: Client) => Promise<Pick<Started<unknown>, 'runId' | 'joined' | 'description'>>,
 ): Promise<StartedRun> {
   const client = await ctx.client();
-  const handle = client.workflow.getHandle(workflowId);
   try {
-    const { runId, joined } = await start(client);
-    const after = await handle.describe();
-    return { workflowId, runId, joined, stage: stageOf(after) };
+    const { runId, joined, description } = await start(client);
+    return { workflowId, runId, joined, stage: stageOf(description) };
   } catch (err) {
     if (err instanceof InvalidInputError) throw badInput(err.problems);
     // Another scope for an identity whose run is open: refused, naming the running run (nothing started).
