@@ -17,7 +17,7 @@ import { makeTestTrust, type TestTrust } from '../../test/support/trust';
 import { workerEnv } from '../../test/workflows/harness';
 import { killAllWorkers, startWorkerProcess, type WorkerProcess } from '../../test/workflows/worker-process';
 import { writeWorkflowBundle } from '../build-workflow-bundle';
-import { ensureSearchAttributes, ensureTemporalCli, freePort, startDevServer, stopProcess } from '../local-temporal';
+import { scratchTemporalServer, stopProcess } from '../local-temporal';
 import { type CompiledRepository, compileRepository } from './compiled';
 import { type EmulatorProcess, startEmulatorProcess } from './emulator-process';
 
@@ -61,23 +61,10 @@ export async function startProcessStack(
   options: ProcessStackOptions,
   stops: Array<() => unknown>,
 ): Promise<ProcessStack> {
-  let serverPid: number | undefined;
-  let address = process.env.TEMPORAL_ADDRESS;
-  if (!address) {
-    const cli = await ensureTemporalCli(() => undefined);
-    const grpcPort = await freePort();
-    const server = await startDevServer({
-      cli: cli.path,
-      grpcPort,
-      uiPort: await freePort(),
-      namespace: 'default',
-      headless: true,
-      logFile: join(tmpdir(), `offboard-${options.name}-temporal-${grpcPort}.log`),
-    });
-    serverPid = server.pid;
-    stops.push(() => stopProcess(server.pid));
-    address = server.address;
-  }
+  const server = await scratchTemporalServer({ logDir: tmpdir(), logName: `offboard-${options.name}-temporal` });
+  const { address } = server;
+  const serverPid = server.started?.pid;
+  if (serverPid) stops.push(() => stopProcess(serverPid));
   const emulator = await startEmulatorProcess(options.fixturePath);
   stops.push(() => emulator.kill());
   const trust = await makeTestTrust();
@@ -96,7 +83,6 @@ export async function startProcessStack(
   const config = loadWorkerConfig(env);
   const connection = await Connection.connect({ address });
   stops.push(() => connection.close());
-  await ensureSearchAttributes(connection, 'default');
   const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
 
   const bundle = join(mkdtempSync(join(tmpdir(), `offboard-${options.name}-bundle-`)), 'workflow-bundle.js');

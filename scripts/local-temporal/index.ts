@@ -7,4 +7,5 @@ export * from './dev-server';
 export * from './local-server';
 export * from './paths';
 export * from './ports';
+export * from './scratch-server';
 export * from './temporal-cli';

@@ -6,14 +6,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
-import {
-  ensureSearchAttributes,
-  ensureTemporalCli,
-  freePort,
-  repoRoot,
-  startDevServer,
-} from '../../scripts/local-temporal';
+import { repoRoot, scratchTemporalServer } from '../../scripts/local-temporal';
 import { workflowsPath, writeWorkflowBundle } from '../../scripts/build-workflow-bundle';
 
 declare global {
@@ -22,29 +15,23 @@ declare global {
 
 export default async function globalSetup(): Promise<void> {
   const namespace = (process.env.TEMPORAL_NAMESPACE ||= 'default');
-  if (process.env.TEMPORAL_ADDRESS) {
-    const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-    await ensureSearchAttributes(connection, namespace);
-    await connection.close();
-    console.log(`\n[test] using the Temporal server at ${process.env.TEMPORAL_ADDRESS}`);
-  } else {
-    const cli = await ensureTemporalCli((line) => console.log(`[test] ${line}`));
-    const [grpcPort, uiPort] = [await freePort(), await freePort()];
-    const server = await startDevServer({
-      cli: cli.path,
-      grpcPort,
-      uiPort,
-      namespace,
-      logFile: join(repoRoot, '.data', `temporal-test-server-${grpcPort}.log`),
-      // The browser test of the on-call console needs the UI; it costs little.
-      headless: false,
-    });
-    globalThis.__TEMPORAL_TEST_SERVER_PID__ = server.pid;
+  const server = await scratchTemporalServer({
+    namespace,
+    logDir: join(repoRoot, '.data'),
+    logName: 'temporal-test-server',
+    // The browser test of the on-call console needs the UI; it costs little.
+    headless: false,
+    log: (line) => console.log(`[test] ${line}`),
+  });
+  if (server.started) {
+    globalThis.__TEMPORAL_TEST_SERVER_PID__ = server.started.pid;
     process.env.TEMPORAL_ADDRESS = server.address;
-    process.env.TEMPORAL_UI_URL = server.uiUrl;
+    process.env.TEMPORAL_UI_URL = server.started.uiUrl;
     console.log(
-      `\n[test] Temporal dev server ${cli.path} (pid ${server.pid}) at ${server.address}, UI ${server.uiUrl}`,
+      `\n[test] Temporal dev server (pid ${server.started.pid}) at ${server.address}, UI ${server.started.uiUrl}`,
     );
+  } else {
+    console.log(`\n[test] using the Temporal server at ${server.address}`);
   }
 
   if (existsSync(workflowsPath)) {

@@ -9,13 +9,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { startEmulator } from '../../emulator';
-import {
-  ensureSearchAttributes,
-  ensureTemporalCli,
-  freePort,
-  startDevServer,
-  stopProcess,
-} from '../../scripts/local-temporal';
+import { scratchTemporalServer, stopProcess } from '../../scripts/local-temporal';
 import { consoleNotifier } from '../../activities';
 import { activitiesFromConfig } from '../../activities/from-config';
 import { dataConverter } from '../../config/codec';
@@ -45,26 +39,11 @@ export async function startLocalStack(
   options: LocalStackOptions = {},
 ): Promise<LocalStack> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  let serverPid: number | undefined;
-  let address = process.env.TEMPORAL_ADDRESS;
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  if (!address) {
-    const cli = await ensureTemporalCli(log);
-    const grpcPort = await freePort();
-    const server = await startDevServer({
-      cli: cli.path,
-      grpcPort,
-      uiPort: await freePort(),
-      namespace,
-      headless: true,
-      logFile: join(tmpdir(), `offboard-stack-temporal-${grpcPort}.log`),
-    });
-    serverPid = server.pid;
-    address = server.address;
-    log(`Temporal dev server at ${address} (pid ${server.pid})`);
-  }
+  const server = await scratchTemporalServer({ namespace, logDir: tmpdir(), logName: 'offboard-stack-temporal', log });
+  const { address } = server;
+  if (server.started) log(`Temporal dev server at ${address} (pid ${server.started.pid})`);
   const connection = await Connection.connect({ address });
-  await ensureSearchAttributes(connection, namespace);
 
   const { path, accountId } = fixtureWithOwnAccount(options.editFixture);
   const emulator = await startEmulator({ port: 0, fixturePath: path, taskDelayMs: options.taskDelayMs });
@@ -103,7 +82,7 @@ export async function startLocalStack(
       await nativeConnection.close();
       await connection.close();
       await emulator.close();
-      if (serverPid) await stopProcess(serverPid);
+      if (server.started) await stopProcess(server.started.pid);
     },
   };
 }
