@@ -5,7 +5,7 @@
  * a careful sequential SDK script (scripts/bench/sequential-offboard.ts) does the same Alibaba calls one identity after
  * another. Prints wall time, identities/s, CPU seconds per process, the worker's peak RSS, history events per run and
  * the ratio to the script.
- *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N] [--workers 2]
+ *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N] [--workers 2] [--in-flight 100]
  *   npm run bench:bulk -- --pending 10000 [--in-flight 200]   # memory and `list --stage AwaitingApproval` with N waiting
  *   npm run bench:bulk -- --quota [--quotas ram-write=20,…]   # Alibaba's quotas on (scripts/bench/quota.ts)
  *   npm run bench:bulk -- --identities 200 --cpu-prof DIR   # each worker's CPU profile (.cpuprofile) into DIR
@@ -125,10 +125,10 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   const cpu0 = cpu();
   const rss = workerPids.map((pid) => peakRss(pid));
   const query = `${SearchAttributes.account.name} = '${account.accountId}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
-  // --pending measures memory with N runs waiting, not a bulk's pace: starts are held back while `inFlight` runs are on
-  // their way to the approval, so that they fit in the worker's cache (a smaller cache than the runs busy at once
-  // makes every evicted run replay its history at its next task: README, Sizing the worker).
-  const inFlight = pending ? (arg('in-flight') ?? 200) : Infinity;
+  // Starts are held back while `inFlight` runs are on their way to the approval, so that they fit in the worker's cache
+  // (a smaller cache than the runs busy at once makes every evicted run replay its history at its next task: README,
+  // Sizing the worker). --pending always holds them (200 by default); a bulk only with --in-flight.
+  const inFlight = arg('in-flight') ?? (pending ? 200 : Infinity);
   let started = 0;
   let waiting = 0;
   let counting: Promise<void> | undefined; // one count at a time, whichever start is held back
@@ -162,7 +162,10 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   const events = (await sample.describe()).historyLength;
   const cpuOf = (k: string) => (cpu1[k] - cpu0[k]).toFixed(1);
   const fmtCpu = (k: string) => `${k} ${cpuOf(k)} s`;
-  console.log(`\nbulk: ${identities} offboardings start → AwaitingApproval in ${wall.toFixed(1)} s`);
+  console.log(
+    `\nbulk: ${identities} offboardings start → AwaitingApproval in ${wall.toFixed(1)} s` +
+      (inFlight < Infinity ? ` (starts held to ${inFlight} on their way at once)` : ''),
+  );
   console.log(
     `  ${(identities / wall).toFixed(1)} identities/s; all started after ${((startedAt - t0) / 1000).toFixed(1)} s`,
   );
