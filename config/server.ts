@@ -43,6 +43,11 @@ export interface ServerConfig {
   tls?: { certPath: string; keyPath: string };
   bodyLimit: number;
   /**
+   * The bulk intake's hold (server/temporal/intake-hold.ts): a bulk start waits while `inFlight` of the account's
+   * offboardings are on their way to the approval, at most `maxWaitMs`. None: bulk starts are not held.
+   */
+  batchHold?: { inFlight: number; maxWaitMs: number };
+  /**
    * How long the schedule grant an admin signs for the sweep schedule lives (OFFBOARD_SWEEP_GRANT_LIFETIME, default
    * 90 days): every update of the schedule re-signs it, so an update is also the renewal.
    */
@@ -94,6 +99,26 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
       .default(DEFAULT_BODY_LIMIT),
     problems,
   );
+  const batchInFlight = read(
+    env,
+    'OFFBOARD_BATCH_IN_FLIGHT',
+    z
+      .string()
+      .regex(/^(off|[1-9][0-9]{0,5})$/, 'must be "off" or a whole number of runs from 1 to 100000')
+      .transform((v) => (v === 'off' ? undefined : Number(v)))
+      .refine((n) => n === undefined || n <= 100_000, 'must be "off" or a whole number of runs from 1 to 100000')
+      .optional(),
+    problems,
+  );
+  const batchHoldLimit = read(
+    env,
+    'OFFBOARD_BATCH_HOLD_LIMIT',
+    duration('2m').refine(
+      (ms) => ms >= 1000 && ms <= 240_000,
+      'must be from 1s to 4m (the CLI waits 5 minutes for a chunk of 100 rows)',
+    ),
+    problems,
+  );
   const temporalUiUrl = read(
     env,
     'OFFBOARD_TEMPORAL_UI_URL',
@@ -138,6 +163,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     tls: certPath && keyPath ? { certPath, keyPath } : undefined,
     timing,
     bodyLimit: bodyLimit as number,
+    ...(batchInFlight && { batchHold: { inFlight: batchInFlight, maxWaitMs: batchHoldLimit as number } }),
     sweepGrantLifetimeSeconds: Math.floor((sweepGrantLifetime as number) / 1000),
     sessionKey: (session as { key: Buffer }).key,
     sessionKeyPath: (session as { path: string }).path,
@@ -152,6 +178,9 @@ export function describeServerConfig(c: ServerConfig): string {
     `temporal ${c.temporal.address} namespace=${c.temporal.namespace} taskQueue=${c.temporal.taskQueue}`,
     `signing keys=${c.signing.keys.map((k) => k.kid).join(',')} (${c.signing.keysPath}) issuer=${c.signing.issuer}`,
     `sweep schedule grants live ${c.sweepGrantLifetimeSeconds / 86_400} days (OFFBOARD_SWEEP_GRANT_LIFETIME)`,
+    c.batchHold
+      ? `bulk starts held while ${c.batchHold.inFlight} offboardings are on their way to approval, each at most ${c.batchHold.maxWaitMs / 1000} s (OFFBOARD_BATCH_IN_FLIGHT)`
+      : 'bulk starts not held (OFFBOARD_BATCH_IN_FLIGHT=off)',
     `console ${c.publicUrl}/console temporal-ui=${c.temporalUiUrl ?? 'none'} hr-integrations=${c.hrIntake.integrations.map((i) => `${i.name}(${i.secrets.length} secret${i.secrets.length === 1 ? '' : 's'})`).join(',') || 'none'}`,
     describeTelemetry(c.telemetry),
     `oidc issuer=${c.oidc.issuer} (${c.idp.mode}) audience=${c.oidc.audience} cli=${c.oidc.cliClientId} console=${c.oidc.webClientId}${c.oidc.webClientSecret ? '' : ' (browser sign-in off: no client secret)'} groups=${c.oidc.groupsClaim}`,

@@ -31,6 +31,8 @@ export const ProblemType = {
   TemporalUnavailable: 'temporal-unavailable',
   /** Temporal answered, but no worker did within the deadline (503). */
   NoWorker: 'no-worker',
+  /** A bulk start waited for room under OFFBOARD_BATCH_IN_FLIGHT longer than its limit; nothing started (503). */
+  IntakeHeld: 'intake-held',
   /** The worker could not read what a plan needs from Alibaba Cloud (502). */
   UpstreamFailed: 'upstream-failed',
   /** The identity provider cannot be reached (503). */
@@ -51,6 +53,7 @@ const titles: Record<ProblemType, string> = {
   'unsupported-media-type': 'Unsupported media type',
   'temporal-unavailable': 'Temporal unavailable',
   'no-worker': 'No worker answered',
+  'intake-held': 'Start held back',
   'upstream-failed': 'Alibaba Cloud refused or failed',
   'idp-unavailable': 'Identity provider unavailable',
   internal: 'Internal error',

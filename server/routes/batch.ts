@@ -22,6 +22,7 @@ import {
 } from '../schemas';
 import { type Services } from '../services';
 import { approveBatch, startBatch } from '../temporal/batch';
+import { intakeHoldFor } from '../temporal/intake-hold';
 
 /**
  * The bulk intake's routes. `POST /v1/offboardings/batch` (hr) takes rows as JSON or a CSV file (text/csv, a header
@@ -67,6 +68,14 @@ function rowsOf(request: FastifyRequest<{ Body: BatchJsonBody | string }>): Batc
 }
 
 export function batchRoutes(services: Services) {
+  const { batchHold, accountId, temporal } = services.config;
+  // One hold for every bulk request of this process: two batches at once share the bound.
+  const hold =
+    batchHold &&
+    intakeHoldFor(() => services.temporal.client(), temporal, accountId, {
+      limit: batchHold.inFlight,
+      maxWaitMs: batchHold.maxWaitMs,
+    });
   return async function routes(app: FastifyInstance): Promise<void> {
     app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: BATCH_BODY_LIMIT }, (_request, body, done) =>
       done(null, body),
@@ -83,7 +92,10 @@ export function batchRoutes(services: Services) {
             'Each row is the body of POST /v1/offboardings; a CSV has a header line with those names as columns ' +
             '(target as user/<name> or role/<name>, clusterIds separated by spaces). Every row is checked first; ' +
             'a bad row is refused with its line and rule, the others start, a bounded number at once. The batch id ' +
-            '(made when not given) is recorded on each run started (OffboardingBatch).',
+            '(made when not given) is recorded on each run started (OffboardingBatch). With OFFBOARD_BATCH_IN_FLIGHT ' +
+            "set, each start waits while that many of the account's offboardings are on their way to the approval; " +
+            'a row that waits longer than OFFBOARD_BATCH_HOLD_LIMIT is refused (intake-held), and so are the rows ' +
+            'after it, none of them started.',
           tags: ['runs'],
           querystring: batchStartQuery,
           body: {
@@ -112,6 +124,7 @@ export function batchRoutes(services: Services) {
         return startBatch(services, rows, request.person!, {
           batchId: body.batchId ?? request.query.batchId ?? newBatchId(new Date(), randomBytes(6).toString('hex')),
           concurrency: body.concurrency ?? request.query.concurrency ?? DEFAULT_BATCH_CONCURRENCY,
+          hold,
         });
       },
     );

@@ -16,6 +16,7 @@ import { type Services } from '../services';
 import { type Person } from '../signer';
 import { decideOnRun } from './decide';
 import { temporalProblem } from './errors';
+import { type IntakeHold } from './intake-hold';
 import { checkStartInput, offboardFor, type OffboardingRequest } from './start';
 
 /**
@@ -23,7 +24,8 @@ import { checkStartInput, offboardFor, type OffboardingRequest } from './start';
  * first, with the checks of a single start (the route has checked each row's shape against the single start's
  * schema), refuses a bad row with its line and the field and rule it broke, and starts the others through the one
  * start path (signed for the person, `joined` when a run of the identity is open), a bounded number at once, each
- * new run carrying the batch id as its OffboardingBatch search attribute. A bulk approval finds the batch's runs in
+ * new run carrying the batch id as its OffboardingBatch search attribute, and each held back while the account has
+ * OFFBOARD_BATCH_IN_FLIGHT offboardings on their way to the approval (intake-hold.ts). A bulk approval finds the batch's runs in
  * Temporal visibility and sends each run waiting for approval its own signed decision, through the decision path
  * every approval takes: the run checks four eyes and the rest itself, and a run that refuses is reported.
  */
@@ -117,7 +119,7 @@ export async function startBatch(
   services: BatchServices,
   rows: BatchRow[],
   person: Person,
-  options: { batchId: string; concurrency: number },
+  options: { batchId: string; concurrency: number; hold?: IntakeHold },
 ): Promise<BatchStartResult> {
   const checked = checkRows(services, rows, person);
   const toStart = checked.flatMap(({ row, refused }) => (refused ? [] : [row]));
@@ -125,6 +127,7 @@ export async function startBatch(
     toStart,
     options.concurrency,
     async (row): Promise<BatchRowResult> => {
+      await options.hold?.room();
       const run = await offboardFor(services, row.body as unknown as OffboardingRequest, person, options.batchId);
       return {
         line: row.line,
