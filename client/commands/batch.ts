@@ -18,9 +18,10 @@ import { printable } from '../printable';
 /**
  * The bulk paths of `start` and `approve`: `start --from-file leavers.csv` reads the CSV, refuses what is not a row
  * (each with its line), sends the rest to POST /v1/offboardings/batch in chunks under one batch id, shows its
- * progress, prints each identity's result and records the finished lines for a resume (client/batch-state.ts);
- * `approve --batch ID` asks POST /v1/batches/{id}/approve to approve the batch's waiting runs, one signed decision
- * per run, and prints what each run answered.
+ * progress, prints each identity's result and records the finished lines for a resume (client/batch-state.ts); after a
+ * chunk the API could not start (Temporal or the workers down, the intake held back too long) it stops and names the
+ * lines it did not send; `approve --batch ID` asks POST /v1/batches/{id}/approve to approve the batch's waiting runs,
+ * one signed decision per run, and prints what each run answered.
  */
 
 /** Rows per request: small enough that each answer comes well within the CLI's time limit, and shows progress. */
@@ -28,13 +29,15 @@ const CHUNK_ROWS = 100;
 /** A chunk's starts are a few hundred milliseconds each, eight at once; a loaded server gets this long. */
 const CHUNK_TIMEOUT_MS = 5 * 60_000;
 
-const UNAVAILABLE = new Set(['temporal-unavailable', 'no-worker', 'idp-unavailable', 'internal']);
+const UNAVAILABLE = new Set(['temporal-unavailable', 'no-worker', 'intake-held', 'idp-unavailable', 'internal']);
+
+const isUnavailable = (r: BatchRowResult) => r.status === 'refused' && !!r.problem && UNAVAILABLE.has(r.problem);
 
 /** The exit code of a batch: 0 when no row was refused; else the gravest kind of refusal. */
 function exitCodeOf(results: BatchRowResult[]): ExitCode {
   const refused = results.filter((r) => r.status === 'refused');
   if (refused.length === 0) return ExitCode.Ok;
-  if (refused.some((r) => r.problem && UNAVAILABLE.has(r.problem))) return ExitCode.Unreachable;
+  if (refused.some(isUnavailable)) return ExitCode.Unreachable;
   if (refused.some((r) => r.problem === 'bad-input')) return ExitCode.BadInput;
   return ExitCode.Refused;
 }
@@ -105,6 +108,8 @@ export async function startFromFile(ctx: Ctx, path: string, concurrency: number 
   // A progress line rewritten in place on a terminal (stdout has columns only there), plain lines otherwise.
   const tty = ctx.io.columns !== undefined && !ctx.out.json;
   let sent = 0;
+  let notSent: number[] = [];
+  let stopReason: string | undefined;
   const progress = () => {
     const s = summaryOf(['started', 'joined', 'refused'], results);
     const line = `Batch ${state.batchId}: ${sent}/${send.length} rows sent — ${s.started} started, ${s.joined} joined, ${s.refused} refused`;
@@ -128,6 +133,14 @@ export async function startFromFile(ctx: Ctx, path: string, concurrency: number 
     results.push(...answer.results);
     sent += chunk.length;
     progress();
+    // A row the API could not start for a reason every later row meets too (Temporal or the workers down, the intake
+    // held back): the chunks after it would only meet it again, each after its own wait.
+    const blocker = answer.results.find(isUnavailable);
+    if (blocker && sent < send.length) {
+      notSent = send.slice(sent).map((r) => r.line);
+      stopReason = blocker.reason;
+      break;
+    }
   }
   if (tty && send.length > 0) ctx.io.stdout('\n');
 
@@ -144,13 +157,18 @@ export async function startFromFile(ctx: Ctx, path: string, concurrency: number 
       `${summary.refused} refused` +
       (skipped.length ? `; ${skipped.length} line(s) skipped, finished in an earlier run` : '') +
       '.',
-    ...(summary.refused
+    ...(notSent.length
+      ? [
+          `Stopped: ${notSent.length} line(s) not sent (${lineRanges(notSent)}), since the API could not start rows: ${stopReason}.`,
+        ]
+      : []),
+    ...(summary.refused || notSent.length
       ? [`Fix the refused lines and run the same command again: lines already started are skipped (${state.path}).`]
       : []),
     `Approve the runs once they wait for it: offboard approve --batch ${state.batchId}`,
   ].join('\n');
-  ctx.out.result({ batchId: state.batchId, stateFile: state.path, skipped, summary, results }, human);
-  return exitCodeOf(results);
+  ctx.out.result({ batchId: state.batchId, stateFile: state.path, skipped, notSent, summary, results }, human);
+  return notSent.length ? ExitCode.Unreachable : exitCodeOf(results);
 }
 
 export async function approveBatch(ctx: Ctx, batchId: string, comment: string | undefined): Promise<ExitCode> {
