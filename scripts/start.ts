@@ -173,6 +173,11 @@ async function main(): Promise<void> {
       say(line);
     say(`Web console:            ${api.publicUrl}/console  (sign in as carol: alice waits in her inbox)`);
     say(`alice's run page:       ${api.publicUrl}${runPagePath(workflowId)}`);
+    say(
+      `Run data in the Temporal UI is encrypted. To read it there, sign in to the web console (olivia is on-call), then in\n` +
+        `the UI's Codec Server settings (the glasses icon, top right) enter ${api.publicUrl}/codec and switch on\n` +
+        '"Include cross-origin credentials": the UI then decodes through the API with your session.',
+    );
     say('\nTry, in another terminal (in this folder):');
     say(
       `  ${apiHint}npx offboard login                               # sign in as carol (an admin): open the URL, enter the code`,
