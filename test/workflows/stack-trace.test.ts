@@ -1,5 +1,5 @@
 /**
- * What the Temporal UI's "Stack Trace" tab shows on-call for a run that waits: the SDK's `__stack_trace` query, made
+ * What the Temporal UI's "Call Stack" tab shows on-call for a run that waits: the SDK's `__stack_trace` query, made
  * of the stack recorded when each pending promise was created. The sandbox keeps 5 frames a trace
  * (workflows/sandbox-stack-traces.ts, for the worker's CPU), of which the SDK cuts its own hook's: where the run waits
  * must still be there.
@@ -12,7 +12,7 @@ import { useHarness } from './use-harness';
 const h = useHarness('stack-trace');
 beforeEach(() => resetWorld(h, ['alice']));
 
-test("a run waiting for approval shows where it waits in the UI's Stack Trace tab, a few frames deep", async () => {
+test("a run waiting for approval shows where it waits in the UI's Call Stack tab, a few frames deep", async () => {
   const { handle } = await startOffboard(h, offboardInput(h, 'alice'));
   await waitForStage(handle, OffboardingStage.AwaitingApproval, 30_000, 'approval');
   const trace = await handle.query<string>('__stack_trace');
