@@ -1,4 +1,4 @@
-import { isCancellation, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import { type SweepInput, type SweepReport } from '../common/sweep';
 import { RunActivities } from './run/activities';
 import { AuditOutbox } from './run/audit-outbox';
@@ -16,7 +16,8 @@ import { MAX_REVOCATIONS_PER_RUN, revokeOrphans } from './sweep/revoke-orphans';
 export async function sweepOrphanedKubeconfigs(input: SweepInput): Promise<SweepReport> {
   const info = workflowInfo();
   const board = new SweepBoard(input.accountId);
-  const outbox = new AuditOutbox(board);
+  // The lanes that revoke orphans flush at once: one append at a time keeps their commands' order the same on replay.
+  const outbox = new AuditOutbox(board, { oneAtATime: patched('audit-append-one-at-a-time') });
   const activities = new RunActivities(board, info.workflowId, outbox, false);
   const act = activities.call.bind(activities);
   const startedAt = new Date().toISOString();

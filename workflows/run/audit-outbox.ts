@@ -31,6 +31,12 @@ const final: LocalActivityOptions = { ...boundary, scheduleToCloseTimeout: '2m' 
  *
  * A sink that fails does not stop the run (its history keeps every entry, and the status shows the backlog); the
  * entries go at the next boundary.
+ *
+ * One append at a time, for a workflow whose code flushes from several places at once (a sweep's lanes; the sweep
+ * sets `oneAtATime` under the `audit-append-one-at-a-time` patch): a flush waits for the append in flight, then sends
+ * what is left. Two local activities in flight at once resume their callers in
+ * the order they finish when first run, but in the order they were scheduled on replay; the lanes' next commands then
+ * come in another order and the replay fails (a sweep whose worker died, sdk-python#1578, sdk-typescript#1744).
  */
 export class AuditOutbox {
   private readonly append = proxyLocalActivities<Pick<OffboardActivities, 'appendAudit'>>(boundary).appendAudit;
@@ -39,8 +45,13 @@ export class AuditOutbox {
   private written = 0;
   /** Entries there were at the last attempt: a wait wakes only for entries made since, not to retry a failing sink. */
   private attempted = 0;
+  /** The append in flight, which another flush waits for. */
+  private inFlight: Promise<void> | undefined;
 
-  constructor(private readonly board: AuditTrailHolder) {}
+  constructor(
+    private readonly board: AuditTrailHolder,
+    private readonly options: { oneAtATime?: boolean } = {},
+  ) {}
 
   /** Entries made since the last attempt. */
   hasNew(): boolean {
@@ -54,6 +65,14 @@ export class AuditOutbox {
 
   /** Sends every entry not yet written; `last` waits longer (the run is ending). */
   async flush(last = false): Promise<void> {
+    if (!this.options.oneAtATime) return this.send(last);
+    while (this.inFlight) await this.inFlight;
+    if (this.board.status.audit.length <= this.written) return;
+    this.inFlight = this.send(last).finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async send(last: boolean): Promise<void> {
     const entries = this.board.status.audit;
     // At most twice: a sink that lost its copy answers how much it holds, and the rest is sent again at once.
     for (let round = 0; round < 2 && entries.length > this.written; round++) {
