@@ -110,12 +110,18 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
       .optional(),
     problems,
   );
+  const holdOff = !env.OFFBOARD_BATCH_IN_FLIGHT || env.OFFBOARD_BATCH_IN_FLIGHT === 'off';
+  if (env.OFFBOARD_BATCH_HOLD_LIMIT && holdOff) {
+    problems.push(
+      'OFFBOARD_BATCH_HOLD_LIMIT: has no effect unless OFFBOARD_BATCH_IN_FLIGHT is set (bulk starts are not held)',
+    );
+  }
   const batchHoldLimit = read(
     env,
     'OFFBOARD_BATCH_HOLD_LIMIT',
     duration('2m').refine(
       (ms) => ms >= 1000 && ms <= 240_000,
-      'must be from 1s to 4m (the CLI waits 5 minutes for a chunk of 100 rows)',
+      'must be from 1s to 4m (the longest a bulk request waits for room; the CLI waits 5 minutes for its answer)',
     ),
     problems,
   );
@@ -179,7 +185,7 @@ export function describeServerConfig(c: ServerConfig): string {
     `signing keys=${c.signing.keys.map((k) => k.kid).join(',')} (${c.signing.keysPath}) issuer=${c.signing.issuer}`,
     `sweep schedule grants live ${c.sweepGrantLifetimeSeconds / 86_400} days (OFFBOARD_SWEEP_GRANT_LIFETIME)`,
     c.batchHold
-      ? `bulk starts held while ${c.batchHold.inFlight} offboardings are on their way to approval, each at most ${c.batchHold.maxWaitMs / 1000} s (OFFBOARD_BATCH_IN_FLIGHT)`
+      ? `bulk starts held while ${c.batchHold.inFlight} runs are on their way to approval (OFFBOARD_BATCH_IN_FLIGHT), a request at most ${c.batchHold.maxWaitMs / 1000} s (OFFBOARD_BATCH_HOLD_LIMIT)`
       : 'bulk starts not held (OFFBOARD_BATCH_IN_FLIGHT=off)',
     `console ${c.publicUrl}/console temporal-ui=${c.temporalUiUrl ?? 'none'} hr-integrations=${c.hrIntake.integrations.map((i) => `${i.name}(${i.secrets.length} secret${i.secrets.length === 1 ? '' : 's'})`).join(',') || 'none'}`,
     describeTelemetry(c.telemetry),

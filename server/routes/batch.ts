@@ -93,9 +93,9 @@ export function batchRoutes(services: Services) {
             '(target as user/<name> or role/<name>, clusterIds separated by spaces). Every row is checked first; ' +
             'a bad row is refused with its line and rule, the others start, a bounded number at once. The batch id ' +
             '(made when not given) is recorded on each run started (OffboardingBatch). With OFFBOARD_BATCH_IN_FLIGHT ' +
-            "set, each start waits while that many of the account's offboardings are on their way to the approval; " +
-            'a row that waits longer than OFFBOARD_BATCH_HOLD_LIMIT is refused (intake-held), and so are the rows ' +
-            'after it, none of them started.',
+            "set, each start waits while that many of the account's runs are on their way to the approval; the " +
+            'request waits for room at most OFFBOARD_BATCH_HOLD_LIMIT, and the rows still waiting then are refused ' +
+            '(intake-held), none of them started.',
           tags: ['runs'],
           querystring: batchStartQuery,
           body: {

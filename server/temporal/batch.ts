@@ -123,11 +123,13 @@ export async function startBatch(
 ): Promise<BatchStartResult> {
   const checked = checkRows(services, rows, person);
   const toStart = checked.flatMap(({ row, refused }) => (refused ? [] : [row]));
+  // One deadline for the whole request: its rows wait for room together, so the answer comes within the limit.
+  const holdUntil = options.hold?.deadlineFromNow();
   const { results: started } = await sendEach(
     toStart,
     options.concurrency,
     async (row): Promise<BatchRowResult> => {
-      await options.hold?.room();
+      if (options.hold) await options.hold.room(holdUntil as number);
       const run = await offboardFor(services, row.body as unknown as OffboardingRequest, person, options.batchId);
       return {
         line: row.line,

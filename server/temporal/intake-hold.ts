@@ -1,23 +1,25 @@
 import { type Client } from '@temporalio/client';
 import { OffboardingStage } from '../../common/stages';
-import { SearchAttributes } from '../../common/search-attributes';
 import { type TemporalConfig } from '../../config/temporal';
 import { Problem, ProblemType } from '../problems';
-import { temporalProblem } from './errors';
+import { RPC_TIMEOUT_MS } from './errors';
+import { listQuery } from './list';
 
 /**
  * The bulk intake's back-pressure (OFFBOARD_BATCH_IN_FLIGHT): a bulk start waits while the account already has that
- * many offboardings on their way to the approval, so that the runs busy at once fit in the workers' workflow cache.
- * A cache smaller than the runs busy at once makes every evicted run replay its whole history at its next task; a
- * cache sized for memory (README, Sizing the worker) needs its bulks held under it.
+ * many runs on their way to the approval, so that the runs busy at once fit in the workers' workflow cache. A cache
+ * smaller than the runs busy at once makes every evicted run replay its whole history at its next task; a cache sized
+ * for memory (README, Sizing the worker) needs its bulks held under it.
  *
- * On their way: running offboardings in the stages that work without waiting for a person. DependencyCheck is left
- * out: a run there may wait days for a dependency decision, and would hold the intake for as long.
+ * On their way: running offboardings and revocations in the stages that work without waiting for a person.
+ * DependencyCheck is left out: a run there may wait days for a dependency decision, and would hold the intake for as
+ * long; runs pass through it quickly otherwise, so the bound leaves them a margin (README, Held intake).
  *
- * One hold serves every bulk request of this API process, so two batches at once share the bound; several API
- * replicas each hold on their own. The count comes from Temporal visibility, at most one count at a time and
- * `pollMs` apart while a start waits; starts let through since the last count are added to it, so the bound is kept
- * up to the lag of visibility (and the starts already under way when the count was taken).
+ * One hold serves every bulk request of this API process, so two batches at once share the bound. The count comes
+ * from Temporal visibility, at most one count at a time and `pollMs` apart while a start waits. Visibility shows a
+ * start only some time after it is made, so each start let through is added to the counts taken less than
+ * VISIBILITY_LAG_MS after it: the bound errs towards fewer runs, not more. Several API replicas each add only their
+ * own starts not yet visible.
  */
 export const STAGES_ON_THEIR_WAY: readonly OffboardingStage[] = [
   OffboardingStage.Inventory,
@@ -26,69 +28,91 @@ export const STAGES_ON_THEIR_WAY: readonly OffboardingStage[] = [
   OffboardingStage.Verification,
 ];
 
+/** How long a start may take to show in visibility's counts (Elasticsearch refreshes about every second). */
+export const VISIBILITY_LAG_MS = 2_000;
+
 export interface IntakeHoldSettings {
-  /** Offboardings of the account on their way at most. */
+  /** Runs of the account on their way at most. */
   limit: number;
-  /** How long one start waits for room before its row is refused (OFFBOARD_BATCH_HOLD_LIMIT). */
+  /** The longest one bulk request waits for room (OFFBOARD_BATCH_HOLD_LIMIT): rows still waiting then are refused. */
   maxWaitMs: number;
-  /** How often a waiting start counts again. */
+  /** How often a waiting start counts again, and how old a count may be for a start that does not wait. */
   pollMs?: number;
 }
 
 export class IntakeHold {
-  private counted: number | undefined;
-  private letThroughSinceCount = 0;
+  private counted: { n: number; sentAt: number } | undefined;
+  /** When each start let through since the oldest count that may not show it was let through. */
+  private letThrough: number[] = [];
   private counting: Promise<void> | undefined;
 
   constructor(
-    /** The account's offboardings on their way now. */
+    /** The account's runs on their way now; a failure is a Problem. */
     private readonly countOnTheirWay: () => Promise<number>,
     private readonly settings: IntakeHoldSettings,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** The deadline of a bulk request that begins now: every start of the request waits until then at most. */
+  deadlineFromNow(): number {
+    return this.now() + this.settings.maxWaitMs;
+  }
 
   /**
    * Resolves when there is room for one more start, which it counts as on its way; throws a 503 Problem (nothing
-   * started) once it has waited `maxWaitMs`, or when the count fails.
+   * started) at `deadline`, or when the count fails.
    */
-  async room(): Promise<void> {
-    const deadline = Date.now() + this.settings.maxWaitMs;
-    let waited = false;
+  async room(deadline: number): Promise<void> {
+    const pollMs = this.settings.pollMs ?? 250;
+    if (!this.counted || this.now() - this.counted.sentAt > pollMs) await this.count(0);
     for (;;) {
-      if (this.counted === undefined) await this.count(0);
-      const onTheirWay = (this.counted as number) + this.letThroughSinceCount;
+      const onTheirWay = this.onTheirWay();
       if (onTheirWay < this.settings.limit) {
-        this.letThroughSinceCount++;
+        this.letThrough.push(this.now());
         return;
       }
-      if (waited && Date.now() >= deadline) throw this.held(onTheirWay);
-      waited = true;
-      await this.count(this.settings.pollMs ?? 250);
+      if (this.now() + pollMs > deadline) throw this.held();
+      await this.count(pollMs);
     }
+  }
+
+  private onTheirWay(): number {
+    const counted = this.counted as { n: number; sentAt: number };
+    // A start made before the count was sent, by more than visibility's lag, is in the count.
+    const visibleBefore = counted.sentAt - VISIBILITY_LAG_MS;
+    this.letThrough = this.letThrough.filter((t) => t >= visibleBefore);
+    return counted.n + this.letThrough.length;
   }
 
   /** One count at a time, `afterMs` from now, whoever waits. */
   private count(afterMs: number): Promise<void> {
-    this.counting ??= this.sleep(afterMs)
-      .then(() => this.countOnTheirWay())
-      .then((n) => {
-        this.counted = n;
-        this.letThroughSinceCount = 0;
+    this.counting ??= new Promise((r) => setTimeout(r, afterMs))
+      .then(async () => {
+        const sentAt = this.now();
+        this.counted = { n: await this.countOnTheirWay(), sentAt };
       })
       .finally(() => (this.counting = undefined));
     return this.counting;
   }
 
-  private held(onTheirWay: number): Problem {
+  private held(): Problem {
+    const recent = this.letThrough.length;
     return new Problem(
       503,
       ProblemType.IntakeHeld,
-      `held back: ${onTheirWay} of the account's offboardings are on their way to the approval ` +
-        `(OFFBOARD_BATCH_IN_FLIGHT=${this.settings.limit}) and none made room within ` +
-        `${Math.round(this.settings.maxWaitMs / 1000)} s (OFFBOARD_BATCH_HOLD_LIMIT): are the workers running? ` +
+      `held back: ${this.counted?.n ?? 0} runs of the account are on their way to the approval by visibility's count` +
+        (recent
+          ? `, plus ${recent} this API started in the last ${VISIBILITY_LAG_MS / 1000} s that it may not show yet`
+          : '') +
+        ` (OFFBOARD_BATCH_IN_FLIGHT=${this.settings.limit}); not enough made room within ` +
+        `${formatMs(this.settings.maxWaitMs)} (OFFBOARD_BATCH_HOLD_LIMIT): are the workers running? ` +
         'Nothing was started for this row; send it again later',
     );
   }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 /** The hold of the API's bulk intake for `accountId`, counting in Temporal visibility. */
@@ -98,17 +122,23 @@ export function intakeHoldFor(
   accountId: string,
   settings: IntakeHoldSettings,
 ): IntakeHold {
-  const query = [
-    `WorkflowType = 'offboardIdentity'`,
-    `ExecutionStatus = 'Running'`,
-    `${SearchAttributes.account.name} = '${accountId}'`,
-    `${SearchAttributes.stage.name} IN (${STAGES_ON_THEIR_WAY.map((s) => `'${s}'`).join(', ')})`,
-  ].join(' AND ');
+  const query = listQuery({ accountId, stages: STAGES_ON_THEIR_WAY, open: true, limit: 0 });
   return new IntakeHold(async () => {
     try {
-      return (await (await client()).workflow.count(query)).count;
+      const c = await client();
+      return (await c.withDeadline(Date.now() + RPC_TIMEOUT_MS, () => c.workflow.count(query))).count;
     } catch (err) {
-      throw temporalProblem(err, temporal, 'count the offboardings on their way to the approval');
+      // Whatever the reason (Temporal down, a visibility store that cannot count this query, a rate limit), the
+      // start cannot know whether there is room: it is held, and said why.
+      const why = err instanceof Problem ? err.detail : err instanceof Error ? err.message : String(err);
+      throw new Problem(
+        503,
+        ProblemType.IntakeHeld,
+        `held back: cannot count the runs of the account on their way to the approval in namespace ${temporal.namespace}, ` +
+          `which OFFBOARD_BATCH_IN_FLIGHT needs (Temporal's advanced visibility: a count with IN over OffboardingStage): ` +
+          `${why}. Nothing was started ` +
+          'for this row; send it again later',
+      );
     }
   }, settings);
 }

@@ -58,16 +58,14 @@ async function batch(names: string[]): Promise<{ summary: unknown; results: RowR
 }
 
 test('a batch starts up to the bound; the rest wait for room and are refused after the limit, nothing started', async () => {
-  const t0 = Date.now();
   const first = await batch(['held-1', 'held-2', 'held-3', 'held-4']);
   expect(first.summary).toEqual({ started: 2, joined: 0, refused: 2 });
-  expect(Date.now() - t0).toBeGreaterThanOrEqual(2_000); // the held rows waited their limit
   const refused = first.results.filter((r) => r.status === 'refused');
   expect(refused).toHaveLength(2);
   for (const r of refused) {
     expect(r.problem).toBe('intake-held');
     expect(r.reason).toMatch(
-      /^held back: 2 of the account's offboardings are on their way to the approval \(OFFBOARD_BATCH_IN_FLIGHT=2\) and none made room within 2 s/,
+      /^held back: 2 runs of the account are on their way to the approval by visibility's count(, plus 2 this API started in the last 2 s that it may not show yet)? \(OFFBOARD_BATCH_IN_FLIGHT=2\); not enough made room within 2 s \(OFFBOARD_BATCH_HOLD_LIMIT\)/,
     );
     await expect(w.h.client.workflow.getHandle(idOf(r.target.slice('user/'.length))).describe()).rejects.toThrow(
       /not found/i,
@@ -77,6 +75,7 @@ test('a batch starts up to the bound; the rest wait for room and are refused aft
   // A held start goes ahead once a run leaves the way (here: ended), within its limit.
   const waiting = batch(['held-3']);
   await new Promise((r) => setTimeout(r, 700));
+  await expect(w.h.client.workflow.getHandle(idOf('held-3')).describe()).rejects.toThrow(/not found/i); // held
   const onTheWay = first.results.find((r) => r.status === 'started')?.workflowId;
   expect(onTheWay).toBeDefined();
   await w.h.client.workflow.getHandle(onTheWay as string).terminate('making room');
@@ -86,16 +85,15 @@ test('a batch starts up to the bound; the rest wait for room and are refused aft
 });
 
 test('start --from-file stops after the chunk the API could not start and names the lines it did not send', async () => {
-  // Two runs are on their way (from the test before): every row of this file is held, then refused.
+  // Two runs are on their way (held-2 and held-3, started by the test before, which runs first): every row of this
+  // file is held, then refused.
   const dir = mkdtempSync(join(tmpdir(), 'offboard-held-'));
   const csv = join(dir, 'leavers.csv');
   const names = Array.from({ length: 102 }, (_, i) => `leaver-${i + 1}`);
   writeFileSync(csv, ['target,reason', ...names.map((n) => `user/${n},departure`)].map((l) => `${l}\n`).join(''));
   const hr = await w.as('hr-jane');
-  const t0 = Date.now();
   const result = await offboard(hr, argv('start', { fromFile: csv, json: true }));
   expect(result.code).toBe(5); // unreachable: try again later
-  expect(Date.now() - t0).toBeLessThan(30_000); // one chunk's wait, not one per chunk
   const out = json<{ notSent: number[]; summary: unknown; results: RowResult[] }>(result);
   expect(out.summary).toEqual({ started: 0, joined: 0, refused: 100 });
   expect(out.notSent).toEqual([102, 103]);
@@ -108,5 +106,5 @@ test('start --from-file stops after the chunk the API could not start and names 
   expect(human.stdout).toContain(
     'Stopped: 2 line(s) not sent (102-103), since the API could not start rows: held back',
   );
-  expect(human.stdout).toContain('run the same command again');
+  expect(human.stdout).toContain('Run the same command again once the API can start rows');
 });
