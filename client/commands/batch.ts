@@ -162,9 +162,11 @@ export async function startFromFile(ctx: Ctx, path: string, concurrency: number 
           `Stopped: ${notSent.length} line(s) not sent (${lineRanges(notSent)}), since the API could not start rows: ${stopReason}.`,
         ]
       : []),
-    ...(summary.refused || notSent.length
-      ? [`Fix the refused lines and run the same command again: lines already started are skipped (${state.path}).`]
-      : []),
+    ...(notSent.length
+      ? [`Run the same command again once the API can start rows: lines already started are skipped (${state.path}).`]
+      : summary.refused
+        ? [`Fix the refused lines and run the same command again: lines already started are skipped (${state.path}).`]
+        : []),
     `Approve the runs once they wait for it: offboard approve --batch ${state.batchId}`,
   ].join('\n');
   ctx.out.result({ batchId: state.batchId, stateFile: state.path, skipped, notSent, summary, results }, human);
