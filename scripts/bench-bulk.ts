@@ -25,6 +25,7 @@ import { createAlibabaClients } from '../activities/alibaba';
 import { mapBounded } from '../common/map-bounded';
 import { SearchAttributes } from '../common/search-attributes';
 import { OffboardingStage } from '../common/stages';
+import { intakeHoldFor } from '../server/temporal/intake-hold';
 import { listRuns } from '../server/temporal/list';
 import { departingUserNames, departingUsersFixture } from '../test/workflows/departing-users';
 import { offboardInput, startOffboard } from '../test/workflows/harness';
@@ -125,28 +126,18 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   const cpu0 = cpu();
   const rss = workerPids.map((pid) => peakRss(pid));
   const query = `${SearchAttributes.account.name} = '${account.accountId}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
-  // Starts are held back while `inFlight` runs are on their way to the approval, so that they fit in the worker's cache
-  // (a smaller cache than the runs busy at once makes every evicted run replay its history at its next task: README,
-  // Sizing the worker). --pending always holds them (200 by default); a bulk only with --in-flight.
+  // Starts are held back while `inFlight` runs are on their way to the approval, by the API's own hold
+  // (OFFBOARD_BATCH_IN_FLIGHT, server/temporal/intake-hold.ts), so that they fit in the worker's cache (a smaller cache
+  // than the runs busy at once makes every evicted run replay its history at its next task: README, Sizing the
+  // worker). --pending always holds them (200 by default); a bulk only with --in-flight.
   const inFlight = arg('in-flight') ?? (pending ? 200 : Infinity);
-  let started = 0;
-  let waiting = 0;
-  let counting: Promise<void> | undefined; // one count at a time, whichever start is held back
-  const room = async (): Promise<void> => {
-    while (started - waiting >= inFlight) {
-      counting ??= sleep(250)
-        .then(() => client.workflow.count(query))
-        .then(({ count }) => {
-          waiting = count;
-          counting = undefined;
-        });
-      await counting;
-    }
-  };
+  const hold =
+    inFlight < Infinity
+      ? intakeHoldFor(async () => client, config.temporal, account.accountId, { limit: inFlight, maxWaitMs: 3_600_000 })
+      : undefined;
   const t0 = performance.now();
   await mapBounded(account.names, concurrency, async (name) => {
-    await room();
-    started++;
+    if (hold) await hold.room(hold.deadlineFromNow());
     await startOffboard(h, offboardInput(h, name, { approvalReminderEvery: '24h', approvalExpiresAfter: '7d' }));
   });
   const startedAt = performance.now();
