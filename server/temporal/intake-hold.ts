@@ -56,12 +56,11 @@ export class IntakeHold {
     /** The account's runs on their way now; a failure is a Problem. */
     private readonly countOnTheirWay: () => Promise<number>,
     private readonly settings: IntakeHoldSettings,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** The deadline of a bulk request that begins now: every start of the request waits until then at most. */
   deadlineFromNow(): number {
-    return this.now() + this.settings.maxWaitMs;
+    return Date.now() + this.settings.maxWaitMs;
   }
 
   /**
@@ -70,14 +69,14 @@ export class IntakeHold {
    */
   async room(deadline: number): Promise<void> {
     const pollMs = this.settings.pollMs ?? DEFAULT_POLL_MS;
-    if (!this.counted || this.now() - this.counted.sentAt > pollMs) await this.count(0);
+    if (!this.counted || Date.now() - this.counted.sentAt > pollMs) await this.count(0);
     for (;;) {
       const onTheirWay = this.onTheirWay();
       if (onTheirWay < this.settings.limit) {
-        this.letThrough.push(this.now());
+        this.letThrough.push(Date.now());
         return;
       }
-      if (this.now() + pollMs > deadline) throw this.held();
+      if (Date.now() + pollMs > deadline) throw this.held();
       await this.count(pollMs);
     }
   }
@@ -94,7 +93,7 @@ export class IntakeHold {
   private count(afterMs: number): Promise<void> {
     this.counting ??= new Promise((r) => setTimeout(r, afterMs))
       .then(async () => {
-        const sentAt = this.now();
+        const sentAt = Date.now();
         this.counted = { n: await this.countOnTheirWay(), sentAt };
       })
       .finally(() => (this.counting = undefined));
