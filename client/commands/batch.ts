@@ -160,10 +160,8 @@ export async function startFromFile(ctx: Ctx, path: string, concurrency: number 
     ...(notSent.length
       ? [
           `Stopped: ${notSent.length} line(s) not sent (${lineRanges(notSent)}), since the API could not start rows: ${stopReason}.`,
+          `Run the same command again once the API can start rows: lines already started are skipped (${state.path}).`,
         ]
-      : []),
-    ...(notSent.length
-      ? [`Run the same command again once the API can start rows: lines already started are skipped (${state.path}).`]
       : summary.refused
         ? [`Fix the refused lines and run the same command again: lines already started are skipped (${state.path}).`]
         : []),
