@@ -8,6 +8,16 @@
 import { Problem } from '../../server/problems';
 import { IntakeHold } from '../../server/temporal/intake-hold';
 
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`never: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 100));
+
 /** The world the hold counts in: `lagMs` is how long a start takes to show in a count. */
 function world(options: { onTheirWay?: number; lagMs?: number; limit: number; maxWaitMs?: number }) {
   const state = { startedAt: [] as number[], arrived: 0, counts: 0, most: 0, fail: undefined as Error | undefined };
@@ -27,28 +37,21 @@ function world(options: { onTheirWay?: number; lagMs?: number; limit: number; ma
       state.startedAt.push(Date.now());
       state.most = Math.max(state.most, onTheirWay());
     });
-  return { state, hold, start, onTheirWay };
+  /** `runs` in all have arrived at the approval; waits until `started` starts in all were made, and a moment more. */
+  const arrive = async (runs: number, started: number) => {
+    state.arrived = runs;
+    await until(() => state.startedAt.length === started, `${started} starts made`);
+    await settle();
+  };
+  return { state, hold, start, onTheirWay, arrive };
 }
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-const settle = () => new Promise((r) => setTimeout(r, 100));
 
 test('lets starts through up to the bound, holds the rest, and lets one more in for each run that arrives', async () => {
   const w = world({ onTheirWay: 1, limit: 3 });
   const starts = [w.start(), w.start(), w.start(), w.start()];
-  await until(() => w.state.startedAt.length === 3, 'two starts let through');
-  await settle();
+  await w.arrive(0, 3); // two starts let through
   expect(w.onTheirWay()).toBe(3); // the third and fourth wait
-  w.state.arrived = 1;
-  await until(() => w.state.startedAt.length === 4, 'one more let through');
-  await settle();
+  await w.arrive(1, 4); // one more let through
   expect(w.onTheirWay()).toBe(3);
   w.state.arrived = 2;
   await Promise.all(starts);
@@ -62,9 +65,7 @@ test('starts shown late by visibility still count: the bound holds, and waiting 
   expect(w.onTheirWay()).toBe(2);
   // Six starts waited 600 ms at a count every 5 ms at most: one count at a time, not one per start.
   expect(w.state.counts).toBeLessThanOrEqual(600 / 5 + 2);
-  w.state.arrived = 2;
-  await until(() => w.state.startedAt.length === 4, 'two more let through');
-  await settle();
+  await w.arrive(2, 4); // two more let through
   expect(w.onTheirWay()).toBe(2);
   w.state.arrived = 6;
   await Promise.all(starts);
