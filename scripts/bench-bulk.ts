@@ -4,7 +4,9 @@
  * so no 7-day refusal waits for an admin) are offboarded at once to AwaitingApproval; then the emulator is reset and
  * a careful sequential SDK script (scripts/bench/sequential-offboard.ts) does the same Alibaba calls one identity after
  * another. Prints wall time, identities/s, CPU seconds per process, the worker's peak RSS, history events per run and
- * the ratio to the script.
+ * the ratio to the script. Then the floor (scripts/bench/floor/): the same server and SDK running N runs of the same
+ * shape, read from one run's history, with no work in any step, so that what Temporal costs on this machine stands
+ * beside what the offboarding costs (`--no-floor` leaves it out).
  *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N] [--workers 2] [--in-flight 100]
  *   npm run bench:bulk -- --pending 10000 [--in-flight 200]   # memory and `list --stage AwaitingApproval` with N waiting
  *   npm run bench:bulk -- --quota [--quotas ram-write=20,…]   # Alibaba's quotas on (scripts/bench/quota.ts)
@@ -42,6 +44,8 @@ import {
 } from './bench/quota';
 import { startProcessStack } from './bench/process-stack';
 import { sequentialOffboard } from './bench/sequential-offboard';
+import { type FloorResult, measureFloor } from './bench/floor/measure';
+import { describeShape } from './bench/floor/shape';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -194,6 +198,24 @@ async function run(stops: Array<() => unknown>): Promise<void> {
     console.log(`\nworker CPU profiles (from the workers' start to this point) in ${cpuProfileDir}`);
   }
 
+  let floor: FloorResult | undefined;
+  if (!pending && !quotas && !cpuProfileDir && !process.argv.includes('--no-floor')) {
+    floor = await measureFloor(stack, {
+      runs: identities,
+      concurrency,
+      sampleWorkflowId: sample.workflowId,
+      pollMs: 250,
+    });
+    console.log(
+      `\nfloor: the same server and SDK running ${identities} runs of the same shape with no work (${describeShape(floor.steps)}; ` +
+        `no codec, no Alibaba call), a worker of their own: ${floor.wallSeconds.toFixed(1)} s`,
+    );
+    console.log(
+      `  CPU: server ${floor.cpu.server.toFixed(1)} s, worker ${floor.cpu.worker.toFixed(1)} s; history events per run ${floor.events}`,
+    );
+    console.log(`  the bulk run took ${(wall / floor.wallSeconds).toFixed(2)}× the floor`);
+  }
+
   if (pending) {
     await sleep(10_000);
     console.log(
@@ -245,6 +267,7 @@ async function run(stops: Array<() => unknown>): Promise<void> {
       `  ratio: the bulk run is ${(sequentialFull / wall).toFixed(1)}× faster than the script` +
         (sequentialCount < identities ? ` (script extrapolated from ${sequentialCount} to ${identities})` : ''),
     );
+    if (floor) console.log(`  at the floor it would be ${(sequentialFull / floor.wallSeconds).toFixed(1)}×`);
   }
 }
 

@@ -18,6 +18,8 @@ const outDir = join(repoRoot, 'node_modules', '.cache', 'acs-offboarding-bench',
 export interface CompiledRepository {
   workerMain: string;
   serverMain: string;
+  /** The benchmark's floor worker (scripts/bench/floor/worker.ts). */
+  floorWorkerMain: string;
   /** How the image starts its worker: node's flags in its CMD and its ENV (the ones that are not paths in the image). */
   workerRuntime: { nodeArgs: string[]; env: Record<string, string> };
 }
@@ -32,6 +34,7 @@ export async function compileRepository(): Promise<CompiledRepository> {
   return {
     workerMain: join(outDir, 'worker', 'main.js'),
     serverMain: join(outDir, 'server', 'main.js'),
+    floorWorkerMain: join(outDir, 'scripts', 'bench', 'floor', 'worker.js'),
     workerRuntime: imageRuntime(),
   };
 }

@@ -54,6 +54,8 @@ export interface ProcessStack {
    */
   credentialsEnv: Record<string, string>;
   startWorkers(count: number, nodeArgs?: string[]): Promise<WorkerProcess[]>;
+  /** The floor's worker (scripts/bench/floor/worker.ts) on `taskQueue`, started as the workers are. */
+  startFloorWorker(taskQueue: string): Promise<WorkerProcess>;
 }
 
 /** Starts the stack; `stops` gets the stop of each process or connection as it starts (run them in reverse). */
@@ -123,5 +125,14 @@ export async function startProcessStack(
             : startWorkerProcess(env, { nodeArgs }),
         ),
       ),
+    startFloorWorker: (floorTaskQueue) => {
+      const floorEnv = { TEMPORAL_ADDRESS: address, FLOOR_TASK_QUEUE: floorTaskQueue };
+      return compiled
+        ? startWorkerProcess(
+            { ...compiled.workerRuntime.env, ...floorEnv },
+            { nodeArgs: compiled.workerRuntime.nodeArgs, compiledMain: compiled.floorWorkerMain },
+          )
+        : startWorkerProcess(floorEnv, { script: require.resolve('./floor/worker') });
+    },
   };
 }

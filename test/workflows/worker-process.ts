@@ -20,14 +20,15 @@ const running = new Set<ChildProcess>();
  * Starts `tsx worker/main.ts` with `env` over this process's environment; resolves once it polls its task queue.
  * `nodeArgs` (for example `--cpu-prof`) run the worker in one node process with tsx as its loader, so that the flags
  * reach the worker itself, not tsx's launcher. `compiledMain` runs compiled JavaScript with node instead, as the
- * production image does (scripts/bench/compiled.ts).
+ * production image does (scripts/bench/compiled.ts). `script` runs another worker than worker/main.ts under tsx (the
+ * benchmark's floor worker); it must print "polling task queue" once it polls.
  */
 export async function startWorkerProcess(
   env: Record<string, string>,
-  options: { nodeArgs?: string[]; compiledMain?: string } = {},
+  options: { nodeArgs?: string[]; compiledMain?: string; script?: string } = {},
 ): Promise<WorkerProcess> {
-  const { nodeArgs = [], compiledMain } = options;
-  const main = join(repoRoot, 'worker', 'main.ts');
+  const { nodeArgs = [], compiledMain, script } = options;
+  const main = script ?? join(repoRoot, 'worker', 'main.ts');
   const args = compiledMain
     ? [...nodeArgs, compiledMain]
     : nodeArgs.length > 0
