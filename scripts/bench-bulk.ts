@@ -6,7 +6,8 @@
  * another. Prints wall time, identities/s, CPU seconds per process, the worker's peak RSS, history events per run and
  * the ratio to the script. Then the floor (scripts/bench/floor/): the same server and SDK running N runs of the same
  * shape, read from one run's history, with no work in any step, so that what Temporal costs on this machine stands
- * beside what the offboarding costs (`--no-floor` leaves it out).
+ * beside what the offboarding costs (`--no-floor` leaves it out; `--floor-shape activity,upsert,wait` measures
+ * another shape, scripts/bench/floor/shape.ts).
  *   npm run bench:bulk -- --identities 1000 [--concurrency 32] [--sequential N] [--workers 2] [--in-flight 100]
  *   npm run bench:bulk -- --pending 10000 [--in-flight 200]   # memory and `list --stage AwaitingApproval` with N waiting
  *   npm run bench:bulk -- --quota [--quotas ram-write=20,…]   # Alibaba's quotas on (scripts/bench/quota.ts)
@@ -45,7 +46,7 @@ import {
 import { startProcessStack } from './bench/process-stack';
 import { sequentialOffboard } from './bench/sequential-offboard';
 import { type FloorResult, measureFloor } from './bench/floor/measure';
-import { describeShape } from './bench/floor/shape';
+import { describeShape, parseShape } from './bench/floor/shape';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -75,6 +76,8 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers: a whole number of 1 or more');
   const quotaSpec = text('quotas');
   const quotas = process.argv.includes('--quota') || quotaSpec !== undefined ? benchQuotas(quotaSpec) : undefined;
+  const floorShapeText = text('floor-shape');
+  const floorShape = floorShapeText === undefined ? undefined : parseShape(floorShapeText);
   const sequentialCount = pending ? 0 : (arg('sequential') ?? (quotas ? 0 : identities));
 
   const account = departingAccount(identities);
@@ -205,9 +208,10 @@ async function run(stops: Array<() => unknown>): Promise<void> {
       concurrency,
       sampleWorkflowId: sample.workflowId,
       pollMs: 250,
+      shape: floorShape,
     });
     console.log(
-      `\nfloor: the same server and SDK running ${identities} runs of the same shape with no work (${describeShape(floor.steps)}; ` +
+      `\nfloor: the same server and SDK running ${identities} runs of ${floorShape ? 'the shape given' : 'the same shape'} with no work (${describeShape(floor.steps)}; ` +
         `no codec, no Alibaba call), a worker of their own: ${floor.wallSeconds.toFixed(1)} s`,
     );
     console.log(

@@ -14,7 +14,7 @@ import { SearchAttributes } from '../../common/search-attributes';
 import { OffboardingStage } from '../../common/stages';
 import { bundleWorkflows } from '../../config/workflow-bundle';
 import * as activities from '../../scripts/bench/floor/activities';
-import { describeShape, shapeOf, untilTheWait } from '../../scripts/bench/floor/shape';
+import { describeShape, parseShape, shapeOf, untilTheWait } from '../../scripts/bench/floor/shape';
 import { testAddress, testNamespace } from '../support/temporal';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -43,6 +43,19 @@ test('the shape names each command of the run, and refuses an event it would not
   expect(() => shapeOf([signalled, timer], EventType)).toThrow(
     'the floor cannot take the shape of event 9, EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
   );
+});
+
+test('a shape written out (--floor-shape) is read step by step, and a wrong one is refused naming the part', () => {
+  expect(parseShape('activity, local*3,upsert,wait')).toEqual([
+    'activity',
+    'local',
+    'local',
+    'local',
+    'upsert',
+    'wait',
+  ]);
+  expect(() => parseShape('activity,sleep,upsert')).toThrow('--floor-shape: "sleep" is not one of');
+  expect(() => parseShape('activity,wait')).toThrow('needs an upsert');
 });
 
 test('a floor run has the recorded run’s events, in the same order and workflow tasks, and ends at the approval stage', async () => {

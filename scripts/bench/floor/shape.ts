@@ -75,3 +75,20 @@ export function describeShape(steps: FloorStep[]): string {
     .map(([step, n]) => `${n} ${names[step][n === 1 ? 0 : 1]}`)
     .join(', ');
 }
+
+const STEPS: readonly FloorStep[] = ['patch', 'upsert', 'local', 'activity', 'wait'];
+
+/**
+ * A shape written out (`--floor-shape activity,upsert,wait`, `local*4` for four): to measure what another shape
+ * would cost. It needs a search-attribute update: the benchmark counts a floor run done at its last one.
+ */
+export function parseShape(text: string): FloorStep[] {
+  const steps = text.split(',').flatMap((part) => {
+    const match = /^([a-z]+)(?:\*(\d+))?$/.exec(part.trim());
+    const step = STEPS.find((s) => s === match?.[1]);
+    if (!match || !step) throw new Error(`--floor-shape: "${part}" is not one of ${STEPS.join(', ')} (or step*N)`);
+    return Array.from({ length: Number(match[2] ?? 1) }, () => step);
+  });
+  if (!steps.includes('upsert')) throw new Error('--floor-shape: needs an upsert, where a floor run is counted done');
+  return steps;
+}
