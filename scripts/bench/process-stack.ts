@@ -126,7 +126,8 @@ export async function startProcessStack(
         ),
       ),
     startFloorWorker: (floorTaskQueue) => {
-      const floorEnv = { TEMPORAL_ADDRESS: address, FLOOR_TASK_QUEUE: floorTaskQueue };
+      // The stack's Temporal settings (address, namespace, TLS, keys), on a task queue of the floor's own.
+      const floorEnv = { ...env, TEMPORAL_TASK_QUEUE: floorTaskQueue };
       return compiled
         ? startWorkerProcess(
             { ...compiled.workerRuntime.env, ...floorEnv },

@@ -1,76 +1,87 @@
 /**
  * The floor: what the Temporal server and SDK alone cost for N runs of an offboarding's shape (shape.ts), measured on
- * the benchmark's own stack after its bulk run. A plain client (no codec) starts N floor runs, as many at a time as the
- * bulk started, on a task queue of their own served by the floor's worker; they are done when they all show the
- * stage the offboarding runs were waited for, counted the same way.
+ * the benchmark's own stack after its bulk run (on a server that holds the bulk's runs, waiting, with the bulk's
+ * worker idle beside it). The floor runs are started as many at a time as the bulk started its own, on a task queue
+ * of their own served by the floor's worker; they are done when they all show the stage the offboarding runs were
+ * waited for, counted the same way.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { mapBounded } from '../../../common/map-bounded';
 import { SearchAttributes } from '../../../common/search-attributes';
 import { OffboardingStage } from '../../../common/stages';
-import { cpuSeconds } from '../processes';
+import { cpuSeconds, ownCpuSeconds } from '../processes';
 import type { ProcessStack } from '../process-stack';
-import { type FloorStep, shapeOf, untilTheWait } from './shape';
+import { eventTypeNames, type FloorStep, shapeOf, untilTheWait } from './shape';
+import { floorAccount, floorWorkflowId, startFloorRun } from './start';
 
 export interface FloorResult {
   steps: FloorStep[];
   /** History events of one floor run (the offboarding run's count, when the shape was read right). */
   events: number;
   wallSeconds: number;
-  cpu: { server: number; worker: number };
+  /** CPU seconds: the server, the floor's worker, and this process (the starts and counts). */
+  cpu: { server: number; worker: number; bench: number };
 }
 
 export async function measureFloor(
   stack: ProcessStack,
-  options: { runs: number; concurrency: number; sampleWorkflowId: string; pollMs: number; shape?: FloorStep[] },
+  options: {
+    runs: number;
+    concurrency: number;
+    sampleWorkflowId: string;
+    pollMs: number;
+    /** Given up after this long, naming how many runs got there. */
+    deadlineMs: number;
+    /** Another shape than the sample's, to see what it would cost. */
+    shape?: FloorStep[];
+  },
 ): Promise<FloorResult> {
-  const types = temporal.api.enums.v1.EventType;
-  const history = await stack.client.workflow.getHandle(options.sampleWorkflowId).fetchHistory();
-  const steps = options.shape ?? shapeOf(history.events ?? [], types);
+  const history = (await stack.client.workflow.getHandle(options.sampleWorkflowId).fetchHistory()).events ?? [];
+  const steps = options.shape ?? shapeOf(history);
   const taskQueue = `${stack.taskQueue}-floor`;
   const worker = await stack.startFloorWorker(taskQueue);
   const workerPid = worker.child.pid as number;
+  // No codec: the floor runs' payloads are not ours to encrypt.
   const client = new Client({ connection: stack.client.connection, namespace: stack.config.temporal.namespace });
-  const account = `floor-${stack.accountId}`;
-  const cpu = () => ({ server: stack.serverPid ? cpuSeconds(stack.serverPid) : NaN, worker: cpuSeconds(workerPid) });
+  const account = floorAccount(stack.accountId);
+  const cpu = () => ({
+    server: stack.serverPid ? cpuSeconds(stack.serverPid) : NaN,
+    worker: cpuSeconds(workerPid),
+    bench: ownCpuSeconds(),
+  });
   const cpu0 = cpu();
   const t0 = performance.now();
   await mapBounded(
-    Array.from({ length: options.runs }, (_, i) => i),
+    Array.from({ length: options.runs }, (_, index) => index),
     options.concurrency,
-    async (i) => {
-      await client.workflow.start('floorRun', {
-        taskQueue,
-        workflowId: `floor/${account}/${i}`,
-        args: [steps],
-        typedSearchAttributes: [
-          { key: SearchAttributes.account, value: account },
-          { key: SearchAttributes.stage, value: OffboardingStage.Inventory },
-        ],
-      });
-    },
+    (index) => startFloorRun(client, { taskQueue, account, index, steps }),
   );
   const query = `${SearchAttributes.account.name} = '${account}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
-  while ((await client.workflow.count(query)).count < options.runs) {
-    await new Promise((r) => setTimeout(r, options.pollMs));
+  for (;;) {
+    const { count } = await client.workflow.count(query);
+    if (count >= options.runs) break;
+    if (performance.now() - t0 > options.deadlineMs) {
+      throw new Error(
+        `the floor: ${count} of ${options.runs} runs done after ${(options.deadlineMs / 1000).toFixed(0)} s; the floor worker said:\n${worker.output().slice(-2000)}`,
+      );
+    }
+    await sleep(options.pollMs);
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   const cpu1 = cpu();
+  const floorHistory = (await client.workflow.getHandle(floorWorkflowId(account, 0)).fetchHistory()).events ?? [];
   // The floor means something only if its runs are, to Temporal, what the offboarding runs are (unless a shape was
   // given, to see what another would cost).
-  const floorHistory = await client.workflow.getHandle(`floor/${account}/0`).fetchHistory();
-  const names = (events: temporal.api.history.v1.IHistoryEvent[]) =>
-    untilTheWait(events, types).map((e) => types[e.eventType ?? 0]);
-  const want = names(history.events ?? []).join(' ');
-  const got = names(floorHistory.events ?? []).join(' ');
-  if (!options.shape && got !== want)
+  const want = eventTypeNames(untilTheWait(history)).join(' ');
+  const got = eventTypeNames(untilTheWait(floorHistory)).join(' ');
+  if (!options.shape && got !== want) {
     throw new Error(`a floor run's history is not the offboarding run's:\n  run:   ${want}\n  floor: ${got}`);
-  const events = floorHistory.events?.length ?? 0;
+  }
   return {
     steps,
-    events,
+    events: floorHistory.length,
     wallSeconds,
-    cpu: { server: cpu1.server - cpu0.server, worker: cpu1.worker - cpu0.worker },
+    cpu: { server: cpu1.server - cpu0.server, worker: cpu1.worker - cpu0.worker, bench: cpu1.bench - cpu0.bench },
   };
 }

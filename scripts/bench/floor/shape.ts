@@ -4,10 +4,11 @@
  * floor benchmark (workflows.ts) replays that shape with no work in any step, so that the Temporal server and SDK's own
  * cost for it can be set beside the real run's.
  */
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 
 export type FloorStep = 'patch' | 'upsert' | 'local' | 'activity' | 'wait';
 
+const types = temporal.api.enums.v1.EventType;
 type EventType = temporal.api.enums.v1.EventType;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -15,7 +16,7 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const CHANGE_VERSION = 'TemporalChangeVersion';
 
 /** A run's events up to the first timer it starts: an offboarding's way to its approval, where it then waits. */
-export function untilTheWait(events: HistoryEvent[], types: typeof temporal.api.enums.v1.EventType): HistoryEvent[] {
+export function untilTheWait(events: HistoryEvent[]): HistoryEvent[] {
   const timer = events.findIndex((e) => e.eventType === types.EVENT_TYPE_TIMER_STARTED);
   if (timer < 0) throw new Error('the run has started no timer: it is not waiting for its approval');
   return events.slice(0, timer + 1);
@@ -25,8 +26,8 @@ export function untilTheWait(events: HistoryEvent[], types: typeof temporal.api.
  * The steps of a run's way to the wait (untilTheWait): each command its workflow sent. Events that follow a command
  * on their own (workflow tasks, an activity's start and completion) are not steps.
  */
-export function shapeOf(history: HistoryEvent[], types: typeof temporal.api.enums.v1.EventType): FloorStep[] {
-  const events = untilTheWait(history, types);
+export function shapeOf(history: HistoryEvent[]): FloorStep[] {
+  const events = untilTheWait(history);
   const steps: FloorStep[] = [];
   const follows = new Set<EventType>([
     types.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
@@ -58,6 +59,11 @@ export function shapeOf(history: HistoryEvent[], types: typeof temporal.api.enum
     }
   }
   return steps;
+}
+
+/** `EVENT_TYPE_WORKFLOW_EXECUTION_STARTED EVENT_TYPE_WORKFLOW_TASK_SCHEDULED …`: a history's events by type, to compare. */
+export function eventTypeNames(events: HistoryEvent[]): string[] {
+  return events.map((e) => types[e.eventType ?? types.EVENT_TYPE_UNSPECIFIED]);
 }
 
 /** `11 local activities, 1 activity, 2 search-attribute updates, 1 patch, 1 timer` */
