@@ -66,23 +66,23 @@ export function eventTypeNames(events: HistoryEvent[]): string[] {
   return events.map((e) => types[e.eventType ?? types.EVENT_TYPE_UNSPECIFIED]);
 }
 
+/** Every step, each with its name in a description (one, several), in the order a description lists them. */
+const STEP_NAMES: Record<FloorStep, [string, string]> = {
+  local: ['local activity', 'local activities'],
+  activity: ['activity', 'activities'],
+  upsert: ['search-attribute update', 'search-attribute updates'],
+  patch: ['patch', 'patches'],
+  wait: ['timer', 'timers'],
+};
+const STEPS = Object.keys(STEP_NAMES) as FloorStep[];
+
 /** `11 local activities, 1 activity, 2 search-attribute updates, 1 patch, 1 timer` */
 export function describeShape(steps: FloorStep[]): string {
-  const names: Record<FloorStep, [string, string]> = {
-    local: ['local activity', 'local activities'],
-    activity: ['activity', 'activities'],
-    upsert: ['search-attribute update', 'search-attribute updates'],
-    patch: ['patch', 'patches'],
-    wait: ['timer', 'timers'],
-  };
-  return (Object.keys(names) as FloorStep[])
-    .map((step) => [step, steps.filter((s) => s === step).length] as const)
+  return STEPS.map((step) => [step, steps.filter((s) => s === step).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([step, n]) => `${n} ${names[step][n === 1 ? 0 : 1]}`)
+    .map(([step, n]) => `${n} ${STEP_NAMES[step][n === 1 ? 0 : 1]}`)
     .join(', ');
 }
-
-const STEPS: readonly FloorStep[] = ['patch', 'upsert', 'local', 'activity', 'wait'];
 
 /**
  * A shape written out (`--floor-shape activity,upsert,wait`, `local*4` for four): to measure what another shape
