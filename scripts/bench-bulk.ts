@@ -26,7 +26,6 @@ import { join } from 'node:path';
 import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
 import { createAlibabaClients } from '../activities/alibaba';
 import { mapBounded } from '../common/map-bounded';
-import { SearchAttributes } from '../common/search-attributes';
 import { OffboardingStage } from '../common/stages';
 import { intakeHoldFor } from '../server/temporal/intake-hold';
 import { listRuns } from '../server/temporal/list';
@@ -47,6 +46,7 @@ import { startProcessStack } from './bench/process-stack';
 import { sequentialOffboard } from './bench/sequential-offboard';
 import { type FloorResult, measureFloor } from './bench/floor/measure';
 import { describeShape, parseShape } from './bench/floor/shape';
+import { atTheApprovalQuery } from './bench/floor/start';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -78,8 +78,10 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   const quotas = process.argv.includes('--quota') || quotaSpec !== undefined ? benchQuotas(quotaSpec) : undefined;
   const floorShapeText = text('floor-shape');
   const floorShape = floorShapeText === undefined ? undefined : parseShape(floorShapeText);
-  const measuresFloor =
-    !pending && !quotas && !process.argv.includes('--cpu-prof') && !process.argv.includes('--no-floor');
+  const cpuProfileDir = text('cpu-prof');
+  if (cpuProfileDir && pending)
+    throw new Error('--cpu-prof: not with --pending, whose figures need the workers running');
+  const measuresFloor = !pending && !quotas && !cpuProfileDir && !process.argv.includes('--no-floor');
   if (floorShape && !measuresFloor)
     throw new Error(
       '--floor-shape: the floor is measured after a plain bulk only (not with --pending, --quota, --cpu-prof or --no-floor)',
@@ -101,9 +103,6 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   );
   const { client, config, emulator, trust, taskQueue, serverPid } = stack;
   if (quotas) await setEmulatorQuotas(emulator.url, quotas);
-  const cpuProfileDir = text('cpu-prof');
-  if (cpuProfileDir && pending)
-    throw new Error('--cpu-prof: not with --pending, whose figures need the workers running');
   const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
   const workerProcesses = await stack.startWorkers(workers, nodeArgs);
   const workerPids = workerProcesses.map((w) => w.child.pid as number);
@@ -143,7 +142,7 @@ async function run(stops: Array<() => unknown>): Promise<void> {
   const seq0 = quotas ? ((await readJournal(emulator.url)).at(-1)?.seq ?? 0) : 0;
   const cpu0 = cpu();
   const rss = workerPids.map((pid) => peakRss(pid));
-  const query = `${SearchAttributes.account.name} = '${account.accountId}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
+  const query = atTheApprovalQuery(account.accountId);
   // Starts are held back while `inFlight` runs are on their way to the approval, by the API's own hold
   // (OFFBOARD_BATCH_IN_FLIGHT, server/temporal/intake-hold.ts), so that they fit in the worker's cache (a smaller cache
   // than the runs busy at once makes every evicted run replay its history at its next task: README, Sizing the

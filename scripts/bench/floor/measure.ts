@@ -8,12 +8,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@temporalio/client';
 import { mapBounded } from '../../../common/map-bounded';
-import { SearchAttributes } from '../../../common/search-attributes';
-import { OffboardingStage } from '../../../common/stages';
 import { cpuSeconds, ownCpuSeconds } from '../processes';
 import type { ProcessStack } from '../process-stack';
 import { eventTypeNames, type FloorStep, shapeOf, untilTheWait } from './shape';
-import { floorAccount, floorWorkflowId, startFloorRun } from './start';
+import { atTheApprovalQuery, floorAccount, floorWorkflowId, startFloorRun } from './start';
 
 export interface FloorResult {
   steps: FloorStep[];
@@ -57,7 +55,7 @@ export async function measureFloor(
     options.concurrency,
     (index) => startFloorRun(client, { taskQueue, account, index, steps }),
   );
-  const query = `${SearchAttributes.account.name} = '${account}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
+  const query = atTheApprovalQuery(account);
   for (;;) {
     const { count } = await client.workflow.count(query);
     if (count >= options.runs) break;

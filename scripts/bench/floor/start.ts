@@ -10,6 +10,10 @@ import type { FloorStep } from './shape';
 /** Floor runs are counted by this account, which no offboarding has. */
 export const floorAccount = (accountId: string) => `floor-${accountId}`;
 
+/** How the benchmark counts runs of `account` at the approval: the bulk's offboardings and the floor's runs alike. */
+export const atTheApprovalQuery = (account: string) =>
+  `${SearchAttributes.account.name} = '${account}' AND ${SearchAttributes.stage.name} = '${OffboardingStage.AwaitingApproval}'`;
+
 export const floorWorkflowId = (account: string, index: number) => `floor/${account}/${index}`;
 
 export async function startFloorRun(
